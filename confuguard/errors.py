@@ -1,0 +1,57 @@
+"""The confuguard error tree.
+
+Every failure the user can cause or meet is one of these, with a one-line message;
+only the CLI turns them into text and exit codes.
+
+    ConfuguardError
+    ├── InputError            bad name, unknown registry, bad file or CSV row
+    ├── DataError             bundled or cached data missing, truncated or tampered
+    ├── ModelArtifactError    a model file fails its manifest check
+    └── RegistryError         anything that went wrong talking to a registry
+        ├── RegistryUnavailable   connection refused, timeout, 5xx after retries
+        ├── RateLimited           429 / 503 with Retry-After after retries
+        ├── MalformedResponse     body is not what the API documents
+        └── FeedUnsupported       the registry has no such feed
+"""
+
+from __future__ import annotations
+
+
+class ConfuguardError(Exception):
+    """Base of every error confuguard raises on purpose."""
+
+
+class InputError(ConfuguardError):
+    """The user gave something confuguard cannot use (name, registry, file)."""
+
+
+class DataError(ConfuguardError):
+    """Bundled or cached data is missing, truncated or does not match its manifest."""
+
+
+class ModelArtifactError(DataError):
+    """A model artifact is missing, tampered with or of an unknown format."""
+
+
+class RegistryError(ConfuguardError):
+    """A registry could not be read."""
+
+
+class RegistryUnavailable(RegistryError):
+    """The registry did not answer usefully (network error, timeout, 5xx)."""
+
+
+class RateLimited(RegistryError):
+    """The registry kept answering 429/503 after the allowed retries."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class MalformedResponse(RegistryError):
+    """The registry answered with a body that does not match its documented format."""
+
+
+class FeedUnsupported(RegistryError):
+    """The registry offers no feed of the requested kind."""

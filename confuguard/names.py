@@ -1,0 +1,224 @@
+"""Identity and normalisation per registry: parse, validate, display, purl, comparison keys."""
+
+from __future__ import annotations
+
+import re
+
+from packageurl import PackageURL
+
+from confuguard.errors import InputError
+from confuguard.types import Ecosystem, PackageId
+
+_NPM_PART = re.compile(r"^[A-Za-z0-9~][A-Za-z0-9._~-]*$")
+_NPM_SCOPE = re.compile(r"^[A-Za-z0-9~-][A-Za-z0-9._~-]*$")
+_PYPI = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
+_GEM = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
+_MAVEN_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
+_GO_ELEM = re.compile(r"^[A-Za-z0-9._~+-]+$")
+_GO_HOST = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(:[0-9]+)?$")
+_HF_PART = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?$")
+_GO_MAJOR = re.compile(r"^v[0-9]+$")
+_GOPKG_MAJOR = re.compile(r"\.v[0-9]+$")
+_DELIMS = re.compile(r"[-_.]+")
+
+#: Code hosts whose module paths are host/owner/repo[/...].
+GO_CODE_HOSTS = frozenset(
+    {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitee.com", "git.sr.ht", "launchpad.net"}
+)
+#: Vanity hosts whose module paths are host/group/repo (two elements before the repo).
+_GO_TWO_LEVEL = frozenset({"golang.org", "gopkg.in"})
+
+
+def parse(text: str, ecosystem: Ecosystem) -> PackageId:
+    """Parse a package name (or a purl) written for `ecosystem`; raise InputError with the reason if invalid."""
+    raw = text.strip()
+    if not raw:
+        raise InputError("empty package name")
+    if any(ord(c) < 32 or ord(c) == 127 for c in raw):
+        raise InputError(f"{raw!r}: control characters are not allowed in package names")
+    if raw.startswith("pkg:"):
+        return _from_purl(raw, ecosystem)
+    if any(c.isspace() for c in raw):
+        raise InputError(f"{raw!r}: package names cannot contain whitespace")
+    return _PARSERS[ecosystem](raw)
+
+
+def _from_purl(raw: str, ecosystem: Ecosystem) -> PackageId:
+    try:
+        purl = PackageURL.from_string(raw)
+    except ValueError as exc:
+        raise InputError(f"{raw!r}: invalid purl ({exc})") from None
+    if purl.type != ecosystem.purl_type:
+        raise InputError(f"{raw!r}: purl type {purl.type!r} does not match registry {ecosystem.value}")
+    ns = purl.namespace
+    if ecosystem is Ecosystem.NPM:
+        text = f"{ns}/{purl.name}" if ns else purl.name
+        if ns and not ns.startswith("@"):
+            text = "@" + text
+    elif ecosystem is Ecosystem.MAVEN:
+        text = f"{ns}:{purl.name}" if ns else purl.name
+    elif ecosystem in (Ecosystem.GOLANG, Ecosystem.HUGGINGFACE):
+        text = "/".join(p for p in (ns, purl.name, purl.subpath) if p)
+    else:
+        text = purl.name
+    return _PARSERS[ecosystem](text)
+
+
+def _npm(raw: str) -> PackageId:
+    if len(raw) > 214:
+        raise InputError(f"{raw[:40]}...: npm names are at most 214 characters")
+    if raw.startswith("@"):
+        scope, sep, name = raw[1:].partition("/")
+        if not sep or not scope or not name:
+            raise InputError(f"{raw!r}: a scoped npm name is @scope/name")
+        if not _NPM_SCOPE.match(scope):
+            raise InputError(f"{raw!r}: invalid npm scope {scope!r}")
+        if not _NPM_PART.match(name) or "/" in name:
+            raise InputError(f"{raw!r}: invalid npm package name {name!r}")
+        return PackageId(Ecosystem.NPM, name, scope)
+    if "/" in raw:
+        raise InputError(f"{raw!r}: npm names contain '/' only after an @scope")
+    if raw[0] in "._":
+        raise InputError(f"{raw!r}: unscoped npm names cannot start with '.' or '_'")
+    if not _NPM_PART.match(raw):
+        raise InputError(f"{raw!r}: npm names may only contain URL-safe characters (letters, digits, - . _ ~)")
+    return PackageId(Ecosystem.NPM, raw)
+
+
+def _pypi(raw: str) -> PackageId:
+    if not _PYPI.match(raw):
+        raise InputError(
+            f"{raw!r}: PyPI names are ASCII letters, digits, '-', '_', '.', starting and ending with a letter or digit"
+        )
+    return PackageId(Ecosystem.PYPI, raw)
+
+
+def _gem(raw: str) -> PackageId:
+    if not _GEM.match(raw) or not re.search(r"[A-Za-z]", raw):
+        raise InputError(f"{raw!r}: gem names are letters, digits, '_', '-', '.' and contain a letter")
+    return PackageId(Ecosystem.RUBYGEMS, raw)
+
+
+def _maven(raw: str) -> PackageId:
+    parts = raw.split(":")
+    if len(parts) not in (2, 3) or not all(parts[:2]):
+        raise InputError(f"{raw!r}: Maven names are groupId:artifactId (optionally :version)")
+    group, artifact = parts[0], parts[1]
+    if not _MAVEN_PART.match(group) or ".." in group:
+        raise InputError(f"{raw!r}: invalid Maven groupId {group!r}")
+    if not _MAVEN_PART.match(artifact):
+        raise InputError(f"{raw!r}: invalid Maven artifactId {artifact!r}")
+    return PackageId(Ecosystem.MAVEN, artifact, group)
+
+
+def _golang(raw: str) -> PackageId:
+    path = raw.rstrip("/")
+    if path.startswith(("http://", "https://")):
+        raise InputError(f"{raw!r}: a Go module path has no URL scheme (e.g. github.com/owner/repo)")
+    elems = path.split("/")
+    host = elems[0]
+    if not _GO_HOST.match(host):
+        raise InputError(f"{raw!r}: the first element of a Go module path must be a lowercase domain name")
+    for e in elems[1:]:
+        if not e or not _GO_ELEM.match(e) or e in (".", "..") or e.startswith("."):
+            raise InputError(f"{raw!r}: invalid Go module path element {e!r}")
+    if host in GO_CODE_HOSTS or host in _GO_TWO_LEVEL:
+        if len(elems) < 3 and not (host == "gopkg.in" and len(elems) == 2):
+            raise InputError(f"{raw!r}: module paths on {host} are {host}/owner/repo")
+        if host == "gopkg.in" and (len(elems) == 2 or _GOPKG_MAJOR.search(elems[1])):
+            ns, name, rest = host, elems[1], elems[2:]
+        else:
+            ns, name, rest = f"{host}/{elems[1]}", elems[2], elems[3:]
+    elif len(elems) == 1:
+        raise InputError(f"{raw!r}: a Go module path needs at least host/name")
+    else:
+        ns, name, rest = host, elems[1], elems[2:]
+    return PackageId(Ecosystem.GOLANG, name, ns, "/".join(rest) or None)
+
+
+def _hf(raw: str) -> PackageId:
+    parts = raw.split("/")
+    if len(parts) > 2:
+        raise InputError(f"{raw!r}: Hugging Face model ids are author/model")
+    for p in parts:
+        if not p or len(p) > 96 or not _HF_PART.match(p) or "--" in p or ".." in p:
+            raise InputError(
+                f"{raw!r}: Hugging Face ids use letters, digits, '-', '_', '.' (at most 96, no '--' or '..')"
+            )
+    if len(parts) == 2:
+        return PackageId(Ecosystem.HUGGINGFACE, parts[1], parts[0])
+    return PackageId(Ecosystem.HUGGINGFACE, parts[0])
+
+
+_PARSERS = {
+    Ecosystem.NPM: _npm,
+    Ecosystem.PYPI: _pypi,
+    Ecosystem.RUBYGEMS: _gem,
+    Ecosystem.MAVEN: _maven,
+    Ecosystem.GOLANG: _golang,
+    Ecosystem.HUGGINGFACE: _hf,
+}
+
+
+def display(pkg: PackageId) -> str:
+    """The name as a user of the registry writes it."""
+    e = pkg.ecosystem
+    if e is Ecosystem.NPM:
+        return f"@{pkg.namespace}/{pkg.name}" if pkg.namespace else pkg.name
+    if e is Ecosystem.MAVEN:
+        return f"{pkg.namespace}:{pkg.name}"
+    if e is Ecosystem.GOLANG:
+        return "/".join(p for p in (pkg.namespace, pkg.name, pkg.subpath) if p)
+    if e is Ecosystem.HUGGINGFACE:
+        return f"{pkg.namespace}/{pkg.name}" if pkg.namespace else pkg.name
+    return pkg.name
+
+
+def purl(pkg: PackageId) -> str:
+    """The package URL (purl) of the package, without version."""
+    e = pkg.ecosystem
+    ns = pkg.namespace
+    name = pkg.name
+    subpath = None
+    if e is Ecosystem.NPM and ns:
+        ns = "@" + ns
+    if e is Ecosystem.PYPI:
+        name = pep503(name)
+    if e is Ecosystem.GOLANG:
+        subpath = pkg.subpath
+    return PackageURL(type=e.purl_type, namespace=ns, name=name, subpath=subpath).to_string()
+
+
+def pep503(name: str) -> str:
+    """PEP 503 canonical form of a PyPI name."""
+    return _DELIMS.sub("-", name).lower()
+
+
+def go_module(pkg: PackageId) -> str:
+    """The Go module identity used for comparison: lowercase, `/vN` and gopkg `.vN` dropped, subpackages dropped."""
+    name = _GOPKG_MAJOR.sub("", pkg.name) if pkg.namespace and pkg.namespace.startswith("gopkg.in") else pkg.name
+    return f"{pkg.namespace}/{name}".lower()
+
+
+def key(pkg: PackageId) -> str:
+    """The registry-canonical comparison key: two ids with equal keys are the same package."""
+    e = pkg.ecosystem
+    if e is Ecosystem.PYPI:
+        return pep503(pkg.name)
+    if e is Ecosystem.GOLANG:
+        return go_module(pkg)
+    return display(pkg).lower()
+
+
+def leaf(pkg: PackageId) -> str:
+    """The name part without namespace, lowercased (npm bare name, artifactId, Go repo, HF model)."""
+    if pkg.ecosystem is Ecosystem.PYPI:
+        return pep503(pkg.name)
+    if pkg.ecosystem is Ecosystem.GOLANG:
+        return go_module(pkg).rsplit("/", 1)[1]
+    return pkg.name.lower()
+
+
+def namespace(pkg: PackageId) -> str | None:
+    """The namespace lowercased, or None."""
+    return pkg.namespace.lower() if pkg.namespace else None
