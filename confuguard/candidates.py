@@ -1,0 +1,221 @@
+"""Candidate generation: which popular targets could a name imitate?
+
+Each generator is bounded (C-level scans with score cutoffs, hash lookups, bisection, a
+FAISS top-k), so a lookup never loops over every target in Python. Generators, and the
+`found_by` tag each one puts on its candidates:
+
+* `edit`: Levenshtein distance <= 2 on the comparison key (rapidfuzz with a cutoff); a swap of
+  two adjacent letters is distance 2, so this is a superset of one Damerau-Levenshtein step.
+* `leaf` / `namespace`: the same on the name part (artifactId, Go repo, HF model, npm bare
+  name) and on the namespace (scope, groupId, Go owner, HF author), so namespaced names get
+  every rule, not only the scope rule.
+* `form`: equal keys once delimiters are removed and look-alike characters folded
+  (delimiter changes, homoglyphs, scope glued into the name: `cicada-render` ~ `@cicada/render`).
+* `affix`: a contiguous run of the suspect's tokens is a whole target name (`python3-dateutil`
+  contains `dateutil`), or the suspect is a prefix/suffix of a target (simplification).
+* `token`: targets sharing a rare token (reordering and substitutions).
+* `embedding`: nearest target names in the FAISS index of MiniLM name embeddings; used for names
+  of two or more tokens, where token-level and semantic substitutions live (MiniLM tokenises by
+  word pieces, so typos are left to `edit`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from confuguard import names
+from confuguard.corpus import Corpus, Target
+from confuguard.models.embedder import name_text
+from confuguard.models.index import NameIndex
+from confuguard.types import Ecosystem, PackageId
+
+MAX_EDIT = 2
+EMBED_K = 10
+EMBED_MIN_SIM = 0.80
+#: Tokens carried by more targets than this are family roots (`python`, `eslint`, `django`):
+#: sharing one says nothing, so they do not propose candidates on their own.
+TOKEN_DF_CAP = 40
+AFFIX_PREFIX_LIMIT = 8
+_SQUASH = re.compile(r"[^a-z0-9]+")
+_FOLD = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "5": "s", "3": "e", "4": "a", "7": "t", "8": "b"})
+_MULTI = (("rn", "m"), ("vv", "w"), ("cl", "d"), ("nn", "m"))
+_NAMESPACED = (Ecosystem.MAVEN, Ecosystem.GOLANG, Ecosystem.HUGGINGFACE, Ecosystem.NPM)
+
+
+def squash(text: str) -> str:
+    """Lowercase with every non-alphanumeric character removed."""
+    return _SQUASH.sub("", text.lower())
+
+
+def fold(text: str) -> str:
+    """`squash` plus look-alike folding (`1`/`i` -> `l`, `0` -> `o`, `rn` -> `m`...)."""
+    s = squash(text).translate(_FOLD)
+    for a, b in _MULTI:
+        s = s.replace(a, b)
+    return s
+
+
+def tokens(text: str) -> list[str]:
+    """Delimiter/camelCase tokens of a name, lowercased."""
+    return name_text(text).split()
+
+
+@dataclass
+class Proposals:
+    """Target positions proposed for one suspect, with the generators that found each."""
+
+    found_by: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def add(self, pos: int, how: str) -> None:
+        """Record that generator `how` proposed target `pos`."""
+        self.found_by[pos].add(how)
+
+
+class CandidateGenerator:
+    """Bounded candidate search over one registry's targets."""
+
+    def __init__(self, corpus: Corpus, index: Callable[[], NameIndex] | None = None) -> None:
+        self.corpus = corpus
+        self._index_factory = index
+        self._index: NameIndex | None = None
+        ts = corpus.targets
+        self.keys = [t.key for t in ts]
+        self.leaves = [t.leaf for t in ts]
+        self._forms: dict[str, list[int]] = defaultdict(list)
+        self._by_leaf: dict[str, list[int]] = defaultdict(list)
+        self._by_ns: dict[str, list[int]] = defaultdict(list)
+        self._by_token: dict[str, list[int]] = defaultdict(list)
+        for pos, t in enumerate(ts):
+            for form in self._target_forms(t):
+                self._forms[form].append(pos)
+            self._by_leaf[squash(t.leaf)].append(pos)
+            if t.namespace:
+                self._by_ns[t.namespace].append(pos)
+            for tok in set(tokens(t.leaf if t.namespace and corpus.ecosystem is not Ecosystem.NPM else t.key)):
+                self._by_token[tok].append(pos)
+        self.namespaces = sorted(self._by_ns)
+        pairs = sorted((squash(t.key), i) for i, t in enumerate(ts))
+        self._sorted = [p[0] for p in pairs]
+        self._sorted_pos = [p[1] for p in pairs]
+        rpairs = sorted((squash(t.key)[::-1], i) for i, t in enumerate(ts))
+        self._rsorted = [p[0] for p in rpairs]
+        self._rsorted_pos = [p[1] for p in rpairs]
+
+    @staticmethod
+    def _target_forms(t: Target) -> set[str]:
+        forms = {fold(t.key)}
+        if t.namespace and t.package.ecosystem is Ecosystem.NPM:
+            forms.add(fold(t.leaf))
+        return {f for f in forms if f}
+
+    @property
+    def index(self) -> NameIndex | None:
+        """The FAISS index, loaded on first use (None when the generator has no embeddings)."""
+        if self._index is None and self._index_factory is not None:
+            self._index = self._index_factory()
+        return self._index
+
+    def needs_embedding(self, pkg: PackageId) -> bool:
+        """True when the embedding generator applies to `pkg` (two or more tokens in its name)."""
+        return self._index_factory is not None and len(tokens(self._leaf_text(pkg))) >= 2
+
+    def query_text(self, pkg: PackageId) -> str:
+        """The text embedded for a suspect (same convention as the indexed targets)."""
+        return name_text(self._leaf_text(pkg))
+
+    def _leaf_text(self, pkg: PackageId) -> str:
+        if pkg.ecosystem in (Ecosystem.MAVEN, Ecosystem.GOLANG, Ecosystem.HUGGINGFACE):
+            return names.leaf(pkg)
+        return str(pkg)
+
+    def propose(self, pkg: PackageId, vector: np.ndarray | None = None, *, near_keys: list[int] | None = None) -> Proposals:
+        """All targets any generator proposes for `pkg`.
+
+        `vector` is the suspect's name embedding (when `needs_embedding`); `near_keys` the
+        positions within edit distance of the key when already computed in bulk.
+        """
+        out = Proposals()
+        key = names.key(pkg)
+        leaf = names.leaf(pkg)
+        ns = names.namespace(pkg)
+        if near_keys is None:
+            near_keys = [pos for _, _, pos in process.extract(
+                key, self.keys, scorer=Levenshtein.distance, score_cutoff=MAX_EDIT, limit=None)]
+        for pos in near_keys:
+            out.add(pos, "edit")
+        for form in {fold(key), fold(leaf)} if ns and pkg.ecosystem is Ecosystem.NPM else {fold(key)}:
+            for pos in self._forms.get(form, ()):
+                out.add(pos, "form")
+        if ns or pkg.ecosystem is Ecosystem.NPM:
+            self._namespace_proposals(pkg, leaf, ns, out)
+        self._affix_proposals(pkg, out)
+        self._token_proposals(pkg, out)
+        if vector is not None and self.index is not None:
+            sims, ids = self.index.search(vector.reshape(1, -1), EMBED_K)
+            for sim, pos in zip(sims[0], ids[0]):
+                if pos >= 0 and sim >= EMBED_MIN_SIM:
+                    out.add(int(pos), "embedding")
+        out.found_by.pop(-1, None)
+        return out
+
+    def _namespace_proposals(self, pkg: PackageId, leaf: str, ns: str | None, out: Proposals) -> None:
+        sleaf = squash(leaf)
+        same_leaf = self._by_leaf.get(sleaf, ())
+        for pos in same_leaf:
+            out.add(pos, "leaf")
+        if len(leaf) >= 4:
+            for _, _, pos in process.extract(leaf, self.leaves, scorer=Levenshtein.distance, score_cutoff=1, limit=50):
+                out.add(pos, "leaf")
+        if ns:
+            cutoff = 1 if len(ns) < 5 else MAX_EDIT
+            for near_ns, _, _ in process.extract(ns, self.namespaces, scorer=Levenshtein.distance,
+                                                 score_cutoff=cutoff, limit=20):
+                if near_ns == ns:
+                    continue
+                for pos in self._by_ns[near_ns]:
+                    if squash(self.leaves[pos]) == sleaf or Levenshtein.distance(self.leaves[pos], leaf, score_cutoff=2) <= 2:
+                        out.add(pos, "namespace")
+        elif pkg.ecosystem is Ecosystem.NPM:
+            # unscoped copy of a scoped package: `xterm-addon-clipboard` ~ `@xterm/addon-clipboard`
+            toks = tokens(leaf)
+            for cut in range(1, len(toks)):
+                scope, rest = "-".join(toks[:cut]), "-".join(toks[cut:])
+                for pos in self._by_ns.get(scope, ()):
+                    if squash(self.leaves[pos]) == squash(rest):
+                        out.add(pos, "namespace")
+
+    def _affix_proposals(self, pkg: PackageId, out: Proposals) -> None:
+        toks = tokens(self._leaf_text(pkg))
+        for i in range(len(toks)):
+            for j in range(i + 1, len(toks) + 1):
+                if j - i == len(toks):
+                    continue
+                for pos in self._forms.get(fold("".join(toks[i:j])), ()):
+                    out.add(pos, "affix")
+        s = squash(names.key(pkg))
+        if len(s) >= 4:
+            for sorted_keys, positions, probe in ((self._sorted, self._sorted_pos, s),
+                                                  (self._rsorted, self._rsorted_pos, s[::-1])):
+                i = bisect.bisect_left(sorted_keys, probe)
+                for j in range(i, min(i + AFFIX_PREFIX_LIMIT, len(sorted_keys))):
+                    if not sorted_keys[j].startswith(probe):
+                        break
+                    out.add(positions[j], "affix")
+
+    def _token_proposals(self, pkg: PackageId, out: Proposals) -> None:
+        toks = set(tokens(self._leaf_text(pkg)))
+        if len(toks) < 2:
+            return
+        for tok in toks:
+            hits = self._by_token.get(tok, ())
+            if 0 < len(hits) <= TOKEN_DF_CAP:
+                for pos in hits:
+                    out.add(pos, "token")

@@ -1,0 +1,103 @@
+"""The popular targets of one registry, read from `data/popular/<registry>.tsv`.
+
+A list refreshed live by `confuguard update-popular` (in the user data dir) takes
+precedence over the bundled one. Format: `# ` comment lines (source, date), a header
+`name<TAB>rank<TAB>popularity`, then one row per package, rank 1 = most popular.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from confuguard import names
+from confuguard.errors import DataError, InputError
+from confuguard.paths import bundled_data, user_popular_dir
+from confuguard.types import Ecosystem, PackageId
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One popular package."""
+
+    package: PackageId
+    rank: int
+    popularity: float | None
+    key: str
+    leaf: str
+    namespace: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """The popular targets of one registry, in rank order."""
+
+    ecosystem: Ecosystem
+    targets: tuple[Target, ...]
+    source: Path
+    digest: str
+    """sha256 of the list file: derived artifacts are rebuilt when it changes."""
+
+    def by_key(self) -> dict[str, Target]:
+        """Targets by comparison key."""
+        return {t.key: t for t in self.targets}
+
+
+def corpus_path(ecosystem: Ecosystem) -> Path:
+    """The list file in use for `ecosystem` (user-refreshed first, then bundled)."""
+    user = user_popular_dir() / f"{ecosystem.value}.tsv"
+    if user.is_file():
+        return user
+    return bundled_data() / "popular" / f"{ecosystem.value}.tsv"
+
+
+def load(ecosystem: Ecosystem, path: Path | None = None) -> Corpus:
+    """Read the popular list of `ecosystem` (or `path`); raise DataError when missing or malformed."""
+    path = path or corpus_path(ecosystem)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"popular list for {ecosystem.value} not readable: {path} ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: not UTF-8 text") from None
+    return from_rows(ecosystem, _rows(text, path), source=path, digest=hashlib.sha256(raw).hexdigest())
+
+
+def _rows(text: str, path: Path) -> list[tuple[str, int, float | None]]:
+    lines = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
+    if not lines or lines[0].split("\t")[:3] != ["name", "rank", "popularity"]:
+        raise DataError(f"{path}: expected a header 'name<TAB>rank<TAB>popularity'")
+    rows = []
+    for lineno, line in enumerate(lines[1:], start=2):
+        cols = line.split("\t")
+        if len(cols) < 3:
+            raise DataError(f"{path}: row {lineno} has {len(cols)} columns, expected 3 (truncated file?)")
+        try:
+            rows.append((cols[0], int(cols[1]), float(cols[2]) if cols[2] else None))
+        except ValueError:
+            raise DataError(f"{path}: row {lineno}: rank/popularity are not numbers") from None
+    return rows
+
+
+def from_rows(
+    ecosystem: Ecosystem, rows: list[tuple[str, int, float | None]], *, source: Path | None = None, digest: str = ""
+) -> Corpus:
+    """Build a corpus from (name, rank, popularity) rows; invalid names and duplicate keys are skipped."""
+    seen: set[str] = set()
+    targets = []
+    for name, rank, popularity in sorted(rows, key=lambda r: r[1]):
+        try:
+            pkg = names.parse(name, ecosystem)
+        except InputError:
+            continue
+        k = names.key(pkg)
+        if k in seen:
+            continue
+        seen.add(k)
+        targets.append(Target(pkg, rank, popularity, k, names.leaf(pkg), names.namespace(pkg)))
+    if not digest:
+        digest = hashlib.sha256("\n".join(f"{t.key}\t{t.rank}" for t in targets).encode()).hexdigest()
+    return Corpus(ecosystem, tuple(targets), source or Path("<memory>"), digest)

@@ -1,0 +1,237 @@
+"""The detection engine: name -> candidates -> categories -> verdict. Built once, used many times.
+
+    engine = Engine()                       # nothing loaded yet
+    result = engine.check_name("reqeusts", Ecosystem.PYPI)
+    result.verdict, result.candidates[0].target
+
+Corpora, generators and FAISS indexes load lazily per registry, once, behind a lock, so
+the CLI, the sweep and the HTTP service share one engine.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein, OSA
+
+from confuguard import corpus as corpus_mod
+from confuguard import names
+from confuguard.candidates import MAX_EDIT, CandidateGenerator, squash
+from confuguard.categories import classify, skeleton
+from confuguard.corpus import Corpus
+from confuguard.errors import InputError
+from confuguard.models.embedder import Encoder, default_encoder
+from confuguard.models.index import NameIndex, load_or_build
+from confuguard.types import Candidate, Category, CheckResult, Ecosystem, Finding, PackageId, Verdict
+
+MAX_CANDIDATES = 5
+#: Confusability floor per category: how strongly the category alone says "looks the same".
+CATEGORY_STRENGTH: dict[Category, float] = {
+    Category.HOMOGLYPH: 0.97,
+    Category.DELIMITER: 0.95,
+    Category.TYPO: 0.92,
+    Category.SCOPE: 0.92,
+    Category.REORDERING: 0.9,
+    Category.ALTERNATE_SPELLING: 0.9,
+    Category.HOMOPHONIC: 0.88,
+    Category.GRAMMATICAL_SUBSTITUTION: 0.88,
+    Category.VERSION_SUFFIX: 0.85,
+    Category.AFFIX: 0.82,
+    Category.SEMANTIC_SUBSTITUTION: 0.8,
+    Category.SIMPLIFICATION: 0.75,
+    Category.ASEMANTIC_SUBSTITUTION: 0.7,
+}
+_BULK = 512
+
+
+class _Registry:
+    """What the engine holds for one registry."""
+
+    def __init__(self, corpus: Corpus, generator: CandidateGenerator) -> None:
+        self.corpus = corpus
+        self.generator = generator
+        self.by_key = corpus.by_key()
+
+
+class Engine:
+    """Finds the popular packages a name imitates and says how."""
+
+    def __init__(
+        self,
+        corpora: dict[Ecosystem, Corpus] | None = None,
+        *,
+        encoder: Callable[[], Encoder] | None = default_encoder,
+        index: Callable[[Corpus, Encoder], NameIndex] = load_or_build,
+    ) -> None:
+        """`corpora` overrides the bundled lists; `encoder=None` disables the embedding generator."""
+        self._corpora = dict(corpora or {})
+        self._encoder_factory = encoder
+        self._index_builder = index
+        self._registries: dict[Ecosystem, _Registry] = {}
+        self._lock = threading.RLock()
+
+    def registry(self, ecosystem: Ecosystem) -> _Registry:
+        """The loaded state of one registry (loads it on first use)."""
+        reg = self._registries.get(ecosystem)
+        if reg is None:
+            with self._lock:
+                reg = self._registries.get(ecosystem)
+                if reg is None:
+                    corpus = self._corpora.get(ecosystem) or corpus_mod.load(ecosystem)
+                    factory = None
+                    if self._encoder_factory is not None:
+                        enc = self._encoder_factory
+                        factory = lambda c=corpus: self._index_builder(c, enc())  # noqa: E731
+                    reg = _Registry(corpus, CandidateGenerator(corpus, factory))
+                    self._registries[ecosystem] = reg
+        return reg
+
+    def warm(self, ecosystems: Iterable[Ecosystem]) -> None:
+        """Load corpora, indexes and the encoder now rather than on the first check."""
+        for eco in ecosystems:
+            gen = self.registry(eco).generator
+            if gen.index is not None and self._encoder_factory is not None:
+                self._encoder_factory()
+
+    def check_name(self, text: str, ecosystem: Ecosystem) -> CheckResult:
+        """Check one name as typed by a user (invalid names give an INVALID result, not an error)."""
+        return self.check_names([text], ecosystem)[0]
+
+    def check_names(self, texts: Sequence[str], ecosystem: Ecosystem) -> list[CheckResult]:
+        """Check many names of one registry; invalid ones come back with verdict INVALID."""
+        results: list[CheckResult | None] = [None] * len(texts)
+        valid: list[tuple[int, PackageId]] = []
+        for i, text in enumerate(texts):
+            try:
+                valid.append((i, names.parse(text, ecosystem)))
+            except InputError as exc:
+                results[i] = self._invalid(text, ecosystem, str(exc))
+        for (i, _), res in zip(valid, self.check_many([p for _, p in valid])):
+            results[i] = res
+        return [r for r in results if r is not None]
+
+    def check(self, pkg: PackageId) -> CheckResult:
+        """Check one parsed package."""
+        return self.check_many([pkg])[0]
+
+    def check_many(self, pkgs: Sequence[PackageId]) -> list[CheckResult]:
+        """Check parsed packages (any mix of registries); embeddings and edit scans run in bulk."""
+        out: list[CheckResult | None] = [None] * len(pkgs)
+        by_eco: dict[Ecosystem, list[int]] = {}
+        for i, p in enumerate(pkgs):
+            by_eco.setdefault(p.ecosystem, []).append(i)
+        for eco, idxs in by_eco.items():
+            reg = self.registry(eco)
+            for start in range(0, len(idxs), _BULK):
+                chunk = idxs[start : start + _BULK]
+                for i, res in zip(chunk, self._check_chunk(reg, [pkgs[i] for i in chunk])):
+                    out[i] = res
+        return [r for r in out if r is not None]
+
+    def _check_chunk(self, reg: _Registry, pkgs: list[PackageId]) -> list[CheckResult]:
+        gen = reg.generator
+        results: list[CheckResult | None] = [None] * len(pkgs)
+        todo: list[int] = []
+        for i, pkg in enumerate(pkgs):
+            target = reg.by_key.get(names.key(pkg))
+            if target is not None:
+                results[i] = CheckResult(
+                    query=str(pkg), ecosystem=pkg.ecosystem, verdict=Verdict.POPULAR, package=pkg,
+                    reasons=(f"{target.package} is itself a popular {pkg.ecosystem.value} package (rank {target.rank})",),
+                )
+            else:
+                todo.append(i)
+        if not todo:
+            return [r for r in results if r is not None]
+        keys = [names.key(pkgs[i]) for i in todo]
+        if len(todo) > 8:
+            matrix = process.cdist(keys, gen.keys, scorer=Levenshtein.distance, score_cutoff=MAX_EDIT,
+                                   dtype=np.uint8, workers=-1)
+            near = [np.flatnonzero(row <= MAX_EDIT).tolist() for row in matrix]
+        else:
+            near = [None] * len(todo)
+        embed_rows = [j for j, i in enumerate(todo) if gen.needs_embedding(pkgs[i])]
+        vectors: dict[int, np.ndarray] = {}
+        if embed_rows and gen.index is not None and self._encoder_factory is not None:
+            enc = self._encoder_factory().encode([gen.query_text(pkgs[todo[j]]) for j in embed_rows])
+            vectors = {j: enc[n] for n, j in enumerate(embed_rows)}
+        for j, i in enumerate(todo):
+            pkg = pkgs[i]
+            props = gen.propose(pkg, vectors.get(j), near_keys=near[j])
+            cands = self._judge(reg, pkg, props.found_by, vectors.get(j))
+            results[i] = _result(pkg, cands)
+        return [r for r in results if r is not None]
+
+    def _judge(self, reg: _Registry, pkg: PackageId, found: dict[int, set[str]], vector: np.ndarray | None) -> tuple[Candidate, ...]:
+        if not found:
+            return ()
+        targets = reg.corpus.targets
+        positions = sorted(found)
+        sims: dict[int, float] = {}
+        index = reg.generator.index if vector is not None else None
+        if index is not None:
+            vecs = index.index.reconstruct_batch(np.asarray(positions, dtype=np.int64))
+            sims = dict(zip(positions, (vecs @ vector).tolist()))
+        key = names.key(pkg)
+        cands = []
+        for pos in positions:
+            t = targets[pos]
+            findings = classify(pkg, t.package)
+            if not findings:
+                continue
+            dist = OSA.distance(key, t.key)
+            sim = sims.get(pos)
+            score = max(
+                max(CATEGORY_STRENGTH.get(f.category, 0.5) for f in findings),
+                Levenshtein.normalized_similarity(squash(key), squash(t.key)),
+                sim or 0.0,
+            )
+            cands.append(Candidate(
+                target=t.package, target_rank=t.rank, findings=findings, score=round(min(1.0, score), 4),
+                edit_distance=dist, embedding_similarity=None if sim is None else round(sim, 4),
+                found_by=frozenset(found[pos]),
+            ))
+        cands.sort(key=lambda c: (-c.score, c.target_rank))
+        return tuple(cands[:MAX_CANDIDATES])
+
+    def _invalid(self, text: str, ecosystem: Ecosystem, reason: str) -> CheckResult:
+        """INVALID result; a non-ASCII name whose ASCII skeleton imitates a target says so."""
+        cands: tuple[Candidate, ...] = ()
+        if not text.isascii():
+            ascii_form = skeleton(text)
+            try:
+                pkg = names.parse(ascii_form, ecosystem)
+            except InputError:
+                pkg = None
+            if pkg is not None:
+                reg = self.registry(ecosystem)
+                target = reg.by_key.get(names.key(pkg))
+                if target is not None:
+                    finding = Finding(Category.HOMOGLYPH, f"non-ASCII look-alike characters spell {target.package}")
+                    cands = (Candidate(target.package, target.rank, (finding,), 1.0, 0, None, frozenset({"form"})),)
+                else:
+                    cands = tuple(
+                        Candidate(c.target, c.target_rank, (Finding(Category.HOMOGLYPH, "non-ASCII look-alike characters"),) + c.findings,
+                                  c.score, c.edit_distance, c.embedding_similarity, c.found_by)
+                        for c in self.check(pkg).candidates
+                    )
+        reasons = (reason,) + ((f"imitates {cands[0].target} with look-alike characters",) if cands else ())
+        return CheckResult(query=text, ecosystem=ecosystem, verdict=Verdict.INVALID, candidates=cands, reasons=reasons)
+
+
+def _result(pkg: PackageId, cands: tuple[Candidate, ...]) -> CheckResult:
+    if not cands:
+        return CheckResult(query=str(pkg), ecosystem=pkg.ecosystem, verdict=Verdict.CLEAN, package=pkg,
+                           reasons=(f"no popular {pkg.ecosystem.value} package is imitated",))
+    best = cands[0]
+    detail = "; ".join(f"{f.category.value}: {f.detail}" for f in best.findings[:2])
+    cands = tuple(
+        Candidate(c.target, c.target_rank, c.findings, c.score, c.edit_distance, c.embedding_similarity,
+                  c.found_by, c.threat_probability, Verdict.SUSPICIOUS, c.reasons)
+        for c in cands
+    )
+    return CheckResult(query=str(pkg), ecosystem=pkg.ecosystem, verdict=Verdict.SUSPICIOUS, package=pkg,
+                       candidates=cands, reasons=(f"imitates {best.target} (rank {best.target_rank}): {detail}",))

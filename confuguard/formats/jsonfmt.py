@@ -1,0 +1,80 @@
+"""JSON and JSON Lines rendering of check results."""
+
+from __future__ import annotations
+
+import json
+
+from confuguard import names
+from confuguard.types import Candidate, CheckResult, PackageMetadata
+
+SCHEMA_VERSION = 1
+
+
+def candidate_dict(c: Candidate) -> dict[str, object]:
+    """One candidate as a JSON-ready dict."""
+    return {
+        "target": str(c.target),
+        "target_purl": names.purl(c.target),
+        "target_rank": c.target_rank,
+        "categories": [cat.value for cat in c.categories],
+        "findings": [{"category": f.category.value, "detail": f.detail} for f in c.findings],
+        "score": c.score,
+        "edit_distance": c.edit_distance,
+        "embedding_similarity": c.embedding_similarity,
+        "found_by": sorted(c.found_by),
+        "threat_probability": c.threat_probability,
+        "verdict": c.verdict.value if c.verdict else None,
+        "reasons": list(c.reasons),
+    }
+
+
+def metadata_dict(m: PackageMetadata) -> dict[str, object]:
+    """Package metadata as a JSON-ready dict (unknown stays null)."""
+    out: dict[str, object] = {"name": str(m.package), "purl": names.purl(m.package), "source": m.source}
+    for field in m.__dataclass_fields__:
+        if field in ("package", "source", "readme"):
+            continue
+        value = getattr(m, field)
+        if hasattr(value, "isoformat"):
+            value = value.isoformat()
+        elif field == "weight_files" and value is not None:
+            value = [{"path": w.path, "format": w.format, "size": w.size} for w in value]
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[field] = value
+    return out
+
+
+def result_dict(r: CheckResult) -> dict[str, object]:
+    """One check result as a JSON-ready dict (the documented schema)."""
+    out: dict[str, object] = {
+        "schema_version": SCHEMA_VERSION,
+        "registry": r.ecosystem.value,
+        "name": str(r.package) if r.package else r.query,
+        "purl": names.purl(r.package) if r.package else None,
+        "verdict": r.verdict.value,
+        "candidates": [candidate_dict(c) for c in r.candidates],
+        "reasons": list(r.reasons),
+    }
+    if r.metadata:
+        out["metadata"] = {k: metadata_dict(v) for k, v in r.metadata.items()}
+    return out
+
+
+def _dicts(results: list[CheckResult], extra: list[dict[str, object]] | None) -> list[dict[str, object]]:
+    docs = [result_dict(r) for r in results]
+    if extra:
+        for doc, more in zip(docs, extra):
+            doc.update(more)
+    return docs
+
+
+def render(results: list[CheckResult], *, extra: list[dict[str, object]] | None = None) -> str:
+    """One JSON document: an object for one result, an array for several."""
+    docs = _dicts(results, extra)
+    return json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_lines(results: list[CheckResult], *, extra: list[dict[str, object]] | None = None) -> str:
+    """One JSON object per line."""
+    return "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in _dicts(results, extra))

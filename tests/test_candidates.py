@@ -1,0 +1,73 @@
+"""Candidate generation: the bounded generators return what a brute-force scan returns."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz.distance import Levenshtein
+
+from confuguard import names
+from confuguard.candidates import MAX_EDIT, CandidateGenerator, fold
+from confuguard.corpus import from_rows
+from confuguard.models.index import NameIndex, target_text
+from confuguard.types import Ecosystem
+
+from conftest import HashEncoder
+
+name_st = st.text(alphabet="abcdeilmnorstu01-_", min_size=2, max_size=12).filter(
+    lambda s: s[0].isalnum() and s[-1].isalnum()
+)
+
+
+def _corpus(raw: list[str]):
+    return from_rows(Ecosystem.PYPI, [(n, i + 1, None) for i, n in enumerate(raw)])
+
+
+@settings(max_examples=60, deadline=None)
+@given(targets=st.lists(name_st, min_size=1, max_size=40, unique=True), query=name_st)
+def test_edit_and_form_generators_equal_brute_force(targets, query):
+    corpus = _corpus(targets)
+    gen = CandidateGenerator(corpus)
+    pkg = names.parse(query, Ecosystem.PYPI)
+    key = names.key(pkg)
+    found = gen.propose(pkg).found_by
+    by_edit = {p for p, how in found.items() if "edit" in how}
+    assert by_edit == {p for p, t in enumerate(corpus.targets) if Levenshtein.distance(key, t.key) <= MAX_EDIT}
+    by_form = {p for p, how in found.items() if "form" in how}
+    assert by_form == {p for p, t in enumerate(corpus.targets) if fold(t.key) == fold(key)}
+
+
+@settings(max_examples=30, deadline=None)
+@given(targets=st.lists(name_st, min_size=2, max_size=60, unique=True), query=name_st)
+def test_flat_index_equals_brute_force_cosine(targets, query):
+    corpus = _corpus(targets)
+    enc = HashEncoder()
+    vecs = enc.encode([target_text(t) for t in corpus.targets])
+    index = NameIndex.build(vecs)
+    q = enc.encode([query])
+    sims, ids = index.search(q, 5)
+    brute = np.sort(vecs @ q[0])[::-1][: len(ids[0])]
+    assert np.allclose(sims[0], brute, atol=1e-5)
+
+
+def test_scoped_and_namespaced_generators():
+    corpus = from_rows(Ecosystem.NPM, [("@cicada/render", 1, None), ("@near-js/keystores", 2, None), ("lodash", 3, None)])
+    gen = CandidateGenerator(corpus)
+    for suspect, expected in [("cicada-render", "@cicada/render"), ("@meer-js/keystores", "@near-js/keystores"),
+                              ("@evil/lodash", "lodash")]:
+        found = gen.propose(names.parse(suspect, Ecosystem.NPM)).found_by
+        assert expected in {str(corpus.targets[p].package) for p in found}, suspect
+
+
+def test_index_cache_rebuilds_when_data_changes(hash_encoder):
+    from confuguard.models.index import index_path, load_or_build
+
+    a = _corpus(["requests", "numpy"])
+    b = _corpus(["requests", "numpy", "pandas"])
+    assert len(load_or_build(a, hash_encoder)) == 2
+    assert index_path(a).is_file()
+    assert len(load_or_build(b, hash_encoder)) == 3
+    assert not index_path(a).exists()  # the stale index was replaced
+    index_path(b).write_bytes(b"truncated")
+    assert len(load_or_build(b, hash_encoder)) == 3  # an unreadable cache is rebuilt, not fatal
