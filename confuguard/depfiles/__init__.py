@@ -1,0 +1,194 @@
+"""Dependency-file scanning: find dependency files, and read the dependencies they declare.
+
+    files = discover(["."])                 # walks directories, skipping vendored trees
+    for path in files:
+        outcome = parse_file(path)          # never raises for file content
+        outcome.dependencies                # list[Dependency] with file, line, column
+        outcome.errors                      # list[ParseError] (malformed file/line, invalid name)
+
+Formats are chosen by file name (`detect_format`):
+
+| format | files |
+| --- | --- |
+| requirements | `*requirements*.txt`, `constraints*.txt`, `*.txt` in a `requirements/` folder (`-r`/`-c` followed) |
+| pyproject | `pyproject.toml` (PEP 621, PEP 735 groups, build requires, Poetry, uv) |
+| pipfile, pipfile-lock, poetry-lock, uv-lock | `Pipfile`, `Pipfile.lock`, `poetry.lock`, `uv.lock` |
+| package-json, package-lock | `package.json`, `package-lock.json`, `npm-shrinkwrap.json` |
+| yarn-lock, pnpm-lock | `yarn.lock` (classic and berry), `pnpm-lock.yaml` |
+| gemfile, gemfile-lock | `Gemfile`, `gems.rb`, `Gemfile.lock`, `gems.locked` |
+| go-mod | `go.mod` |
+| pom, gradle | `pom.xml`, `build.gradle`, `build.gradle.kts` |
+| python-source | `*.py` (Hugging Face model ids in loading calls) |
+
+Within one file the same package (same registry comparison key) is reported once, at
+its first line. Errors never stop a scan: a malformed file yields a `ParseError` with the
+file and line, plus whatever was read before the error.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from confuguard.depfiles import golang, huggingface, maven, npm, python, ruby
+from confuguard.depfiles.base import (
+    INVALID_NAME,
+    MAX_FILE_BYTES,
+    PARSE,
+    Collector,
+    Dependency,
+    FileFormatError,
+    ParseError,
+    ParseOutcome,
+    read_text,
+)
+from confuguard.errors import InputError
+
+__all__ = [
+    "INVALID_NAME",
+    "PARSE",
+    "SKIP_DIRS",
+    "Dependency",
+    "ParseError",
+    "ParseOutcome",
+    "detect_format",
+    "discover",
+    "parse_file",
+]
+
+Parser = Callable[[Path, str, Collector], None]
+
+#: format name -> parser
+PARSERS: dict[str, Parser] = {
+    "requirements": python.parse_requirements,
+    "pyproject": python.parse_pyproject,
+    "pipfile": python.parse_pipfile,
+    "pipfile-lock": python.parse_pipfile_lock,
+    "poetry-lock": python.parse_poetry_lock,
+    "uv-lock": python.parse_uv_lock,
+    "package-json": npm.parse_package_json,
+    "package-lock": npm.parse_package_lock,
+    "yarn-lock": npm.parse_yarn_lock,
+    "pnpm-lock": npm.parse_pnpm_lock,
+    "gemfile": ruby.parse_gemfile,
+    "gemfile-lock": ruby.parse_gemfile_lock,
+    "go-mod": golang.parse_go_mod,
+    "pom": maven.parse_pom,
+    "gradle": maven.parse_gradle,
+    "python-source": huggingface.parse_python_source,
+}
+
+_EXACT: dict[str, str] = {
+    "pyproject.toml": "pyproject",
+    "Pipfile": "pipfile",
+    "Pipfile.lock": "pipfile-lock",
+    "poetry.lock": "poetry-lock",
+    "uv.lock": "uv-lock",
+    "package.json": "package-json",
+    "package-lock.json": "package-lock",
+    "npm-shrinkwrap.json": "package-lock",
+    "yarn.lock": "yarn-lock",
+    "pnpm-lock.yaml": "pnpm-lock",
+    "Gemfile": "gemfile",
+    "gems.rb": "gemfile",
+    "Gemfile.lock": "gemfile-lock",
+    "gems.locked": "gemfile-lock",
+    "go.mod": "go-mod",
+    "pom.xml": "pom",
+    "build.gradle": "gradle",
+    "build.gradle.kts": "gradle",
+}
+
+#: Directory names never entered by `discover`.
+SKIP_DIRS = frozenset(
+    {"node_modules", ".git", ".hg", ".svn", ".venv", "venv", "vendor", "__pycache__", ".tox", ".nox", ".mypy_cache"}
+)
+
+
+def detect_format(path: Path) -> str | None:
+    """The format of a file from its name, or None if it is not a dependency file."""
+    name = path.name
+    if name in _EXACT:
+        return _EXACT[name]
+    if name.endswith(".txt") and (
+        fnmatch.fnmatchcase(name, "*requirements*.txt")
+        or fnmatch.fnmatchcase(name, "constraints*.txt")
+        or path.parent.name == "requirements"
+    ):
+        return "requirements"
+    if name.endswith(".py"):
+        return "python-source"
+    return None
+
+
+def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Dependency files under `paths`, sorted and without duplicates.
+
+    A file given explicitly is always returned (even if its name is not recognised: then
+    `parse_file` reports it). Directories are walked without following symlinks, skipping
+    `SKIP_DIRS` and virtual environments (folders with a `pyvenv.cfg`). Raises InputError
+    for a path that does not exist.
+    """
+    found: dict[Path, None] = {}
+    for p in paths:
+        path = Path(p)
+        if path.is_file():
+            found[path] = None
+        elif path.is_dir():
+            for f in _walk(path):
+                found[f] = None
+        else:
+            raise InputError(f"{p}: no such file or directory")
+    return sorted(found, key=lambda f: f.as_posix())
+
+
+def _walk(root: Path) -> list[Path]:
+    out: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(
+            d for d in dirnames if d not in SKIP_DIRS and not os.path.exists(os.path.join(dirpath, d, "pyvenv.cfg"))
+        )
+        for f in sorted(filenames):
+            path = Path(dirpath, f)
+            if detect_format(path) is not None and not path.is_symlink():
+                out.append(path)
+    return out
+
+
+def parse_file(path: str | os.PathLike[str], format: str | None = None) -> ParseOutcome:
+    """Read the dependencies declared in one file. Never raises for bad content.
+
+    `format` overrides detection by name (one of `PARSERS`); an explicitly given `.txt`
+    file of unknown name is read as a requirements file.
+    """
+    file = Path(path)
+    fmt = format or detect_format(file) or ("requirements" if file.suffix == ".txt" else None)
+    outcome = ParseOutcome(file, fmt)
+    out = Collector(outcome)
+    if fmt is None or fmt not in PARSERS:
+        out.error(file, 1, "not a supported dependency file (see `confuguard scan --help`)")
+        return out.finish()
+    try:
+        if fmt == "python-source" and not _may_reference_models(file):
+            return out.finish()
+        text = read_text(file)
+        PARSERS[fmt](file, text, out)
+    except FileFormatError as exc:
+        out.error(file, exc.line, str(exc))
+    except RecursionError:
+        out.error(file, 1, "file is nested too deeply to read")
+    except Exception as exc:  # a parser bug must not stop the scan of the other files
+        out.error(file, 1, f"could not read file ({type(exc).__name__}: {exc})")
+    return out.finish()
+
+
+def _may_reference_models(file: Path) -> bool:
+    """Pre-filter for Python sources, on bytes: most files never load a model, and need not be valid UTF-8."""
+    try:
+        if file.stat().st_size > MAX_FILE_BYTES:
+            return True  # let read_text report it
+        return huggingface.mentions_calls(file.read_bytes())
+    except OSError:
+        return True  # let read_text report it

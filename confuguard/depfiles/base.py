@@ -1,0 +1,309 @@
+"""Records shared by the dependency-file parsers, and helpers that find line numbers.
+
+Parsers read a file with a well-kept parser (`packaging`, `tomllib`, `json`, `yaml`,
+`xml.parsers.expat`, `ast`) and report what they find to a `Collector`, which checks
+every name with `confuguard.names.parse`, deduplicates per file and keeps the errors.
+The standard JSON and TOML parsers give no positions, so the locators below find the
+line of a key or string in the text after the real parser has accepted it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from confuguard import names
+from confuguard.errors import InputError
+from confuguard.types import Ecosystem, PackageId
+
+PARSE = "parse"
+"""`ParseError.kind` of a file (or line) that could not be read."""
+INVALID_NAME = "invalid-name"
+"""`ParseError.kind` of a dependency whose name is not valid on its registry."""
+
+
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    """One dependency declared in a file.
+
+    `name` is the display form (`@scope/name`, `group:artifact`, `github.com/o/r`,
+    `author/model`) that `confuguard.names.parse(name, ecosystem)` accepts. `line` is
+    1-based; `column` is 1-based where the parser knows it. `raw` is the declaration
+    as written (a requirement line, a lockfile key, a `gem` call...).
+    """
+
+    ecosystem: Ecosystem
+    name: str
+    file: Path
+    line: int
+    column: int | None
+    raw: str
+
+    @property
+    def package(self) -> PackageId:
+        """The parsed package identity (the name was validated when the record was made)."""
+        return names.parse(self.name, self.ecosystem)
+
+
+@dataclass(frozen=True, slots=True)
+class ParseError:
+    """A file, or one declaration in it, that could not be used.
+
+    `kind` is `parse` (malformed file or line, unreadable or unsupported file) or
+    `invalid-name` (a dependency name the registry would not accept).
+    """
+
+    file: Path
+    line: int
+    message: str
+    kind: str = PARSE
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass(slots=True)
+class ParseOutcome:
+    """What `parse_file` found in one file (and in files it includes, e.g. `-r`)."""
+
+    file: Path
+    format: str | None
+    dependencies: list[Dependency] = field(default_factory=list)
+    errors: list[ParseError] = field(default_factory=list)
+
+
+class FileFormatError(InputError):
+    """Raised by a parser when the whole file is malformed; `line` is 1-based."""
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = max(1, line)
+
+
+class Collector:
+    """Accumulates the dependencies and errors of one `parse_file` call.
+
+    Parsers may report in any order; `finish` sorts each file's records by position and
+    keeps the first line of every (ecosystem, comparison key) per file.
+    """
+
+    def __init__(self, outcome: ParseOutcome) -> None:
+        self.outcome = outcome
+        self._found: list[tuple[Dependency, str]] = []
+
+    def add(self, ecosystem: Ecosystem, name: str, file: Path, line: int, column: int | None, raw: str) -> None:
+        """Validate `name` for `ecosystem` and keep it; an invalid name becomes an `invalid-name` error."""
+        line = max(1, line)
+        try:
+            pkg = names.parse(name, ecosystem)
+        except InputError as exc:
+            self.error(file, line, f"invalid {ecosystem.value} name: {exc}", INVALID_NAME)
+            return
+        dep = Dependency(ecosystem, names.display(pkg), file, line, column, raw.strip())
+        self._found.append((dep, names.key(pkg)))
+
+    def error(self, file: Path, line: int, message: str, kind: str = PARSE) -> None:
+        self.outcome.errors.append(ParseError(file, max(1, line), message, kind))
+
+    def finish(self) -> ParseOutcome:
+        """Sort, deduplicate per file, and return the outcome."""
+        file_order: dict[Path, int] = {}
+        for dep, _ in self._found:
+            file_order.setdefault(dep.file, len(file_order))
+        ordered = sorted(self._found, key=lambda f: (file_order[f[0].file], f[0].line, f[0].column or 0))
+        seen: set[tuple[Path, Ecosystem, str]] = set()
+        deps: list[Dependency] = []
+        for dep, key in ordered:
+            if (dep.file, dep.ecosystem, key) not in seen:
+                seen.add((dep.file, dep.ecosystem, key))
+                deps.append(dep)
+        self.outcome.dependencies = deps
+        self.outcome.errors.sort(key=lambda e: (e.file != self.outcome.file, str(e.file), e.line))
+        return self.outcome
+
+
+# --- JSON -----------------------------------------------------------------------------
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\]:,]|\n|[^\s{}\[\]:,"]+|[ \t\r]+')
+
+
+def load_json(text: str) -> Any:
+    """`json.loads`, with errors turned into FileFormatError carrying the line."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FileFormatError(f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+
+
+def json_key_positions(text: str) -> dict[tuple[str | int, ...], tuple[int, int]]:
+    """Map the path of every object key to its (line, column), both 1-based.
+
+    Call only on text that `json.loads` accepted. A path is the tuple of keys (and
+    array indexes) from the root, e.g. `("packages", "node_modules/lodash")`. For
+    duplicate keys the first occurrence is kept.
+    """
+    out: dict[tuple[str | int, ...], tuple[int, int]] = {}
+    # Each open container: [is_object, current key or index, expecting a key]
+    stack: list[list[Any]] = []
+    line, line_start = 1, 0
+    for m in _JSON_TOKEN.finditer(text):
+        tok = m.group()
+        c = tok[0]
+        if c == "\n":
+            line, line_start = line + 1, m.end()
+        elif c == "{" or c == "[":
+            stack.append([c == "{", None if c == "{" else 0, c == "{"])
+        elif c == "}" or c == "]":
+            if stack:
+                stack.pop()
+        elif c == ",":
+            if stack:
+                top = stack[-1]
+                if top[0]:
+                    top[2] = True
+                else:
+                    top[1] += 1
+        elif c == '"' and stack and stack[-1][0] and stack[-1][2]:
+            key = json.loads(tok)
+            top = stack[-1]
+            top[1], top[2] = key, False
+            path = tuple(s[1] for s in stack)
+            out.setdefault(path, (line, m.start() - line_start + 1))
+    return out
+
+
+# --- TOML -----------------------------------------------------------------------------
+
+_TOML_ERR_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
+_TOML_HEADER = re.compile(r"^\s*(\[\[?)\s*(.+?)\s*\]\]?\s*(?:#.*)?$")
+
+
+def load_toml(text: str) -> dict[str, Any]:
+    """`tomllib.loads`, with errors turned into FileFormatError carrying the line."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = _TOML_ERR_LINE.search(str(exc))
+        line = int(m.group(1)) if m else 1
+        msg = _TOML_ERR_LINE.sub("", str(exc)).strip()
+        raise FileFormatError(f"invalid TOML: {msg}", line) from None
+
+
+def _dotted_key(text: str) -> tuple[str, ...] | None:
+    try:
+        doc: Any = tomllib.loads(f"{text} = 0")
+    except tomllib.TOMLDecodeError:
+        return None
+    path: list[str] = []
+    while isinstance(doc, dict) and len(doc) == 1:
+        k, doc = next(iter(doc.items()))
+        path.append(k)
+    return tuple(path)
+
+
+class TomlLines:
+    """Finds lines of tables, keys and string values in TOML text that `tomllib` accepted."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.headers: list[tuple[int, tuple[str, ...], bool]] = []
+        """(0-based line index, table path, is array-of-tables) of every table header."""
+        in_multiline: str | None = None
+        for i, ln in enumerate(self.lines):
+            # Skip headers inside multi-line strings (rare in dependency files, cheap to handle).
+            for q in ('"""', "'''"):
+                if ln.count(q) % 2 == 1 and (in_multiline is None or in_multiline == q):
+                    in_multiline = None if in_multiline == q else q
+            if in_multiline:
+                continue
+            m = _TOML_HEADER.match(ln)
+            if m:
+                path = _dotted_key(m.group(2))
+                if path is not None:
+                    self.headers.append((i, path, m.group(1) == "[["))
+
+    def table_span(self, path: tuple[str, ...], nth: int = 0) -> tuple[int, int] | None:
+        """0-based [start, end) line span of the body of the `nth` table with this path."""
+        found = [j for j, (_, p, _) in enumerate(self.headers) if p == path]
+        if len(found) <= nth:
+            return None
+        j = found[nth]
+        start = self.headers[j][0] + 1
+        end = self.headers[j + 1][0] if j + 1 < len(self.headers) else len(self.lines)
+        return start, end
+
+    def count(self, path: tuple[str, ...]) -> int:
+        return sum(1 for _, p, _ in self.headers if p == path)
+
+    def key_line(self, table: tuple[str, ...], key: str, nth: int = 0) -> int | None:
+        """1-based line of `key = ...` directly in the `nth` table `table` (or its dotted form one level up)."""
+        pattern = re.compile(r"^\s*(?:" + "|".join(_key_forms(key)) + r")\s*=")
+        span = self.table_span(table, nth)
+        if span is not None:
+            for i in range(*span):
+                if pattern.match(self.lines[i]):
+                    return i + 1
+        if table:
+            # e.g. `optional-dependencies.dev = [...]` inside [project]
+            parent, last = table[:-1], table[-1]
+            dotted = re.compile(
+                r"^\s*(?:" + "|".join(_key_forms(last)) + r")\s*\.\s*(?:" + "|".join(_key_forms(key)) + r")\s*="
+            )
+            span = self.table_span(parent) if parent else (0, self.headers[0][0] if self.headers else len(self.lines))
+            if span is not None:
+                for i in range(*span):
+                    if dotted.match(self.lines[i]):
+                        return i + 1
+        return None
+
+    def string_position(self, value: str, start_line: int) -> tuple[int, int] | None:
+        """(line, column), 1-based, of the first string literal equal to `value` at or after `start_line`."""
+        needles = [json.dumps(value), f"'{value}'"]
+        for i in range(max(0, start_line - 1), len(self.lines)):
+            ln = self.lines[i]
+            hits = [ln.find(n) for n in needles]
+            hits = [h for h in hits if h >= 0]
+            if hits:
+                return i + 1, min(hits) + 1
+        return None
+
+
+def _key_forms(key: str) -> list[str]:
+    forms = [re.escape(json.dumps(key)), re.escape(f"'{key}'")]
+    if re.fullmatch(r"[A-Za-z0-9_-]+", key):
+        forms.insert(0, re.escape(key))
+    return forms
+
+
+def strings(value: Any) -> Iterator[str]:
+    """The string items of a TOML/JSON array (anything else is ignored)."""
+    if isinstance(value, list):
+        for v in value:
+            if isinstance(v, str):
+                yield v
+
+
+# --- reading ----------------------------------------------------------------------------
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""Larger files are refused (a lockfile is a few MiB at most)."""
+
+
+def read_text(path: Path) -> str:
+    """The file as text (UTF-8, BOM allowed); FileFormatError if missing, too large or not UTF-8."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FileFormatError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FileFormatError(f"cannot read file: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileFormatError("not UTF-8 text", data[: exc.start].count(b"\n") + 1) from None

@@ -1,0 +1,103 @@
+"""Hugging Face model ids referenced in Python sources, found with `ast` (never regex).
+
+Recognised calls (as a bare name or an attribute, e.g. `AutoModel.from_pretrained`):
+
+- `from_pretrained("id")` / `from_pretrained(pretrained_model_name_or_path="id")`
+- `hf_hub_download("id", ...)` / `hf_hub_download(repo_id="id", ...)`
+- `snapshot_download("id")` / `snapshot_download(repo_id="id")`
+- `pipeline(task, "id")` / `pipeline(model="id")`
+
+Only string literals are read. Calls with a literal `repo_type` other than `"model"`
+(datasets, spaces) are skipped, and so are strings that look like local paths
+(`./ckpt`, `/models/x`, `~/x`, `C:\\x`, more than one `/`).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from confuguard.depfiles.base import Collector, FileFormatError
+from confuguard.types import Ecosystem
+
+HF = Ecosystem.HUGGINGFACE
+
+# function name -> (index of the positional argument holding the id, keyword holding it)
+CALLS: dict[str, tuple[int, str]] = {
+    "from_pretrained": (0, "pretrained_model_name_or_path"),
+    "hf_hub_download": (0, "repo_id"),
+    "snapshot_download": (0, "repo_id"),
+    "pipeline": (1, "model"),
+}
+_MARKERS = tuple(name.encode() for name in CALLS)
+
+
+def mentions_calls(data: bytes) -> bool:
+    """Cheap pre-filter: could this source contain one of the recognised calls?"""
+    return any(m in data for m in _MARKERS)
+
+
+def _callee(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+def _string(node: ast.expr | None) -> ast.Constant | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node
+    return None
+
+
+def _looks_local(value: str) -> bool:
+    return (
+        value.startswith((".", "/", "~"))
+        or "\\" in value
+        or ":" in value
+        or value.count("/") > 1
+    )
+
+
+def parse_python_source(path: Path, text: str, out: Collector) -> None:
+    """Literal model ids passed to the recognised Hugging Face loading calls."""
+    if not mentions_calls(text.encode("utf-8")):
+        return
+    try:
+        tree = ast.parse(text, filename=str(path))
+    except SyntaxError as exc:
+        raise FileFormatError(f"invalid Python: {exc.msg}", exc.lineno or 1) from None
+    except ValueError as exc:  # e.g. null bytes
+        raise FileFormatError(f"invalid Python: {exc}") from None
+    lines = text.splitlines()
+    found: list[ast.Constant] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            literal = _model_id(node)
+            if literal is not None:
+                found.append(literal)
+    # ast.walk is breadth-first: sort so that the first occurrence in the file wins deduplication.
+    for literal in sorted(found, key=lambda c: (c.lineno, c.col_offset)):
+        src = lines[literal.lineno - 1] if literal.lineno <= len(lines) else ""
+        column = len(src.encode("utf-8")[: literal.col_offset].decode("utf-8", "ignore")) + 1
+        out.add(HF, literal.value, path, literal.lineno, column, src.strip() or literal.value)
+
+
+def _model_id(node: ast.Call) -> ast.Constant | None:
+    """The string literal naming the model in a recognised call, or None."""
+    name = _callee(node.func)
+    if name not in CALLS:
+        return None
+    position, keyword = CALLS[name]
+    kwargs = {kw.arg: kw.value for kw in node.keywords if kw.arg}
+    repo_type = _string(kwargs.get("repo_type"))
+    if repo_type is not None and repo_type.value != "model":
+        return None
+    arg = kwargs.get(keyword)
+    if arg is None and len(node.args) > position and not any(isinstance(a, ast.Starred) for a in node.args):
+        arg = node.args[position]
+    literal = _string(arg)
+    if literal is None or not literal.value.strip() or _looks_local(literal.value):
+        return None
+    return literal
