@@ -109,3 +109,58 @@ def test_go_names_are_module_roots() -> None:
         pkg = names.parse(name, Ecosystem.GOLANG)
         if pkg.namespace and ("/" in pkg.namespace or pkg.namespace == "gopkg.in"):
             assert pkg.subpath is None, name
+
+
+# --- the build script's helpers (no inputs needed) ---------------------------------------
+
+SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+
+
+@pytest.fixture(scope="module")
+def build():  # noqa: ANN201
+    import importlib
+    import sys
+
+    sys.path.insert(0, str(SCRIPTS))
+    try:
+        yield importlib.import_module("build_targets")
+    finally:
+        sys.path.remove(str(SCRIPTS))
+
+
+@pytest.mark.parametrize(
+    ("stem", "gem"),
+    [
+        ("net-http-persistent-4.0.1", "net-http-persistent"),
+        ("nokogiri-1.15.4-x86_64-linux", "nokogiri"),
+        ("rails-7.0.8", "rails"),
+        ("no_version", None),
+    ],
+)
+def test_gemspec_name(build, stem: str, gem: str | None) -> None:  # noqa: ANN001
+    assert build.src.gemspec_name(stem) == gem
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "module"),
+    [
+        ("github.com/go-redis/redis/v8", "module", "github.com/go-redis/redis"),
+        ("github.com/aws/aws-sdk-go-v2/service/s3", "module", "github.com/aws/aws-sdk-go-v2"),
+        ("golang.org/x/net/http2", "import", "golang.org/x/net"),
+        ("gopkg.in/yaml.v3", "module", "gopkg.in/yaml.v3"),
+        ("gonum.org/v1/gonum", "module", "gonum.org/v1/gonum"),
+        ("go.etcd.io/etcd/client/v3", "module", "go.etcd.io/etcd/client"),
+        ("go.uber.org/zap/zapcore", "import", "go.uber.org/zap"),
+    ],
+)
+def test_go_module_reduction(build, raw: str, kind: str, module: str) -> None:  # noqa: ANN001
+    pkg, shown = build.go_module(names.parse(raw, Ecosystem.GOLANG), raw, kind)
+    assert shown == module
+    assert names.display(pkg) == module
+
+
+def test_target_list_drops_invalid_and_duplicates(build) -> None:  # noqa: ANN001
+    tl = build.TargetList(Ecosystem.PYPI, limit=3)
+    s = tl.add("t", [("Requests", "1"), ("requests", "2"), ("-bad-", "3"), ("numpy", "4"), ("six", "5"), ("x", "6")])
+    assert [r[0] for r in tl.rows] == ["Requests", "numpy", "six"]
+    assert (s.added, s.invalid, s.duplicate) == (3, 1, 1)
