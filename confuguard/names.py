@@ -130,9 +130,11 @@ def _golang(raw: str) -> PackageId:
         else:
             ns, name, rest = f"{host}/{elems[1]}", elems[2], elems[3:]
     elif len(elems) == 1:
-        raise InputError(f"{raw!r}: a Go module path needs at least host/name")
+        return PackageId(Ecosystem.GOLANG, host)  # a module at the domain root: tailscale.com
     else:
-        ns, name, rest = host, elems[1], elems[2:]
+        # Vanity hosts give no module boundary: the last element (before any /vN) is the name.
+        cut = len(elems) - 1 if len(elems) > 2 and _GO_MAJOR.match(elems[-1]) else len(elems)
+        ns, name, rest = "/".join(elems[: cut - 1]), elems[cut - 1], elems[cut:]
     return PackageId(Ecosystem.GOLANG, name, ns, "/".join(rest) or None)
 
 
@@ -197,7 +199,7 @@ def pep503(name: str) -> str:
 def go_module(pkg: PackageId) -> str:
     """The Go module identity used for comparison: lowercase, `/vN` and gopkg `.vN` dropped, subpackages dropped."""
     name = _GOPKG_MAJOR.sub("", pkg.name) if pkg.namespace and pkg.namespace.startswith("gopkg.in") else pkg.name
-    return f"{pkg.namespace}/{name}".lower()
+    return f"{pkg.namespace}/{name}".lower() if pkg.namespace else name.lower()
 
 
 def key(pkg: PackageId) -> str:
@@ -215,7 +217,7 @@ def leaf(pkg: PackageId) -> str:
     if pkg.ecosystem is Ecosystem.PYPI:
         return pep503(pkg.name)
     if pkg.ecosystem is Ecosystem.GOLANG:
-        return go_module(pkg).rsplit("/", 1)[1]
+        return go_module(pkg).rsplit("/", 1)[-1]
     return pkg.name.lower()
 
 
