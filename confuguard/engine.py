@@ -10,6 +10,7 @@ the CLI, the sweep and the HTTP service share one engine.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable, Iterable, Sequence
 
@@ -46,6 +47,10 @@ CATEGORY_STRENGTH: dict[Category, float] = {
 }
 _BULK = 512
 
+#: Judges candidates: gets the suspect and its candidates (best first), returns them with
+#: `threat_probability`, `verdict` (SUSPICIOUS or BENIGN) and `reasons` filled.
+Judge = Callable[[PackageId, tuple[Candidate, ...]], tuple[Candidate, ...]]
+
 
 class _Registry:
     """What the engine holds for one registry."""
@@ -65,9 +70,12 @@ class Engine:
         *,
         encoder: Callable[[], Encoder] | None = default_encoder,
         index: Callable[[Corpus, Encoder], NameIndex] = load_or_build,
+        judge: Judge | None = None,
     ) -> None:
-        """`corpora` overrides the bundled lists; `encoder=None` disables the embedding generator."""
+        """`corpora` overrides the bundled lists; `encoder=None` disables the embedding generator;
+        `judge` (the benign classifier) decides each candidate's verdict, else every candidate is suspicious."""
         self._corpora = dict(corpora or {})
+        self.judge = judge
         self._encoder_factory = encoder
         self._index_builder = index
         self._registries: dict[Ecosystem, _Registry] = {}
@@ -161,11 +169,11 @@ class Engine:
         for j, i in enumerate(todo):
             pkg = pkgs[i]
             props = gen.propose(pkg, vectors.get(j), near_keys=near[j])
-            cands = self._judge(reg, pkg, props.found_by, vectors.get(j))
-            results[i] = _result(pkg, cands)
+            cands = self._candidates(reg, pkg, props.found_by, vectors.get(j))
+            results[i] = _result(pkg, self.judge(pkg, cands) if cands and self.judge else _all_suspicious(cands))
         return [r for r in results if r is not None]
 
-    def _judge(self, reg: _Registry, pkg: PackageId, found: dict[int, set[str]], vector: np.ndarray | None) -> tuple[Candidate, ...]:
+    def _candidates(self, reg: _Registry, pkg: PackageId, found: dict[int, set[str]], vector: np.ndarray | None) -> tuple[Candidate, ...]:
         if not found:
             return ()
         targets = reg.corpus.targets
@@ -222,16 +230,26 @@ class Engine:
         return CheckResult(query=text, ecosystem=ecosystem, verdict=Verdict.INVALID, candidates=cands, reasons=reasons)
 
 
+def _all_suspicious(cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+    """Without a classifier every candidate is suspicious."""
+    return tuple(dataclasses.replace(c, verdict=Verdict.SUSPICIOUS) for c in cands)
+
+
 def _result(pkg: PackageId, cands: tuple[Candidate, ...]) -> CheckResult:
     if not cands:
         return CheckResult(query=str(pkg), ecosystem=pkg.ecosystem, verdict=Verdict.CLEAN, package=pkg,
                            reasons=(f"no popular {pkg.ecosystem.value} package is imitated",))
-    best = cands[0]
+    threats = [c for c in cands if c.verdict is Verdict.SUSPICIOUS]
+    best = threats[0] if threats else cands[0]
     detail = "; ".join(f"{f.category.value}: {f.detail}" for f in best.findings[:2])
-    cands = tuple(
-        Candidate(c.target, c.target_rank, c.findings, c.score, c.edit_distance, c.embedding_similarity,
-                  c.found_by, c.threat_probability, Verdict.SUSPICIOUS, c.reasons)
-        for c in cands
-    )
-    return CheckResult(query=str(pkg), ecosystem=pkg.ecosystem, verdict=Verdict.SUSPICIOUS, package=pkg,
-                       candidates=cands, reasons=(f"imitates {best.target} (rank {best.target_rank}): {detail}",))
+    if threats:
+        reason = f"imitates {best.target} (rank {best.target_rank}): {detail}"
+        verdict = Verdict.SUSPICIOUS
+    else:
+        reason = f"resembles {best.target} ({detail}) but looks harmless"
+        verdict = Verdict.BENIGN
+    if best.reasons:
+        reason += f"; {best.reasons[0]}"
+    ordered = tuple(threats) + tuple(c for c in cands if c.verdict is not Verdict.SUSPICIOUS)
+    return CheckResult(query=str(pkg), ecosystem=pkg.ecosystem, verdict=verdict, package=pkg,
+                       candidates=ordered, reasons=(reason,))
