@@ -1,0 +1,105 @@
+"""Live registry clients behind `confuguard.protocols.RegistryClient`, one module per registry.
+
+    REGISTRIES[Ecosystem.NPM]                 -> NpmRegistry (and so on for all six)
+    build(Ecosystem.PYPI, config=cfg)         -> a ready client (httpx client, retries, URLs from cfg)
+    fetch_live(pkgs, store=store, config=cfg) -> {purl: PackageMetadata | None}, stored as it goes
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+from confuguard import names
+from confuguard.config import Config
+from confuguard.errors import ConfuguardError
+from confuguard.protocols import RegistryClient
+from confuguard.store import Store
+from confuguard.types import Ecosystem, PackageId, PackageMetadata
+
+from ._base import BaseRegistry
+from ._http import Http, make_client
+from .golang import GoRegistry
+from .huggingface import HuggingFaceRegistry
+from .maven import MavenRegistry
+from .npm import NpmRegistry
+from .pypi import PyPIRegistry
+from .rubygems import RubyGemsRegistry
+
+log = logging.getLogger(__name__)
+
+#: The live client class of every registry.
+REGISTRIES: Mapping[Ecosystem, type[BaseRegistry]] = {
+    Ecosystem.NPM: NpmRegistry,
+    Ecosystem.PYPI: PyPIRegistry,
+    Ecosystem.RUBYGEMS: RubyGemsRegistry,
+    Ecosystem.MAVEN: MavenRegistry,
+    Ecosystem.GOLANG: GoRegistry,
+    Ecosystem.HUGGINGFACE: HuggingFaceRegistry,
+}
+
+
+def make_http(config: Config | None = None, *, client: httpx.Client | None = None, store: Store | None = None) -> Http:
+    """The shared HTTP layer: one httpx client, per-host limits, and the store as conditional-request cache."""
+    cfg = config or Config.load()
+    return Http(client or make_client(cfg.http), settings=cfg.http, cache=store)
+
+
+def build(
+    ecosystem: Ecosystem, *, client: Http | httpx.Client | None = None, config: Config | None = None
+) -> RegistryClient:
+    """A live client for `ecosystem` with base URLs and HTTP settings from `config` (default: Config.load())."""
+    cfg = config or Config.load()
+    http = client if isinstance(client, Http) else make_http(cfg, client=client)
+    registry: RegistryClient = REGISTRIES[ecosystem](http, cfg.urls)
+    return registry
+
+
+def fetch_live(
+    pkgs: list[PackageId],
+    *,
+    store: Store,
+    config: Config | None = None,
+    client: Http | httpx.Client | None = None,
+    errors: dict[str, str] | None = None,
+) -> dict[str, PackageMetadata | None]:
+    """Fetch metadata of `pkgs` concurrently (bounded per host), store what was found, key results by purl.
+
+    A package the registry does not have maps to None. A package whose fetch failed maps to
+    the record already in the store (or None) and its error goes to `errors[purl]` (and the log).
+    """
+    cfg = config or Config.load()
+    http = client if isinstance(client, Http) else make_http(cfg, client=client, store=store)
+    clients: dict[Ecosystem, RegistryClient] = {}
+    unique = list(dict.fromkeys(pkgs))
+    for p in unique:
+        if p.ecosystem not in clients:
+            clients[p.ecosystem] = build(p.ecosystem, client=http, config=cfg)
+
+    def one(pkg: PackageId) -> tuple[PackageId, PackageMetadata | None, str | None]:
+        try:
+            return pkg, clients[pkg.ecosystem].metadata(pkg), None
+        except ConfuguardError as exc:
+            return pkg, None, str(exc)
+
+    results: dict[str, PackageMetadata | None] = {}
+    workers = max(1, min(len(unique), cfg.http.concurrency * 2, 16))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="confuguard-fetch") as pool:
+        for pkg, meta, err in pool.map(one, unique):
+            key = names.purl(pkg)
+            if err is not None:
+                log.warning("%s: %s", key, err)
+                if errors is not None:
+                    errors[key] = err
+                results[key] = store.get_metadata(pkg)
+                continue
+            if meta is not None:
+                store.put_metadata(meta)
+            results[key] = meta
+    return results
+
+
+__all__ = ["REGISTRIES", "build", "fetch_live", "make_http"]

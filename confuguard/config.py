@@ -1,0 +1,217 @@
+"""Registry base URLs and HTTP behaviour, overridable by a TOML file and environment variables.
+
+Precedence (later wins): built-in defaults, the config file, environment variables.
+
+Config file: `$CONFUGUARD_CONFIG`, else `<user config dir>/confuguard/config.toml` (optional)::
+
+    [urls]
+    npm = "https://registry.npmjs.org"          # any key of DEFAULT_URLS
+    golang_pkgsite = "https://pkg.go.dev/v1"
+
+    [http]
+    connect_timeout = 10.0      # seconds
+    read_timeout = 30.0         # seconds
+    retries = 4                 # extra attempts after the first one
+    backoff_base = 1.0          # seconds; full jitter, doubled per attempt
+    backoff_cap = 60.0          # seconds
+    max_retry_after = 120.0     # a longer Retry-After gives up at once (RateLimited)
+    max_body_bytes = 33554432   # larger bodies are refused (MalformedResponse)
+    max_bulk_bytes = 536870912  # cap for bulk downloads (popular lists)
+    concurrency = 4             # parallel requests per host unless listed below
+    contact = ""                # appended to the User-Agent, e.g. "mailto:ops@example.com"
+
+    [http.host_concurrency]
+    "replicate.npmjs.com" = 1
+
+Environment variables (one per URL key, upper-cased): `CONFUGUARD_NPM_URL`,
+`CONFUGUARD_NPM_REPLICATE_URL`, `CONFUGUARD_NPM_DOWNLOADS_URL`, `CONFUGUARD_PYPI_URL`,
+`CONFUGUARD_PYPI_TOP_URL`, `CONFUGUARD_RUBYGEMS_URL`, `CONFUGUARD_MAVEN_URL`,
+`CONFUGUARD_MAVEN_SEARCH_URL`, `CONFUGUARD_GOLANG_URL`, `CONFUGUARD_GOLANG_INDEX_URL`,
+`CONFUGUARD_GOLANG_PKGSITE_URL`, `CONFUGUARD_HUGGINGFACE_URL`, `CONFUGUARD_ECOSYSTEMS_URL`;
+and `CONFUGUARD_HTTP_TIMEOUT` (read timeout), `CONFUGUARD_HTTP_RETRIES`,
+`CONFUGUARD_HTTP_CONCURRENCY`, `CONFUGUARD_HTTP_CONTACT`.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import platformdirs
+
+from confuguard.errors import InputError
+
+#: Every overridable base URL, by key. Keys double as environment names: CONFUGUARD_<KEY>_URL.
+DEFAULT_URLS: Mapping[str, str] = MappingProxyType(
+    {
+        "npm": "https://registry.npmjs.org",
+        "npm_replicate": "https://replicate.npmjs.com",
+        "npm_downloads": "https://api.npmjs.org",
+        "pypi": "https://pypi.org",
+        "pypi_top": "https://hugovk.github.io/top-pypi-packages/top-pypi-packages.min.json",
+        "rubygems": "https://rubygems.org",
+        "maven": "https://repo1.maven.org/maven2",
+        "maven_search": "https://central.sonatype.com/solrsearch/select",
+        "golang": "https://proxy.golang.org",
+        "golang_index": "https://index.golang.org",
+        "golang_pkgsite": "https://pkg.go.dev/v1",
+        "huggingface": "https://huggingface.co",
+        "ecosystems": "https://packages.ecosyste.ms/api/v1",
+    }
+)
+
+#: Starting per-host budgets from the registry reference (section 8).
+DEFAULT_HOST_CONCURRENCY: Mapping[str, int] = MappingProxyType(
+    {
+        "registry.npmjs.org": 8,
+        "replicate.npmjs.com": 1,
+        "api.npmjs.org": 1,
+        "pypi.org": 8,
+        "rubygems.org": 4,
+        "repo1.maven.org": 4,
+        "central.sonatype.com": 1,
+        "proxy.golang.org": 8,
+        "index.golang.org": 1,
+        "pkg.go.dev": 2,
+        "huggingface.co": 2,
+        "packages.ecosyste.ms": 2,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HttpSettings:
+    """Timeouts, retries, size caps and concurrency of the registry HTTP layer."""
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    retries: int = 4
+    backoff_base: float = 1.0
+    backoff_cap: float = 60.0
+    max_retry_after: float = 120.0
+    max_body_bytes: int = 32 * 1024 * 1024
+    max_bulk_bytes: int = 512 * 1024 * 1024
+    concurrency: int = 4
+    host_concurrency: Mapping[str, int] = field(default_factory=lambda: DEFAULT_HOST_CONCURRENCY)
+    contact: str = ""
+
+    def concurrency_for(self, host: str) -> int:
+        """Parallel requests allowed to `host`."""
+        return max(1, int(self.host_concurrency.get(host, self.concurrency)))
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Base URLs per registry endpoint plus HTTP settings."""
+
+    urls: Mapping[str, str] = field(default_factory=lambda: DEFAULT_URLS)
+    http: HttpSettings = field(default_factory=HttpSettings)
+    source: str = "defaults"
+    """Which file (if any) the values came from, for `db info`-style reports."""
+
+    def url(self, key: str) -> str:
+        """The base URL for `key` (a DEFAULT_URLS key), without a trailing slash."""
+        try:
+            return self.urls[key].rstrip("/")
+        except KeyError:
+            raise InputError(f"unknown registry URL key {key!r}") from None
+
+    @classmethod
+    def load(cls, path: Path | None = None, *, environ: Mapping[str, str] | None = None) -> Config:
+        """Defaults, then the config file (`path`, `$CONFUGUARD_CONFIG` or the user one), then the environment."""
+        env = os.environ if environ is None else environ
+        explicit = path or (Path(env["CONFUGUARD_CONFIG"]) if env.get("CONFUGUARD_CONFIG") else None)
+        file = explicit or default_config_path()
+        cfg = cls()
+        if explicit is not None and not file.is_file():
+            raise InputError(f"config file {file} does not exist")
+        if file.is_file():
+            cfg = _apply_file(cfg, file)
+        return _apply_env(cfg, env)
+
+
+def default_config_path() -> Path:
+    """`<user config dir>/config.toml`."""
+    return Path(platformdirs.user_config_dir("confuguard")) / "config.toml"
+
+
+def env_name(key: str) -> str:
+    """The environment variable overriding URL `key`."""
+    return f"CONFUGUARD_{key.upper()}_URL"
+
+
+_HTTP_FIELDS = {f.name: f for f in fields(HttpSettings)}
+
+
+def _apply_file(cfg: Config, file: Path) -> Config:
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"cannot read config {file}: {exc}") from exc
+    urls = dict(cfg.urls)
+    for k, v in _table(data, "urls", file).items():
+        if k not in DEFAULT_URLS:
+            raise InputError(f"{file}: unknown [urls] key {k!r} (known: {', '.join(DEFAULT_URLS)})")
+        urls[k] = _check_url(v, f"{file}: [urls] {k}")
+    http = cfg.http
+    for k, v in _table(data, "http", file).items():
+        if k not in _HTTP_FIELDS:
+            raise InputError(f"{file}: unknown [http] key {k!r}")
+        http = _set_http(http, k, v, f"{file}: [http] {k}")
+    return Config(urls=MappingProxyType(urls), http=http, source=str(file))
+
+
+def _apply_env(cfg: Config, env: Mapping[str, str]) -> Config:
+    urls = dict(cfg.urls)
+    for k in DEFAULT_URLS:
+        v = env.get(env_name(k))
+        if v:
+            urls[k] = _check_url(v, env_name(k))
+    http = cfg.http
+    for var, attr in (
+        ("CONFUGUARD_HTTP_TIMEOUT", "read_timeout"),
+        ("CONFUGUARD_HTTP_RETRIES", "retries"),
+        ("CONFUGUARD_HTTP_CONCURRENCY", "concurrency"),
+        ("CONFUGUARD_HTTP_CONTACT", "contact"),
+    ):
+        if env.get(var):
+            http = _set_http(http, attr, env[var], var)
+    return Config(urls=MappingProxyType(urls), http=http, source=cfg.source)
+
+
+def _table(data: dict[str, Any], name: str, file: Path) -> dict[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise InputError(f"{file}: [{name}] must be a table")
+    return value
+
+
+def _check_url(value: object, where: str) -> str:
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        raise InputError(f"{where}: expected an http(s) URL, got {value!r}")
+    return value.rstrip("/")
+
+
+def _set_http(http: HttpSettings, name: str, value: object, where: str) -> HttpSettings:
+    if name == "host_concurrency":
+        if not isinstance(value, dict) or not all(isinstance(v, int) and v > 0 for v in value.values()):
+            raise InputError(f"{where}: expected a table of host = positive integer")
+        return replace(http, host_concurrency=MappingProxyType({**http.host_concurrency, **value}))
+    if name == "contact":
+        return replace(http, contact=str(value))
+    kind = int if name in ("retries", "max_body_bytes", "max_bulk_bytes", "concurrency") else float
+    try:
+        number = kind(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise InputError(f"{where}: expected a number, got {value!r}") from None
+    if number < 0 or (name == "concurrency" and number < 1):
+        raise InputError(f"{where}: must be positive, got {value!r}")
+    return replace(http, **{name: number})
+
+
+__all__ = ["DEFAULT_URLS", "Config", "HttpSettings", "default_config_path", "env_name"]

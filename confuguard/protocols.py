@@ -1,0 +1,98 @@
+"""The seams between the engine and the outside world: registry clients and their value types.
+
+Raw registry payloads stop inside `registries/`; past this module only these frozen
+dataclasses and `confuguard.types` travel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import ClassVar, Protocol, runtime_checkable
+
+from confuguard.types import Ecosystem, PackageId, PackageMetadata
+
+#: Default number of feed items asked for per page.
+DEFAULT_FEED_LIMIT = 100
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """One entry of a registry's change feed.
+
+    `name` is the name exactly as the feed gave it; `package` is its parsed identity, or
+    None when the name is not valid for the registry (then `error` says why).
+    """
+
+    name: str
+    package: PackageId | None
+    published: datetime | None = None
+    version: str | None = None
+    action: str | None = None
+    """Registry wording for what happened: `change`, `deleted`, `create`, `new release`, `published`..."""
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    """One page of a feed: the items, where to continue, and what went wrong per item.
+
+    `next_cursor` is opaque; persist it and pass it back to continue without skipping or
+    repeating an item. `exhausted` is True when the feed had nothing more at the time.
+    """
+
+    items: tuple[FeedItem, ...]
+    next_cursor: str
+    errors: tuple[str, ...] = ()
+    exhausted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PopularEntry:
+    """One row of a popular list: the display name, its rank (1 = most popular) and the popularity figure."""
+
+    name: str
+    rank: int
+    popularity: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PopularList:
+    """A ranked list of popular packages with its provenance."""
+
+    ecosystem: Ecosystem
+    entries: tuple[PopularEntry, ...]
+    source: str
+    """The URL (or package) the list was built from."""
+    fetched: date
+    measure: str = ""
+    """What `popularity` counts, e.g. `downloads (last month)`."""
+
+
+@runtime_checkable
+class RegistryClient(Protocol):
+    """What confuguard needs from one registry (live or offline)."""
+
+    ecosystem: ClassVar[Ecosystem]
+
+    def metadata(self, pkg: PackageId) -> PackageMetadata | None:
+        """Metadata of one package, or None when the registry does not have it."""
+        ...
+
+    def feed(self, cursor: str | None, *, limit: int = DEFAULT_FEED_LIMIT) -> FeedPage:
+        """The next page of newly published packages after `cursor` (None: start from the newest items)."""
+        ...
+
+    def popular(self, limit: int) -> PopularList:
+        """The `limit` most popular packages, as the registry's best public ranking has them."""
+        ...
+
+
+__all__ = [
+    "DEFAULT_FEED_LIMIT",
+    "FeedItem",
+    "FeedPage",
+    "PopularEntry",
+    "PopularList",
+    "RegistryClient",
+]

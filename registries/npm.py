@@ -1,0 +1,201 @@
+"""npm: packuments, the downloads API, the replication `_changes` feed and `download-counts`.
+
+Keys of `base_urls`: `npm` (registry), `npm_replicate`, `npm_downloads`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+from datetime import date
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+from confuguard.errors import MalformedResponse
+from confuguard.protocols import DEFAULT_FEED_LIMIT, FeedItem, FeedPage, PopularEntry, PopularList
+from confuguard.types import Ecosystem, PackageId, PackageMetadata
+
+from ._base import BaseRegistry
+from ._parse import (
+    as_dict, as_int, as_list, as_str, guard, nonempty, parse_name, parse_time, readme, strs,
+)
+
+SECURITY_VERSION = "0.0.1-security"
+_HOOKS = ("preinstall", "install", "postinstall")
+MAX_CHANGES = 10_000
+
+
+def registry_path(pkg: PackageId) -> str:
+    """`name` or `@scope%2Fname`, as the registry wants it in a URL."""
+    if pkg.namespace:
+        return f"@{quote(pkg.namespace, safe='')}%2F{quote(pkg.name, safe='')}"
+    return quote(pkg.name, safe="")
+
+
+class NpmRegistry(BaseRegistry):
+    """The npm registry."""
+
+    ecosystem: ClassVar[Ecosystem] = Ecosystem.NPM
+    fetch_downloads: bool = True
+    """Also ask the (heavily throttled) downloads API; failures there leave `downloads` unknown."""
+
+    def metadata(self, pkg: PackageId) -> PackageMetadata | None:
+        """The packument of `pkg`, plus last-month downloads when the downloads API answers."""
+        doc = self.http.get_json(f"{self.url('npm')}/{registry_path(pkg)}")
+        if doc is None:
+            return None
+        errors: list[str] = []
+        downloads = None
+        if self.fetch_downloads:
+            name = f"@{pkg.namespace}/{pkg.name}" if pkg.namespace else pkg.name
+            point = self.best_effort(
+                lambda: self.http.get_json(
+                    f"{self.url('npm_downloads')}/downloads/point/last-month/{quote(name, safe='@/')}",
+                    conditional=False,
+                ),
+                errors,
+                "downloads",
+            )
+            downloads = as_int(as_dict(point).get("downloads"))
+        return parse_packument(self, pkg, doc, downloads, errors)
+
+    def feed(self, cursor: str | None, *, limit: int = DEFAULT_FEED_LIMIT) -> FeedPage:
+        """Replication changes after `cursor` (exclusive `since`); None starts `limit` changes before the head."""
+        limit = max(1, min(limit, MAX_CHANGES))
+        base = self.url("npm_replicate")
+        if cursor is None:
+            root = as_dict(self.http.get_json(f"{base}/", conditional=False))
+            head = root.get("update_seq")
+            if as_int(head) is not None:
+                since = str(max(0, as_int(head) - limit))  # type: ignore[operator]
+            elif isinstance(head, str):
+                since = head
+            else:
+                raise MalformedResponse("replicate.npmjs.com: database info without update_seq")
+        else:
+            since = cursor
+        data = self.http.get_json(f"{base}/registry/_changes", params={"since": since, "limit": limit}, conditional=False)
+        if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+            raise MalformedResponse("npm _changes: expected an object with a results list")
+        rows = data["results"]
+        items: dict[str, FeedItem] = {}
+        errors: list[str] = []
+        last_row_seq: Any = None
+        with guard("npm _changes"):
+            for row in rows:
+                row = as_dict(row)
+                last_row_seq = row.get("seq", last_row_seq)
+                name = row.get("id")
+                if isinstance(name, str) and name.startswith("_design/"):
+                    continue
+                pkg, err = parse_name(name, Ecosystem.NPM)
+                if err:
+                    errors.append(f"seq {row.get('seq')}: {err}")
+                action = "deleted" if row.get("deleted") is True else "change"
+                key = name if isinstance(name, str) else repr(name)
+                items.pop(key, None)  # keep the latest change of an id, in feed order
+                items[key] = FeedItem(name=key, package=pkg, action=action, error=err)
+        last = data.get("last_seq", last_row_seq)
+        next_cursor = since if last is None else str(last)
+        exhausted = len(rows) < limit or next_cursor == since
+        return FeedPage(tuple(items.values()), next_cursor, tuple(errors), exhausted)
+
+    def popular(self, limit: int) -> PopularList:
+        """Top packages by monthly downloads from the `download-counts` package (served by the registry itself)."""
+        base = self.url("npm")
+        manifest = as_dict(self.http.get_json(f"{base}/download-counts/latest"))
+        tarball = as_str(as_dict(manifest.get("dist")).get("tarball"))
+        if not tarball or "/-/" not in tarball:
+            raise MalformedResponse("download-counts: manifest without a tarball URL")
+        url = f"{base}/download-counts/-/{tarball.rsplit('/-/', 1)[1]}"
+        r = self.http.request("GET", url, max_bytes=self.http.settings.max_bulk_bytes)
+        if r is None:
+            raise MalformedResponse(f"download-counts: tarball {url} not found")
+        counts = _counts_from_tarball(r.body)
+        top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        entries = tuple(PopularEntry(n, i, float(c)) for i, (n, c) in enumerate(top, 1))
+        version = as_str(manifest.get("version")) or "?"
+        return PopularList(self.ecosystem, entries, f"{base}/download-counts ({version})", date.today(),
+                           "downloads (last month)")
+
+
+def _counts_from_tarball(body: bytes) -> dict[str, int]:
+    try:
+        with tarfile.open(fileobj=io.BytesIO(body), mode="r:*") as tar:
+            member = next((m for m in tar.getmembers() if m.isfile() and m.name.endswith("counts.json")), None)
+            if member is None:
+                raise MalformedResponse("download-counts: no counts.json in the tarball")
+            handle = tar.extractfile(member)
+            data = json.loads(handle.read()) if handle else None
+    except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
+        raise MalformedResponse(f"download-counts: unreadable tarball ({type(exc).__name__})") from exc
+    if not isinstance(data, dict):
+        raise MalformedResponse("download-counts: counts.json is not an object")
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)}
+
+
+def _license(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, dict):
+        return nonempty(value.get("type"))
+    if isinstance(value, list):
+        return " OR ".join(x for x in (_license(v) for v in value) if x)
+    return None
+
+
+def _repo(value: Any) -> str | None:
+    return nonempty(value) if isinstance(value, str) else nonempty(as_dict(value).get("url"))
+
+
+def parse_packument(
+    reg: BaseRegistry, pkg: PackageId, doc: Any, downloads: int | None = None, errors: list[str] | None = None
+) -> PackageMetadata:
+    """Map a full packument into PackageMetadata."""
+    if not isinstance(doc, dict):
+        raise MalformedResponse(f"npm {pkg}: packument is not a JSON object")
+    with guard(f"npm {pkg}"):
+        times = as_dict(doc.get("time"))
+        versions = doc.get("versions")
+        versions_d = as_dict(versions)
+        latest = as_str(as_dict(doc.get("dist-tags")).get("latest"))
+        manifest = as_dict(versions_d.get(latest)) if latest else {}
+        text, length = readme(doc.get("readme"))
+        summary = as_str(doc.get("description"))
+        if summary is None:
+            summary = as_str(manifest.get("description"))
+        maintainers = doc.get("maintainers")
+        names_ = strs([m.get("name") if isinstance(m, dict) else m for m in as_list(maintainers)])
+        deprecated_msg = manifest.get("deprecated") if manifest else None
+        deps = manifest.get("dependencies") if manifest else None
+        scripts = as_dict(manifest.get("scripts"))
+        extra: dict[str, str] = {}
+        unpublished = as_dict(times.get("unpublished"))
+        if unpublished:
+            extra["unpublished"] = str(as_str(unpublished.get("time")) or "yes")
+        if errors:
+            extra["errors"] = "; ".join(errors)[:500]
+        holding = latest == SECURITY_VERSION or (summary or "").strip().lower() == "security holding package"
+        return reg.record(
+            pkg,
+            summary=summary,
+            readme=text,
+            readme_length=length,
+            maintainers=names_ if isinstance(maintainers, list) else None,
+            created=parse_time(times.get("created")),
+            latest_release=parse_time(times.get(latest)) if latest else None,
+            latest_version=latest,
+            version_count=len(versions_d) if isinstance(versions, dict) else (0 if unpublished else None),
+            downloads=downloads,
+            downloads_window="last-month" if downloads is not None else None,
+            repository_url=_repo(doc.get("repository")) or (_repo(manifest.get("repository")) if manifest else None),
+            homepage_url=nonempty(doc.get("homepage")) or (nonempty(manifest.get("homepage")) if manifest else None),
+            license=_license(doc.get("license", manifest.get("license") if manifest else None)),
+            dependency_count=len(deps) if isinstance(deps, dict) else (0 if manifest else None),
+            deprecated=(isinstance(deprecated_msg, str) and bool(deprecated_msg)) if manifest else None,
+            deprecation_message=deprecated_msg if isinstance(deprecated_msg, str) and deprecated_msg else None,
+            security_holding=holding,
+            install_scripts=any(h in scripts for h in _HOOKS) if manifest else None,
+            extra=extra,
+        )

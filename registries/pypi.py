@@ -1,0 +1,230 @@
+"""PyPI: the JSON API, the XML-RPC changelog (RSS fallback) and hugovk's top-pypi-packages.
+
+Keys of `base_urls`: `pypi`, `pypi_top`.
+"""
+
+from __future__ import annotations
+
+import re
+import xmlrpc.client
+from datetime import date
+from email.utils import parsedate_to_datetime
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+from confuguard import names
+from confuguard.errors import MalformedResponse, RateLimited, RegistryError
+from confuguard.protocols import DEFAULT_FEED_LIMIT, FeedItem, FeedPage, PopularEntry, PopularList
+from confuguard.types import Ecosystem, PackageId, PackageMetadata
+
+from ._base import BaseRegistry, error_line
+from ._parse import (
+    as_bool, as_dict, as_int, as_list, as_str, child_text, children, guard, nonempty, parse_name, parse_time,
+    readme, strs, xml_root,
+)
+
+_EXTRA = re.compile(r"extra\s*==")
+_REPO_KEYS = ("source", "source code", "repository", "code", "github", "sourcecode", "git")
+_EMAIL_NAME = re.compile(r"^\s*\"?([^<\"]+?)\"?\s*<")
+RSS_PREFIX = "rss:"
+
+
+class PyPIRegistry(BaseRegistry):
+    """pypi.org."""
+
+    ecosystem: ClassVar[Ecosystem] = Ecosystem.PYPI
+
+    def metadata(self, pkg: PackageId) -> PackageMetadata | None:
+        """`/pypi/{name}/json` mapped into PackageMetadata (PyPI publishes no download counts)."""
+        doc = self.http.get_json(f"{self.url('pypi')}/pypi/{quote(names.pep503(pkg.name), safe='')}/json")
+        return None if doc is None else parse_project(self, pkg, doc)
+
+    # -- feed ------------------------------------------------------------------------------
+
+    def feed(self, cursor: str | None, *, limit: int = DEFAULT_FEED_LIMIT) -> FeedPage:
+        """Journal rows after serial `cursor` (XML-RPC); falls back to the RSS feed when XML-RPC fails.
+
+        Cursors are serials (digits). The fallback keeps the serial cursor unchanged so the
+        next successful XML-RPC call still covers every row; an `rss:<time>` cursor (from a
+        run that never reached XML-RPC) keeps following RSS.
+        """
+        limit = max(1, limit)
+        if cursor is not None and cursor.startswith(RSS_PREFIX):
+            return self._rss_page(cursor)
+        try:
+            since = int(cursor) if cursor is not None else max(0, self._xmlrpc("changelog_last_serial") - limit)
+            rows = self._xmlrpc("changelog_since_serial", since)
+        except RateLimited:
+            raise
+        except RegistryError as exc:
+            page = self._rss_page(None if cursor is None else RSS_PREFIX)
+            next_cursor = cursor if cursor is not None else page.next_cursor
+            return FeedPage(page.items, next_cursor, (f"XML-RPC failed, used RSS: {error_line(exc)}", *page.errors), True)
+        except ValueError as exc:
+            raise MalformedResponse(f"PyPI feed: cursor {cursor!r} is not a serial") from exc
+        if not isinstance(rows, list):
+            raise MalformedResponse("PyPI changelog_since_serial: expected an array")
+        items: list[FeedItem] = []
+        errors: list[str] = []
+        last = since
+        for row in rows[:limit]:
+            if not isinstance(row, list | tuple) or len(row) < 5 or as_int(row[4]) is None:
+                errors.append(f"after serial {last}: malformed journal row {str(row)[:80]!r}")
+                continue
+            name, version, ts, action, serial = row[:5]
+            pkg, err = parse_name(name, Ecosystem.PYPI)
+            if err:
+                errors.append(f"serial {serial}: {err}")
+            last = max(last, as_int(serial) or last)
+            items.append(FeedItem(str(name), pkg, parse_time(ts), as_str(version), as_str(action), err))
+        return FeedPage(tuple(items), str(last), tuple(errors), len(rows) <= limit)
+
+    def _xmlrpc(self, method: str, *params: Any) -> Any:
+        body = xmlrpc.client.dumps(params, method).encode("utf-8")
+        r = self.http.request("POST", f"{self.url('pypi')}/pypi", content=body,
+                              headers={"Content-Type": "text/xml"}, expect=("xml",), not_found=())
+        assert r is not None
+        root_check = r.body.lstrip()[:4096].upper()
+        if b"<!DOCTYPE" in root_check or b"<!ENTITY" in r.body.upper():
+            raise MalformedResponse("PyPI XML-RPC: DTDs are refused")
+        try:
+            result = xmlrpc.client.loads(r.body, use_builtin_types=True)[0]
+        except xmlrpc.client.Fault as exc:
+            raise RegistryError(f"PyPI XML-RPC {method} fault {exc.faultCode}: {error_line(Exception(exc.faultString))}") from exc
+        except Exception as exc:  # expat, ResponseError, bad values: the body is not XML-RPC
+            raise MalformedResponse(f"PyPI XML-RPC {method}: invalid response ({type(exc).__name__})") from exc
+        if len(result) != 1:
+            raise MalformedResponse(f"PyPI XML-RPC {method}: expected one value")
+        value = result[0]
+        if method == "changelog_last_serial" and as_int(value) is None:
+            raise MalformedResponse("PyPI changelog_last_serial: not an integer")
+        return value
+
+    def _rss_page(self, cursor: str | None) -> FeedPage:
+        """Newest projects from `/rss/packages.xml`, newer than the time in an `rss:` cursor."""
+        text = self.http.get_text(f"{self.url('pypi')}/rss/packages.xml", expect=("xml",))
+        if text is None:
+            raise MalformedResponse("PyPI RSS feed not found")
+        root = xml_root(text, "PyPI RSS")
+        after = parse_time(cursor[len(RSS_PREFIX):]) if cursor and len(cursor) > len(RSS_PREFIX) else None
+        items: list[FeedItem] = []
+        errors: list[str] = []
+        newest = after
+        with guard("PyPI RSS"):
+            for item in children(next(iter(children(root, "channel")), None), "item"):
+                link = child_text(item, "link") or ""
+                title = child_text(item, "title") or ""
+                name = link.rstrip("/").rsplit("/", 1)[-1] if "/project/" in link else title.split(" ")[0]
+                when = None
+                pub = child_text(item, "pubDate")
+                if pub:
+                    try:
+                        when = parsedate_to_datetime(pub)
+                    except (TypeError, ValueError, IndexError):
+                        errors.append(f"{name}: bad pubDate {pub[:40]!r}")
+                if after is not None and when is not None and when <= after:
+                    continue
+                pkg, err = parse_name(name, Ecosystem.PYPI)
+                if err:
+                    errors.append(err)
+                items.append(FeedItem(name, pkg, when, None, "create", err))
+                if when is not None and (newest is None or when > newest):
+                    newest = when
+        items.reverse()  # RSS is newest first; feeds are chronological
+        next_cursor = RSS_PREFIX + (newest.isoformat() if newest else "")
+        return FeedPage(tuple(items), next_cursor, tuple(errors), True)
+
+    # -- popular -----------------------------------------------------------------------------
+
+    def popular(self, limit: int) -> PopularList:
+        """Most downloaded projects (last 30 days) from hugovk's top-pypi-packages."""
+        url = self.url("pypi_top")
+        data = self.http.get_json(url, conditional=False)
+        rows = as_dict(data).get("rows")
+        if not isinstance(rows, list):
+            raise MalformedResponse("top-pypi-packages: expected an object with rows")
+        entries: list[PopularEntry] = []
+        for row in rows:
+            name = as_str(as_dict(row).get("project"))
+            if name and len(entries) < limit:
+                count = as_int(as_dict(row).get("download_count"))
+                entries.append(PopularEntry(name, len(entries) + 1, None if count is None else float(count)))
+        return PopularList(self.ecosystem, tuple(entries), url, date.today(), "downloads (last 30 days)")
+
+
+def _maintainers(doc: dict[str, Any], info: dict[str, Any]) -> tuple[str, ...] | None:
+    ownership = doc.get("ownership")
+    if isinstance(ownership, dict):
+        users = strs([as_dict(r).get("user") for r in as_list(ownership.get("roles"))])
+        org = nonempty(ownership.get("organization"))
+        return ((f"org:{org}",) if org else ()) + users
+    people: list[str] = []
+    for key in ("author", "maintainer"):
+        if nonempty(info.get(key)):
+            people.append(info[key].strip())
+        elif nonempty(info.get(f"{key}_email")):
+            m = _EMAIL_NAME.match(info[f"{key}_email"])
+            people.append(m.group(1).strip() if m else info[f"{key}_email"].strip())
+    return tuple(dict.fromkeys(people)) or None
+
+
+def _license(info: dict[str, Any]) -> str | None:
+    for key in ("license_expression", "license"):
+        text = nonempty(info.get(key))
+        if text:
+            return text.splitlines()[0][:200]
+    for c in strs(info.get("classifiers")):
+        if c.startswith("License ::"):
+            return c.rsplit("::", 1)[-1].strip()
+    return None
+
+
+def parse_project(reg: BaseRegistry, pkg: PackageId, doc: Any) -> PackageMetadata:
+    """Map a `/pypi/{name}/json` document into PackageMetadata."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("info"), dict):
+        raise MalformedResponse(f"PyPI {pkg}: expected an object with info")
+    with guard(f"PyPI {pkg}"):
+        info = doc["info"]
+        releases = doc.get("releases")
+        uploads = [
+            t for files in as_dict(releases).values() for f in as_list(files)
+            if (t := parse_time(as_dict(f).get("upload_time_iso_8601"))) is not None
+        ]
+        version = as_str(info.get("version"))
+        latest_files = as_list(as_dict(releases).get(version)) if version else []
+        if not latest_files:
+            latest_files = as_list(doc.get("urls"))
+        latest_times = [t for f in latest_files if (t := parse_time(as_dict(f).get("upload_time_iso_8601")))]
+        urls = {str(k).strip().lower(): v for k, v in as_dict(info.get("project_urls")).items() if nonempty(v)}
+        repo = next((urls[k].strip() for k in _REPO_KEYS if k in urls), None)
+        if repo is None:
+            repo = next((v.strip() for v in urls.values() if any(h in v for h in ("github.com/", "gitlab.com/"))), None)
+        homepage = nonempty(info.get("home_page")) or (urls["homepage"].strip() if "homepage" in urls else None)
+        reqs = info.get("requires_dist")
+        text, length = readme(info.get("description"))
+        canonical = as_str(info.get("name"))
+        extra: dict[str, str] = {}
+        if canonical and names.pep503(canonical) != names.pep503(pkg.name):
+            extra["canonical_name"] = canonical
+        if as_int(doc.get("last_serial")) is not None:
+            extra["last_serial"] = str(doc["last_serial"])
+        if nonempty(info.get("yanked_reason")):
+            extra["yanked_reason"] = info["yanked_reason"].strip()[:200]
+        return reg.record(
+            pkg,
+            summary=as_str(info.get("summary")),
+            readme=text,
+            readme_length=length,
+            maintainers=_maintainers(doc, info),
+            created=min(uploads) if uploads else None,
+            latest_release=max(latest_times) if latest_times else None,
+            latest_version=version,
+            version_count=len(releases) if isinstance(releases, dict) else None,
+            repository_url=repo,
+            homepage_url=homepage,
+            license=_license(info),
+            dependency_count=sum(1 for r in reqs if isinstance(r, str) and not _EXTRA.search(r))
+            if isinstance(reqs, list) else (0 if reqs is None and "requires_dist" in info else None),
+            yanked=as_bool(info.get("yanked")),
+            extra=extra,
+        )
