@@ -112,7 +112,7 @@ class Collector:
 
     def finish(self) -> ParseOutcome:
         """Sort, deduplicate per file, and return the outcome."""
-        file_order: dict[Path, int] = {}
+        file_order: dict[Path, int] = {self.outcome.file: 0}
         for dep, _ in self._found:
             file_order.setdefault(dep.file, len(file_order))
         ordered = sorted(self._found, key=lambda f: (file_order[f[0].file], f[0].line, f[0].column or 0))

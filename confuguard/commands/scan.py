@@ -1,0 +1,234 @@
+"""`confuguard scan PATH... [--format table|json|jsonl|csv|sarif] [--output FILE]`.
+
+Finds dependency files under each PATH (see `confuguard.depfiles`), checks every
+declared dependency with the engine, and reports each with its file and line.
+
+Exit codes: 0 nothing suspicious; 1 at least one dependency is suspicious; 2 usage error
+(no PATH, a PATH that does not exist or cannot be read, an output file that cannot be
+written). Files that cannot be parsed, and names invalid for their registry, are
+reported (one line each on stderr, and in SARIF) but do not change the exit code.
+
+Output: `table` lists the dependencies worth a look (suspicious, benign lookalikes,
+invalid) and a summary line; `json` is always an array of `check --format json`
+objects with `file`, `line`, `column` added; `jsonl` and `csv` are `check`'s formats
+with the same three fields added; `sarif` is SARIF 2.1.0 (see `confuguard.formats.sarif`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from confuguard import names
+from confuguard.depfiles import Dependency, ParseError, discover, parse_file
+from confuguard.errors import InputError
+from confuguard.types import CheckResult, PackageId, Verdict
+
+EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+FORMATS = ("table", "json", "jsonl", "csv", "sarif")
+
+
+class Checker(Protocol):
+    """What scan needs from the engine."""
+
+    def check_many(self, pkgs: Sequence[PackageId]) -> list[CheckResult]: ...
+
+
+def _default_engine() -> Checker:
+    from confuguard.engine import Engine
+
+    load = getattr(Engine, "load", None)
+    return load() if callable(load) else Engine()
+
+
+ENGINE_FACTORY: Callable[[], Checker] = _default_engine
+"""Builds the engine (once per scan, only when there is something to check); tests replace it."""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the `scan` subcommand."""
+    p = sub.add_parser(
+        "scan",
+        help="check the dependencies declared in a project's dependency files",
+        description="Find dependency files under each PATH (requirements*.txt, pyproject.toml, Pipfile(.lock), "
+        "poetry.lock, uv.lock, package.json, package-lock.json, yarn.lock, pnpm-lock.yaml, Gemfile(.lock), go.mod, "
+        "pom.xml, build.gradle(.kts), Hugging Face model ids in *.py) and check every dependency. node_modules, .git, "
+        "vendor and virtual environments are skipped. Exit 0: nothing suspicious; 1: a dependency is suspicious; "
+        "2: usage error. Unparseable files are reported on stderr and do not change the exit code.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories to scan")
+    p.add_argument("-f", "--format", choices=FORMATS, default="table", help="output format (default: table)")
+    p.add_argument("-o", "--output", metavar="FILE", default=None, help="write the report to FILE instead of stdout")
+    p.set_defaults(func=handler)
+
+
+def handler(args: argparse.Namespace) -> int:
+    """Run the scan; return the exit code."""
+    paths = [str(p) for p in (getattr(args, "paths", None) or [])]
+    fmt = getattr(args, "format", None) or "table"
+    output = getattr(args, "output", None)
+    if not paths:
+        return _usage("no PATH given")
+    if fmt not in FORMATS:
+        return _usage(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    for p in paths:
+        if not os.path.exists(p):
+            return _usage(f"{p}: no such file or directory")
+        if not os.access(p, os.R_OK | (os.X_OK if os.path.isdir(p) else 0)):
+            return _usage(f"{p}: permission denied")
+    try:
+        files = discover(paths)
+    except InputError as exc:
+        return _usage(str(exc))
+
+    deps, errors = collect(files)
+    for err in errors:
+        print(f"confuguard: warning: {_one_line(str(err))}", file=sys.stderr)
+    if not files:
+        print("confuguard: warning: no dependency files found", file=sys.stderr)
+
+    results = check(deps, ENGINE_FACTORY) if deps else []
+    entries = list(zip(deps, results))
+    text = render(entries, errors, fmt, root=scan_root(paths), file_count=len(files))
+    if output:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            return _usage(f"cannot write {output}: {exc.strerror or exc}")
+    else:
+        sys.stdout.write(text)
+    return EXIT_FOUND if any(r.verdict is Verdict.SUSPICIOUS for r in results) else EXIT_OK
+
+
+def collect(files: Sequence[Path]) -> tuple[list[Dependency], list[ParseError]]:
+    """Parse every file; dependencies deduplicated by (file, registry, key), errors by identity.
+
+    A file reached both directly and through a `-r` include is reported once.
+    """
+    deps: list[Dependency] = []
+    errors: list[ParseError] = []
+    seen_deps: set[tuple[Path, str, str]] = set()
+    seen_errors: set[tuple[Path, int, str, str]] = set()
+    for f in files:
+        outcome = parse_file(f)
+        for dep in outcome.dependencies:
+            key = (dep.file.resolve(), dep.ecosystem.value, names.key(dep.package))
+            if key not in seen_deps:
+                seen_deps.add(key)
+                deps.append(dep)
+        for err in outcome.errors:
+            ekey = (err.file.resolve(), err.line, err.kind, err.message)
+            if ekey not in seen_errors:
+                seen_errors.add(ekey)
+                errors.append(err)
+    return deps, errors
+
+
+def check(deps: Sequence[Dependency], factory: Callable[[], Checker]) -> list[CheckResult]:
+    """One result per dependency; each distinct package is checked once."""
+    unique: dict[tuple[str, str], int] = {}
+    pkgs: list[PackageId] = []
+    slots: list[int] = []
+    for dep in deps:
+        pkg = dep.package
+        k = (pkg.ecosystem.value, names.key(pkg))
+        if k not in unique:
+            unique[k] = len(pkgs)
+            pkgs.append(pkg)
+        slots.append(unique[k])
+    results = factory().check_many(pkgs)
+    if len(results) != len(pkgs):
+        raise RuntimeError(f"engine returned {len(results)} results for {len(pkgs)} packages")
+    return [results[i] for i in slots]
+
+
+def scan_root(paths: Sequence[str]) -> Path:
+    """The folder SARIF URIs are relative to: the common folder of the scanned paths."""
+    dirs = [os.path.abspath(p if os.path.isdir(p) else os.path.dirname(os.path.abspath(p))) for p in paths]
+    return Path(os.path.commonpath(dirs))
+
+
+def location(dep: Dependency) -> dict[str, object]:
+    """The fields added to each json/jsonl/csv record."""
+    return {"file": dep.file.as_posix(), "line": dep.line, "column": dep.column}
+
+
+def render(
+    entries: Sequence[tuple[Dependency, CheckResult]],
+    errors: Sequence[ParseError],
+    fmt: str,
+    *,
+    root: Path,
+    file_count: int,
+) -> str:
+    """The report in `fmt`."""
+    if fmt == "sarif":
+        from confuguard.formats import sarif
+
+        return sarif.render(entries, errors, root=root)
+    results = [r for _, r in entries]
+    extra = [location(d) for d, _ in entries]
+    if fmt == "json":
+        from confuguard.formats.jsonfmt import result_dict
+
+        docs: list[dict[str, Any]] = [result_dict(r) | more for r, more in zip(results, extra)]
+        return json.dumps(docs, indent=2, ensure_ascii=False) + "\n"
+    if fmt in ("jsonl", "csv"):
+        from confuguard.formats import render as render_results
+
+        if fmt == "csv":
+            extra = [{k: "" if v is None else v for k, v in more.items()} for more in extra]
+        return render_results(results, fmt, extra=extra) if results or fmt == "csv" else ""
+    return _table(entries, errors, file_count)
+
+
+_SHOWN = {Verdict.SUSPICIOUS: "SUSPICIOUS", Verdict.BENIGN: "benign", Verdict.INVALID: "INVALID"}
+
+
+def _table(entries: Sequence[tuple[Dependency, CheckResult]], errors: Sequence[ParseError], file_count: int) -> str:
+    from confuguard.formats.sanitize import terminal
+
+    rows = [("LOCATION", "REGISTRY", "DEPENDENCY", "VERDICT", "IMITATES", "CATEGORIES")]
+    reasons = [""]
+    for dep, res in entries:
+        if res.verdict not in _SHOWN:
+            continue
+        best = res.candidates[0] if res.candidates else None
+        rows.append((
+            terminal(f"{dep.file.as_posix()}:{dep.line}"),
+            dep.ecosystem.value,
+            terminal(dep.name),
+            _SHOWN[res.verdict],
+            terminal(str(best.target)) if best else "-",
+            ",".join(c.value for c in best.categories) if best else "-",
+        ))
+        reasons.append(terminal(res.reasons[0]) if res.reasons else "")
+    lines: list[str] = []
+    if len(rows) > 1:
+        widths = [min(max(len(row[i]) for row in rows), 60) for i in range(len(rows[0]))]
+        for row, reason in zip(rows, reasons):
+            lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+            if reason:
+                lines.append("    " + reason)
+        lines.append("")
+    suspicious = sum(1 for _, r in entries if r.verdict is Verdict.SUSPICIOUS)
+    parse_errors = len(errors)
+    lines.append(
+        f"{len(entries)} dependencies in {file_count} files: {suspicious} suspicious"
+        + (f", {parse_errors} problems (see warnings)" if parse_errors else "")
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _usage(message: str) -> int:
+    print(f"confuguard: error: scan: {_one_line(message)}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
