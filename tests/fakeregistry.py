@@ -1,0 +1,423 @@
+"""A fake of all six registries on 127.0.0.1 (stdlib http.server in a thread), plus unit-test helpers.
+
+`FakeRegistry` serves the documented APIs and feeds from an in-memory dataset built from
+`tests/fixtures/<registry>/`, honouring each feed's paging contract (npm `since` exclusive,
+PyPI serials, RubyGems pages until `[]`, Maven Solr start/rows, Go `since` inclusive, HF
+`Link` cursors). Switches: `drop_next(n)` closes the next n connections without answering,
+`rate_limit_next(n, retry_after)` answers 429 with `Retry-After`.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import socket
+import tarfile
+import threading
+import xmlrpc.client
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import httpx
+
+from confuguard.config import DEFAULT_URLS, env_name
+from confuguard.registries._http import Http
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture_bytes(rel: str) -> bytes:
+    """Raw bytes of `tests/fixtures/<rel>`."""
+    return (FIXTURES / rel).read_bytes()
+
+
+def fixture_json(rel: str) -> Any:
+    """Parsed JSON of `tests/fixtures/<rel>`."""
+    return json.loads(fixture_bytes(rel))
+
+
+def mock_http(handler: Callable[[httpx.Request], httpx.Response], **kwargs: Any) -> Http:
+    """An Http layer over httpx.MockTransport that never sleeps (sleeps are recorded in `.sleeps`)."""
+    sleeps: list[float] = []
+    http = Http(httpx.Client(transport=httpx.MockTransport(handler), follow_redirects=True),
+                sleep=sleeps.append, jitter=lambda: 0.5, **kwargs)
+    http.sleeps = sleeps  # type: ignore[attr-defined]
+    return http
+
+
+# -- dataset -----------------------------------------------------------------------------------
+
+
+def _go_index() -> list[dict[str, str]]:
+    rows = [json.loads(x) for x in fixture_bytes("golang/index.ndjson").decode().splitlines() if x.strip()]
+    # three entries share one timestamp, so page boundaries can fall inside a tie
+    tie = "2026-09-20T03:13:00.000000001Z"
+    rows += [{"Path": f"github.com/acme/tie{i}", "Version": "v0.1.0", "Timestamp": tie} for i in range(3)]
+    rows.append({"Path": "github.com/acme/late", "Version": "v1.0.0", "Timestamp": "2026-09-20T03:14:00Z"})
+    return rows
+
+
+def _tarball(counts: dict[str, int]) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        data = json.dumps(counts).encode()
+        info = tarfile.TarInfo("package/counts.json")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+class Dataset:
+    """What the fake registries know."""
+
+    def __init__(self) -> None:
+        self.npm = {
+            "colorlog-utils": fixture_json("npm/colorlog-utils.json"),
+            "expresss": fixture_json("npm/security-holding.json"),
+            "@acme/loader": {**fixture_json("npm/colorlog-utils.json"), "name": "@acme/loader", "_id": "@acme/loader"},
+        }
+        self.npm_counts = {"semver": 300, "debug": 200, "chalk": 250, "colorlog-utils": 3}
+        self.npm_changes = [{"seq": 100 + i, "id": f"pkg-{i}", "changes": [{"rev": f"1-{i}"}]} for i in range(1, 8)]
+        self.pypi = {"reqeusts-toolkit": fixture_json("pypi/reqeusts-toolkit.json")}
+        self.pypi_journal = [["reqeusts-toolkit", None, 1789805702 + i, "create" if i == 0 else "new release", 31000001 + i]
+                             for i in range(6)]
+        self.pypi_top = fixture_json("pypi/top.json")
+        self.gems = {"activesupport-json": fixture_json("rubygems/activesupport-json.json")}
+        self.gem_versions = {"activesupport-json": fixture_json("rubygems/versions.json")}
+        self.gem_owners = {"activesupport-json": fixture_json("rubygems/owners.json")}
+        self.gem_timeline = [
+            {"name": f"gem{i}", "number": "0.1.0", "created_at": f"2026-09-19T10:{i:02d}:00.000Z"} for i in range(35)
+        ]
+        self.maven_meta = {"com/example/legacy/widget-core": fixture_bytes("maven/maven-metadata.xml")}
+        self.maven_poms = {"com/example/legacy/widget-core/1.4.0/widget-core-1.4.0.pom": fixture_bytes("maven/widget-core-1.4.0.pom")}
+        self.maven_docs = fixture_json("maven/search-gav.json")["response"]["docs"] + [
+            {"id": f"org.acme:lib{i}:1.0", "g": "org.acme", "a": f"lib{i}", "v": "1.0", "timestamp": 1789900000000 + (i // 2)}
+            for i in range(5)
+        ]
+        self.go = {
+            "github.com/gorrilla/mux": {
+                "list": fixture_bytes("golang/list.txt"), "latest": fixture_json("golang/latest.json"),
+                "mod": fixture_bytes("golang/go.mod"), "info": {"v1.7.4": fixture_json("golang/first.json")},
+                "site": fixture_json("golang/module.json"),
+            }
+        }
+        self.go_index = _go_index()
+        self.hf = {"meta-llamma/Llama-3.2-1B-Instruct": fixture_json("huggingface/model.json"),
+                   "mistral-ai/Mistral-7B": fixture_json("huggingface/gated.json")}
+        self.hf_readme = {"meta-llamma/Llama-3.2-1B-Instruct": "# Llama lookalike\n"}
+        self.hf_models = [
+            {"id": f"org{i}/model{i}", "author": f"org{i}", "createdAt": f"2026-09-19T18:{59 - i:02d}:00.000Z",
+             "downloads": 1000 - i, "likes": i, "tags": []}
+            for i in range(12)
+        ]
+        self.ecosystems = {
+            "rubygems.org": [{"name": n, "downloads": d} for n, d in (("rails", 900), ("rake", 800), ("json", 700))],
+            "repo1.maven.org": [{"name": "org.slf4j:slf4j-api", "dependent_repos_count": 99}],
+            "proxy.golang.org": [{"name": "github.com/stretchr/testify", "dependent_packages_count": 77}],
+        }
+
+
+# -- server -----------------------------------------------------------------------------------
+
+
+class FakeRegistry:
+    """The server. Use as a context manager; `urls()`/`env()` give the base-URL overrides."""
+
+    def __init__(self, data: Dataset | None = None) -> None:
+        self.data = data or Dataset()
+        self._lock = threading.Lock()
+        self._drops = 0
+        self._limits = 0
+        self._retry_after = "0"
+        self.requests: list[str] = []
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        self.server.daemon_threads = True
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def urls(self) -> dict[str, str]:
+        """A base URL for every configurable key, all on this server."""
+        b = self.base_url
+        prefixes = {
+            "npm": "/npm", "npm_replicate": "/npm-replicate", "npm_downloads": "/npm-downloads", "pypi": "/pypi",
+            "pypi_top": "/pypi-top/top-pypi-packages.min.json", "rubygems": "/rubygems", "maven": "/maven2",
+            "maven_search": "/maven-search/select", "golang": "/goproxy", "golang_index": "/goindex",
+            "golang_pkgsite": "/pkgsite/v1", "huggingface": "/hf", "ecosystems": "/ecosystems/api/v1",
+        }
+        assert set(prefixes) == set(DEFAULT_URLS)
+        return {k: b + v for k, v in prefixes.items()}
+
+    def env(self) -> dict[str, str]:
+        """`CONFUGUARD_<KEY>_URL` variables pointing every registry here."""
+        return {env_name(k): v for k, v in self.urls().items()}
+
+    def drop_next(self, n: int) -> None:
+        """Close the next `n` connections without an answer."""
+        with self._lock:
+            self._drops = n
+
+    def rate_limit_next(self, n: int, retry_after: str = "0") -> None:
+        """Answer the next `n` requests with 429 and `Retry-After`."""
+        with self._lock:
+            self._limits, self._retry_after = n, retry_after
+
+    def _switch(self) -> str | None:
+        with self._lock:
+            if self._drops > 0:
+                self._drops -= 1
+                return "drop"
+            if self._limits > 0:
+                self._limits -= 1
+                return "limit"
+        return None
+
+    def __enter__(self) -> FakeRegistry:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self._thread.join(timeout=5)
+
+
+Reply = tuple[int, dict[str, str], bytes]
+
+
+def _json(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> Reply:
+    return status, {"Content-Type": "application/json", **(headers or {})}, json.dumps(value).encode()
+
+
+def _text(body: bytes | str, ctype: str = "text/plain; charset=utf-8", status: int = 200) -> Reply:
+    return status, {"Content-Type": ctype}, body.encode() if isinstance(body, str) else body
+
+
+NOT_FOUND: Reply = (404, {"Content-Type": "text/plain"}, b"not found")
+
+
+def _make_handler(fake: FakeRegistry) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: Any) -> None:  # quiet
+            pass
+
+        def _serve(self, method: str) -> None:
+            fake.requests.append(f"{method} {self.path}")
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            switch = fake._switch()
+            if switch == "drop":
+                self.close_connection = True
+                try:
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                return
+            if switch == "limit":
+                status, headers, payload = _json({"error": "rate limited"}, 429, {"Retry-After": fake._retry_after})
+            else:
+                try:
+                    status, headers, payload = route(fake.data, method, self.path, body, fake.base_url)
+                except Exception as exc:  # a bug in the fake must show up as a 500, not a hang
+                    status, headers, payload = _text(f"fake registry error: {exc!r}", status=500)
+            self.send_response(status)
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def do_GET(self) -> None:
+            self._serve("GET")
+
+        def do_POST(self) -> None:
+            self._serve("POST")
+
+    return Handler
+
+
+def route(d: Dataset, method: str, raw_path: str, body: bytes, base: str) -> Reply:
+    """Answer one request from the dataset."""
+    parts = urlsplit(raw_path)
+    path = unquote(parts.path)
+    q = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    qa = parse_qs(parts.query)
+    if path.startswith("/npm-replicate"):
+        return _npm_replicate(d, path[len("/npm-replicate"):], q)
+    if path.startswith("/npm-downloads/downloads/point/last-month/"):
+        name = path.rsplit("last-month/", 1)[1]
+        return _json({"downloads": 42, "package": name}) if name in d.npm else _json({"error": "not found"}, 404)
+    if path.startswith("/npm/"):
+        return _npm(d, path[len("/npm/"):], base)
+    if path == "/pypi/pypi" and method == "POST":
+        return _xmlrpc(d, body)
+    if path.startswith("/pypi/pypi/") and path.endswith("/json"):
+        doc = d.pypi.get(path.split("/")[3])
+        return _json(doc) if doc else NOT_FOUND
+    if path == "/pypi/rss/packages.xml":
+        return _text(fixture_bytes("pypi/packages.xml"), "text/xml")
+    if path.startswith("/pypi-top/"):
+        return _json(d.pypi_top)
+    if path.startswith("/rubygems/api/v1/"):
+        return _rubygems(d, path[len("/rubygems/api/v1/"):], q)
+    if path.startswith("/maven2/"):
+        rel = path[len("/maven2/"):]
+        if rel.endswith("/maven-metadata.xml"):
+            found = d.maven_meta.get(rel.rsplit("/", 1)[0])
+        else:
+            found = d.maven_poms.get(rel)
+        return _text(found, "text/xml") if found else NOT_FOUND
+    if path == "/maven-search/select":
+        return _maven_search(d, q)
+    if path.startswith("/goproxy/"):
+        return _goproxy(d, path[len("/goproxy/"):])
+    if path == "/goindex/index":
+        since, limit = q.get("since", ""), int(q.get("limit", "2000"))
+        rows = [r for r in d.go_index if r["Timestamp"] >= since][:limit]  # inclusive, chronological
+        return _text("".join(json.dumps(r) + "\n" for r in rows), "application/json")
+    if path.startswith("/pkgsite/v1/module/"):
+        mod = d.go.get(path[len("/pkgsite/v1/module/"):])
+        return _json(mod["site"]) if mod else NOT_FOUND
+    if path == "/hf/api/models":
+        return _hf_list(d, q, qa, base)
+    if path.startswith("/hf/api/models/"):
+        doc = d.hf.get(path[len("/hf/api/models/"):])
+        return _json(doc) if doc else _json({"error": "Repository not found"}, 401, {"X-Error-Code": "RepositoryNotFound"})
+    if path.startswith("/hf/") and path.endswith("/raw/main/README.md"):
+        text = d.hf_readme.get(path[len("/hf/"):-len("/raw/main/README.md")])
+        return _text(text, "text/markdown; charset=utf-8") if text else NOT_FOUND
+    if path.startswith("/ecosystems/api/v1/registries/") and path.endswith("/packages"):
+        reg = path.split("/")[5]
+        rows = d.ecosystems.get(reg, [])
+        page, per = int(q.get("page", "1")), int(q.get("per_page", "100"))
+        return _json(rows[(page - 1) * per : page * per])
+    return NOT_FOUND
+
+
+def _npm(d: Dataset, name: str, base: str) -> Reply:
+    if name == "download-counts/latest":
+        return _json({"name": "download-counts", "version": "2.0.0",
+                      "dist": {"tarball": "https://registry.npmjs.org/download-counts/-/download-counts-2.0.0.tgz"}})
+    if name == "download-counts/-/download-counts-2.0.0.tgz":
+        return _text(_tarball(d.npm_counts), "application/octet-stream")
+    doc = d.npm.get(name)
+    return _json(doc) if doc else _json({"error": "Not found"}, 404)
+
+
+def _npm_replicate(d: Dataset, path: str, q: dict[str, str]) -> Reply:
+    if path in ("", "/"):
+        return _json({"db_name": "registry", "update_seq": d.npm_changes[-1]["seq"]})
+    if path == "/registry/_changes":
+        since, limit = int(q.get("since", "0")), int(q.get("limit", "1000"))
+        rows = [r for r in d.npm_changes if r["seq"] > since][:limit]  # exclusive since
+        return _json({"results": rows, "last_seq": rows[-1]["seq"] if rows else since})
+    return NOT_FOUND
+
+
+def _xmlrpc(d: Dataset, body: bytes) -> Reply:
+    params, method = xmlrpc.client.loads(body)
+    if method == "changelog_last_serial":
+        result: Any = d.pypi_journal[-1][4]
+    elif method == "changelog_since_serial":
+        result = [r for r in d.pypi_journal if r[4] > params[0]]  # after the serial
+    else:
+        fault = xmlrpc.client.dumps(xmlrpc.client.Fault(1, f"no method {method}"), methodresponse=True)
+        return _text(fault, "text/xml")
+    return _text(xmlrpc.client.dumps((result,), methodresponse=True, allow_none=True), "text/xml")
+
+
+def _rubygems(d: Dataset, rel: str, q: dict[str, str]) -> Reply:
+    if rel == "timeframe_versions.json":
+        lo, hi, page = q["from"], q["to"], int(q.get("page", "1"))
+        from confuguard.registries._parse import parse_time
+
+        start, end = parse_time(lo), parse_time(hi)
+        rows = [r for r in d.gem_timeline if start <= parse_time(r["created_at"]) <= end]  # type: ignore[operator]
+        return _json(rows[(page - 1) * 30 : page * 30])
+    if rel.startswith("gems/") and rel.endswith("/owners.json"):
+        owners = d.gem_owners.get(rel[len("gems/"):-len("/owners.json")])
+        return _json(owners) if owners is not None else NOT_FOUND
+    if rel.startswith("gems/") and rel.endswith(".json"):
+        doc = d.gems.get(rel[len("gems/"):-len(".json")])
+        return _json(doc) if doc else _text("This rubygem could not be found.", status=404)
+    if rel.startswith("versions/") and rel.endswith(".json"):
+        vs = d.gem_versions.get(rel[len("versions/"):-len(".json")])
+        return _json(vs) if vs is not None else NOT_FOUND
+    return NOT_FOUND
+
+
+def _maven_search(d: Dataset, q: dict[str, str]) -> Reply:
+    query = q.get("q", "")
+    if query.startswith("timestamp:["):
+        since = int(query[len("timestamp:["):].split(" ", 1)[0])
+        docs = sorted((x for x in d.maven_docs if x["timestamp"] >= since), key=lambda x: (x["timestamp"], x["id"]))
+    else:
+        terms = dict(t.split(":", 1) for t in query.split(" AND "))
+        docs = [x for x in d.maven_docs if x["g"] == terms.get("g") and x["a"] == terms.get("a")]
+    start, rows = int(q.get("start", "0")), int(q.get("rows", "20"))
+    return _json({"responseHeader": {"status": 0}, "response": {"numFound": len(docs), "start": start,
+                                                                 "docs": docs[start : start + rows]}})
+
+
+def _goproxy(d: Dataset, rel: str) -> Reply:
+    mod, _, tail = rel.partition("/@")
+    entry = d.go.get(mod.replace("!", ""))  # fixtures hold lowercase paths only
+    if entry is None:
+        return _text("not found: module unknown", status=404)
+    if tail == "v/list":
+        return _text(entry["list"])
+    if tail == "latest":
+        return _json(entry["latest"])
+    if tail.endswith(".mod"):
+        return _text(entry["mod"])
+    if tail.endswith(".info"):
+        info = entry["info"].get(tail[len("v/"):-len(".info")])
+        return _json(info) if info else _text("not found", status=410)
+    return NOT_FOUND
+
+
+def _hf_list(d: Dataset, q: dict[str, str], qa: dict[str, list[str]], base: str) -> Reply:
+    key = q.get("sort", "createdAt")
+    models = sorted(d.hf_models, key=lambda m: m[key], reverse=True)
+    offset = int(base64.urlsafe_b64decode(q["cursor"]).decode()) if "cursor" in q else 0
+    limit = int(q.get("limit", "10"))
+    page = models[offset : offset + limit]
+    headers = {}
+    if offset + limit < len(models):
+        token = base64.urlsafe_b64encode(str(offset + limit).encode()).decode()
+        headers["Link"] = f'<{base}/hf/api/models?sort={key}&limit={limit}&cursor={token}>; rel="next"'
+    return _json(page, headers=headers)
+
+
+def routed(routes: dict[str, Any], **kwargs: Any) -> Http:
+    """A mock Http answering `host+path` (e.g. `registry.npmjs.org/colorlog-utils`) from `routes`, else 404.
+
+    Values are httpx.Response factories (callables taking the request), JSON-able objects
+    (served as application/json) or bytes (served as text/xml). Requests land in `.requests`.
+    """
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        key = request.url.host + request.url.raw_path.decode().split("?", 1)[0]
+        value = routes.get(key)
+        if value is None:
+            return httpx.Response(404, json={"error": "not found"})
+        if callable(value):
+            return value(request)
+        if isinstance(value, bytes):
+            return httpx.Response(200, content=value, headers={"Content-Type": "text/xml"})
+        return httpx.Response(200, json=value)
+
+    http = mock_http(handler, **kwargs)
+    http.requests = seen  # type: ignore[attr-defined]
+    return http
