@@ -70,7 +70,7 @@ def test_gradle_groovy():
         ("org.springframework.boot:spring-boot-starter-web", 11),
         ("com.google.guava:guava", 12),
         ("org.apache.commons:commons-lang3", 14),  # map form
-        ("com.fasterxml.jackson.core:jackson-databnd", 15),
+        ("com.faterxml.jackson.core:jackson-databind", 15),
         ("org.postgresql:postgresql", 16),  # interpolated version is fine
         ("junit:junit", 17),
     ]  # plugin ids, comments and project(':core') are not coordinates
@@ -82,6 +82,6 @@ def test_gradle_kotlin_dsl():
     assert found(out) == [
         ("org.jetbrains.kotlin:kotlin-bom", 7),  # platform(...)
         ("org.jetbrains.kotlinx:kotlinx-coroutines-core", 8),
-        ("com.squareup.okhttp3:okhtpp", 9),
+        ("com.sqaureup.okhttp3:okhttp", 9),
         ("org.junit.jupiter:junit-jupiter", 12),  # block comment above skipped
     ]
