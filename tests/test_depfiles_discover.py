@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from confuguard.depfiles import PARSE, Dependency, detect_format, discover, parse_file
 from confuguard.errors import InputError
@@ -126,3 +128,51 @@ def test_malformed_files_all_report_file_and_line():
             assert out.dependencies, f  # what came before (or after) the bad part is kept
         assert out.errors, f
         assert all(e.file == f and e.line >= 1 and e.message for e in out.errors), f
+
+
+FILE_NAMES = [
+    "requirements.txt", "pyproject.toml", "Pipfile", "Pipfile.lock", "poetry.lock", "uv.lock", "package.json",
+    "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "Gemfile", "Gemfile.lock", "go.mod", "pom.xml",
+    "build.gradle", "app.py",
+]
+_ALPHABET = "ab1@/:.-_=\"'{}[](),;#<>!& \n\t\\$~*"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(FILE_NAMES), body=st.text(alphabet=_ALPHABET, max_size=200))
+def test_parse_file_never_raises_on_arbitrary_content(tmp_path, name, body):
+    f = tmp_path / name
+    # Make the Python pre-filter pass so that the ast path is exercised too.
+    f.write_text(("from_pretrained(" + body) if name == "app.py" else body)
+    out = parse_file(f)
+    n_lines = max(1, len(f.read_text().splitlines()) + 1)
+    for e in out.errors:
+        assert e.file == f and 1 <= e.line <= n_lines and e.message
+        assert not e.message.startswith("could not read file ("), e  # no parser crashed
+    for d in out.dependencies:
+        assert 1 <= d.line <= n_lines
+        assert d.package.ecosystem is d.ecosystem
+
+
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("pyproject.toml", "project = 5"),
+        ("pyproject.toml", "[tool]\npoetry = 5"),
+        ("pyproject.toml", "[tool.poetry]\ngroup = 5"),
+        ("pyproject.toml", "build-system = 5\ntool = 5"),
+        ("pyproject.toml", "[tool]\nuv = 5"),
+        ("package.json", '{"dependencies": 5}'),
+        ("package-lock.json", '{"dependencies": {"a": {"version": 5, "dependencies": 7}}}'),
+        ("Pipfile.lock", '{"default": 5}'),
+        ("poetry.lock", "package = [5]"),
+        ("pnpm-lock.yaml", "packages: 5"),
+        ("yarn.lock", "__metadata: 5\n[1]: 2"),
+        ("go.mod", 'require "unterminated v1'),
+    ],
+)
+def test_wrongly_typed_documents_do_not_crash_a_parser(tmp_path, name, text):
+    f = tmp_path / name
+    f.write_text(text)
+    out = parse_file(f)
+    assert not any(e.message.startswith("could not read file (") for e in out.errors), out.errors

@@ -27,6 +27,8 @@ def _tokens(line: str) -> list[tuple[int, str]]:
         if tok.startswith("//"):
             break
         if tok[0] in "\"`":
+            if len(tok) < 2 or tok[-1] != tok[0]:
+                raise FileFormatError("unterminated quoted string")
             tok = tok[1:-1]
         out.append((m.start(), tok))
     return out
@@ -37,7 +39,10 @@ def parse_go_mod(path: Path, text: str, out: Collector) -> None:
     block: str | None = None
     block_line = 0
     for lineno, ln in enumerate(text.splitlines(), start=1):
-        toks = _tokens(ln)
+        try:
+            toks = _tokens(ln)
+        except FileFormatError as exc:
+            raise FileFormatError(str(exc), lineno) from None
         if not toks:
             continue
         if block is not None:

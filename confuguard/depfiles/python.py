@@ -189,29 +189,31 @@ def parse_pyproject(path: Path, text: str, out: Collector) -> None:
     """PEP 621 `[project]`, PEP 735 `[dependency-groups]`, `[build-system] requires`, Poetry and uv tables."""
     data = load_toml(text)
     toml = TomlLines(text)
-    project = data.get("project") or {}
-    build = data.get("build-system") or {}
+    project = _table(data, "project")
+    build = _table(data, "build-system")
     _add_pep508_array(path, build.get("requires"), ("build-system",), "requires", toml, out)
     _add_pep508_array(path, project.get("dependencies"), ("project",), "dependencies", toml, out)
-    optional = project.get("optional-dependencies") or {}
-    if isinstance(optional, dict):
-        for extra, values in optional.items():
-            _add_pep508_array(path, values, ("project", "optional-dependencies"), extra, toml, out)
-    groups = data.get("dependency-groups") or {}
-    if isinstance(groups, dict):
-        for group, values in groups.items():
-            _add_pep508_array(path, values, ("dependency-groups",), group, toml, out)
-    tool = data.get("tool") or {}
-    uv = tool.get("uv") or {}
+    for extra, values in _table(project, "optional-dependencies").items():
+        _add_pep508_array(path, values, ("project", "optional-dependencies"), extra, toml, out)
+    for group, values in _table(data, "dependency-groups").items():
+        _add_pep508_array(path, values, ("dependency-groups",), group, toml, out)
+    tool = _table(data, "tool")
+    uv = _table(tool, "uv")
     _add_pep508_array(path, uv.get("dev-dependencies"), ("tool", "uv"), "dev-dependencies", toml, out)
-    poetry = tool.get("poetry") or {}
+    poetry = _table(tool, "poetry")
     skip = {"python"}
     _add_name_table(path, poetry.get("dependencies"), ("tool", "poetry", "dependencies"), toml, out, skip)
     _add_name_table(path, poetry.get("dev-dependencies"), ("tool", "poetry", "dev-dependencies"), toml, out, skip)
-    for group, body in (poetry.get("group") or {}).items():
+    for group, body in _table(poetry, "group").items():
         if isinstance(body, dict):
             table = ("tool", "poetry", "group", group, "dependencies")
             _add_name_table(path, body.get("dependencies"), table, toml, out, skip)
+
+
+def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
+    """`data[key]` when it is a table, else an empty one (a wrongly typed value declares nothing)."""
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def parse_pipfile(path: Path, text: str, out: Collector) -> None:
