@@ -62,7 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "2: usage error. Unparseable files are reported on stderr and do not change the exit code.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories to scan")
-    p.add_argument("-f", "--format", choices=FORMATS, default="table", help="output format (default: table)")
+    p.add_argument("-f", "--format", choices=FORMATS, default="table", help="output format (default: table); sarif is SARIF 2.1.0 for code-scanning UIs")
     p.add_argument("-o", "--output", metavar="FILE", default=None, help="write the report to FILE instead of stdout")
     p.set_defaults(func=handler)
 
