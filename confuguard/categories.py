@@ -1,0 +1,847 @@
+"""Confusion-category detectors: which categories explain a (suspect, target) pair, in plain words.
+
+Public API: `classify(suspect, target, *, token_similarity=None) -> tuple[Finding, ...]`,
+`token_family_size(ecosystem, token) -> int`, `skeleton(text) -> str`.
+
+Every name is compared on its *leaf* (npm bare name, artifactId, Go repo, HF model) and, where the
+registry has one, its *namespace* (npm scope, Maven groupId, Go host/owner, HF author). The leaf is
+seen three ways: lowercased with separators (`low`), with every separator removed (`flat`), and as
+tokens (`confuguard.tokens.tokenize`: delimiter/camelCase/digit split plus word segmentation).
+Character-level rules work on `flat`, so a separator change stacked on another trick is still seen
+(`k0a_multer` -> `koa-multer` is HOMOGLYPH plus DELIMITER).
+
+Rules, one line each (suspect -> target):
+
+- TYPO: one Damerau-Levenshtein (OSA) step between the flat forms. No length cap. Both flat forms
+  must have >= 4 characters: under 4 a single edit turns most short names into other real short names
+  (`qs`/`ms`/`ws`), so short names are left to HOMOGLYPH (Unicode), VERSION_SUFFIX and SCOPE.
+  Reported only when no more specific character-level category (homoglyph, spelling, grammar,
+  sound, version) explains the same edit.
+- HOMOGLYPH: (a) the suspect has non-ASCII characters and its `skeleton` (Unicode confusables folded
+  to ASCII) equals the target; or (b) the flat forms differ only by ASCII look-alikes (l/1/i, o/0,
+  m/n, 5/s, ... one substitution, two when >= 6 characters; or a multi-character look-alike rn/m,
+  vv/w, cl/d). Needs >= 4 characters for the ASCII case.
+- DELIMITER: same flat form, different separators (PyPI compares PEP 503 forms, where `-`/`_`/`.`
+  are the same name and never a confusion). Also added as a secondary finding when another category
+  fires and the separators differ too.
+- AFFIX: the target's tokens (or flat form) plus extra leading/trailing terms. Extension-family rule:
+  fires when every added term is a *strong filler* (ecosystem marker or trust word: js, node, npm,
+  py, python3, official, secure, dev, lib, v2 ... or a number), whatever the target; when every added
+  term is a *weak filler* (api, sdk, client, cli, utils, core, http, bot ...) and the target is not a
+  common family root (fewer than FAMILY_WEAK registry names use it as a prefix/suffix root); and for
+  any one or two added terms only when the target is a rare root (< FAMILY_RARE names) of >= 5
+  characters. So `pytest-xdist`, `eslint-plugin-react`, `django-foo`, `react-dom` never fire against
+  `pytest`/`eslint`/`django`/`react`, while `axios-http`, `twilio-npm`, `python3-dateutil` do.
+- ALTERNATE_SPELLING: one word differs by its US/UK spelling (Debian word lists, `spelling.tsv`).
+- SIMPLIFICATION: the suspect is the target minus leading/trailing terms: the dropped terms are
+  fillers, or the suspect keeps >= 2 tokens and is not itself a common family root.
+- REORDERING: same token multiset (synonyms folded), different order; extra filler tokens allowed.
+- SEMANTIC_SUBSTITUTION: one or two tokens replaced by curated synonyms (js/javascript, py/python,
+  notify/notification ...); with `token_similarity` (e.g. embedding cosine) also one aligned token
+  pair scoring >= SEMANTIC_THRESHOLD, the other tokens identical.
+- ASEMANTIC_SUBSTITUTION: strict: the only difference is one generic technical term swapped for
+  another (`discord.js` -> `discord.dll`, `pycurl` -> `libcurl`), the shared part >= 4 characters and
+  not a common family root, and the two terms are not synonyms.
+- GRAMMATICAL_SUBSTITUTION: inflection of one word (s, es, ed, d, er, r, ing, y/ies) at a token end.
+- HOMOPHONIC: one aligned token (or the flat forms, within 2 edits) sounds the same: equal Metaphone
+  and equal Soundex digits (`buffer-zor` -> `buffer-xor`, `asinc` -> `async`).
+- VERSION_SUFFIX: equal once trailing numbers / `vN` are removed, and those differ (`requests2`,
+  `lodash-v4`, `react-dom18`, `jquery.3`).
+- SCOPE: namespace confusion per registry (see `_scope`): npm unscoped copy of a scoped package
+  (scope dropped or folded into the name), scope look-alike with the same/similar name; Maven groupId
+  look-alike (TLD swap, one label typo'd) or the same artifactId under an unrelated groupId; Go owner
+  look-alike or the same owner/repo on another host; HF author look-alike.
+
+Same publisher: namespaces the registry verifies mean the same publisher, so a pair with the same
+npm scope, the same Maven groupId root (`org.apache`, `io.github.<user>`), the same Go host/owner
+or the same HF author returns () whatever the leaves (`github.com/stretchr/testfy` is stretchr's
+own). When the namespaces differ but are not look-alikes, only character-level leaf categories
+(TYPO, HOMOGLYPH, HOMOPHONIC, ALTERNATE_SPELLING) are reported: token-level changes (affix,
+version, reorder...) under an unrelated namespace are how legitimate derivatives are named
+(forks, fine-tunes, `@types/x`); an identical leaf under an unrelated namespace is not a confusion
+except for Maven artifactIds (`com.github.x:maven-compiler-plugin`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jellyfish
+from rapidfuzz.distance import OSA
+
+from confuguard import lexicon, names
+from confuguard.tokens import DELIMITERS, chunks, segment, tokenize
+from confuguard.types import Category, Ecosystem, Finding, PackageId
+
+__all__ = [
+    "classify",
+    "skeleton",
+    "token_family_size",
+    "FAMILY_WEAK",
+    "SEMANTIC_THRESHOLD",
+]
+
+#: A target used as root by fewer names than this is not a common family root: weak fillers fire AFFIX.
+FAMILY_WEAK = 150
+#: `token_similarity` score at or above which an aligned token pair counts as a semantic substitution.
+SEMANTIC_THRESHOLD = 0.75
+
+C = Category
+TokenSimilarity = Callable[[str, str], float]
+
+
+def token_family_size(ecosystem: Ecosystem, token: str) -> int:
+    """How many registry names use `token` as a prefix/suffix family root (`pytest` -> pytest-*, *-pytest).
+
+    Multi-part roots are written with `-` (`react-dom`, `eslint-plugin`). Counted on the PyPI and npm
+    name lists (npm scopes count as a root); other registries get the larger of the two.
+    """
+    return lexicon.family_size(ecosystem, token.lower())
+
+
+def skeleton(text: str) -> str:
+    """Fold Unicode look-alikes to ASCII (Cyrillic `е` -> `e`, fullwidth `ｒ` -> `r`, `ℓ` -> `l`).
+
+    ASCII characters are kept as they are; non-ASCII characters without a known look-alike are kept.
+    Use it to map a Unicode query to ASCII before `names.parse`.
+    """
+    if text.isascii():
+        return text
+    table = lexicon.confusables()
+    return "".join(table.get(ch, ch) if ord(ch) > 127 else ch for ch in text)
+
+
+# --------------------------------------------------------------------------------------------------
+# views
+
+
+@dataclass(frozen=True, slots=True)
+class _Name:
+    low: str
+    flat: str
+    toks: tuple[str, ...]
+    bounds: frozenset[int]
+    seps: str
+    family_key: str
+
+
+def _make_name(raw: str) -> _Name:
+    low = raw.lower()
+    toks = tokenize(raw)
+    flat = "".join(toks)
+    bounds = {0}
+    n = 0
+    for t in toks:
+        n += len(t)
+        bounds.add(n)
+    seps = "".join(c for c in low if c in DELIMITERS)
+    parts = [c for c in _split_delims(low) if c]
+    fkey = "-".join(parts) if 1 < len(parts) <= 2 else flat
+    return _Name(low, flat, toks, frozenset(bounds), seps, fkey)
+
+
+def _split_delims(s: str) -> list[str]:
+    out, cur = [], []
+    for c in s:
+        if c in DELIMITERS:
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(c)
+    out.append("".join(cur))
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _name(raw: str) -> _Name:
+    return _make_name(raw)
+
+
+def _leaf_raw(pkg: PackageId) -> str:
+    if pkg.ecosystem is Ecosystem.GOLANG:
+        return names.leaf(pkg)
+    return pkg.name
+
+
+# --------------------------------------------------------------------------------------------------
+# small helpers
+
+
+def _diff(x: str, y: str) -> tuple[int, int]:
+    """Common prefix length and common suffix length (not overlapping the prefix)."""
+    n = min(len(x), len(y))
+    p = 0
+    while p < n and x[p] == y[p]:
+        p += 1
+    s = 0
+    while s < n - p and x[-1 - s] == y[-1 - s]:
+        s += 1
+    return p, s
+
+
+def _describe_edit(x: str, y: str) -> str:
+    """Words for a small edit turning target `y` into suspect `x`."""
+    p, s = _diff(x, y)
+    dx, dy = x[p : len(x) - s], y[p : len(y) - s]
+    if len(dx) == 2 and dx == dy[::-1]:
+        return f"swaps '{dy[0]}' and '{dy[1]}'"
+    if not dx:
+        return f"drops '{dy}'"
+    if not dy:
+        return f"adds '{dx}'"
+    return f"writes '{dx}' for '{dy}'"
+
+
+_KEYBOARD = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+
+
+@lru_cache(maxsize=1)
+def _key_neighbours() -> dict[str, frozenset[str]]:
+    pos = {ch: (r, c) for r, row in enumerate(_KEYBOARD) for c, ch in enumerate(row)}
+    out: dict[str, frozenset[str]] = {}
+    for ch, (r, c) in pos.items():
+        out[ch] = frozenset(
+            o for o, (r2, c2) in pos.items() if o != ch and abs(r2 - r) <= 1 and abs(c2 - c) <= 1
+        )
+    return out
+
+
+def _slip(x: str, y: str) -> bool:
+    """The single edit turning `y` into `x` is a finger slip: swap, dropped/doubled letter, neighbouring key."""
+    p, s = _diff(x, y)
+    dx, dy = x[p : len(x) - s], y[p : len(y) - s]
+    nb = _key_neighbours()
+    if len(dx) == 2 and dx == dy[::-1]:
+        return True
+    if not dx and len(dy) == 1:  # dropped a letter
+        return True
+    if not dy and len(dx) == 1:  # inserted a letter: doubled, or next to a neighbour key
+        ch = dx
+        around = {x[p - 1] if p > 0 else "", x[p + 1] if p + 1 < len(x) else ""}
+        return ch in around or any(ch in nb.get(a, ()) for a in around if a)
+    if len(dx) == 1 and len(dy) == 1:
+        return dx in nb.get(dy, ())
+    return False
+
+
+def _is_version(tok: str) -> bool:
+    return tok.isdigit() or (len(tok) >= 2 and tok[0] == "v" and tok[1:].isdigit())
+
+
+def _strip_version(toks: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    i = len(toks)
+    while i > 0 and toks[i - 1].isdigit():
+        i -= 1
+    if i < len(toks) and i > 0 and toks[i - 1] == "v":
+        i -= 1
+    return toks[:i], toks[i:]
+
+
+def _strong(t: str) -> bool:
+    return t in lexicon.term_set("filler_strong") or _is_version(t) or t == "v"
+
+
+def _weak(t: str) -> bool:
+    return _strong(t) or t in lexicon.term_set("filler_weak")
+
+
+def _syn(x: str, y: str) -> bool:
+    return y in lexicon.synonyms().get(x, ())
+
+
+def _q(t: tuple[str, ...] | list[str]) -> str:
+    return "-".join(t)
+
+
+# --------------------------------------------------------------------------------------------------
+# character-level detectors on flat forms
+
+
+def _lookalike_pair(x: str, y: str) -> bool:
+    return (x, y) in _look_pairs()
+
+
+@lru_cache(maxsize=1)
+def _look_pairs() -> frozenset[tuple[str, str]]:
+    out: set[tuple[str, str]] = set()
+    for a, b in lexicon.terms().get("lookalike_chars", ()):
+        a, b = a.lower(), b.lower()
+        if a != b:
+            out.add((a, b))
+            out.add((b, a))
+    return frozenset(out)
+
+
+def _homoglyph_ascii(x: str, y: str) -> str | None:
+    if min(len(x), len(y)) < 4:
+        return None
+    if len(x) == len(y):
+        diffs = [(a, b) for a, b in zip(x, y, strict=True) if a != b]
+        limit = 2 if len(x) >= 6 else 1
+        if 1 <= len(diffs) <= limit and all(_lookalike_pair(a, b) for a, b in diffs):
+            return ", ".join(f"'{a}' for '{b}'" for a, b in diffs)
+        return None
+    if abs(len(x) - len(y)) > 2:
+        return None
+    for multi, single in lexicon.terms().get("lookalike_multi", ()):
+        for src, dst, u, v in ((x, y, multi, single), (y, x, multi, single)):
+            # src contains `u` where dst has `v`
+            start = src.find(u)
+            while start >= 0:
+                cand = src[:start] + v + src[start + len(u) :]
+                if cand == dst:
+                    return f"'{u}' for '{v}'" if src is x else f"'{v}' for '{u}'"
+                start = src.find(u, start + 1)
+    return None
+
+
+def _spelling(a: _Name, b: _Name, p: int, s: int) -> str | None:
+    fa, fb = a.flat, b.flat
+    if abs(len(fa) - len(fb)) > 3 or (len(fa) - p - s) > 4 or (len(fb) - p - s) > 4:
+        return None
+    table = lexicon.spelling()
+    for i in range(p, max(-1, p - 12), -1):
+        for s2 in range(s, max(-1, s - 12), -1):
+            xa, xb = fa[i : len(fa) - s2], fb[i : len(fb) - s2]
+            if len(xb) < 4 or len(xa) > 16:
+                continue
+            if table.get(xb) == xa:
+                return f"'{xa}' is the {'British' if len(xa) >= len(xb) and 'u' in xa else 'other'} spelling of '{xb}'"
+    return None
+
+
+_INFLECT = ("s", "es", "ed", "d", "er", "r", "ing", "ers")
+
+
+def _inflected(x: str, y: str) -> str | None:
+    """Words for `x` being an inflection of `y` (or y of x), else None. Whole words only."""
+    if x == y:
+        return None
+    lo, hi = (x, y) if len(x) < len(y) else (y, x)
+    if len(lo) >= 3 and hi.startswith(lo):
+        suf = hi[len(lo) :]
+        if suf in _INFLECT:
+            if suf in ("d", "r") and not lo.endswith("e"):
+                return None
+            if suf in ("es", "ed", "er", "ers", "ing") and len(lo) < 4:
+                return None
+            if suf == "es" and not lo.endswith(("s", "x", "z", "ch", "sh", "o")):
+                return None
+            return f"'{x}' for '{y}'"
+    if len(lo) >= 3 and lo.endswith("y") and hi == lo[:-1] + "ies":
+        return f"'{x}' for '{y}'"
+    if len(lo) >= 4 and lo.endswith("e") and hi == lo[:-1] + "ing":
+        return f"'{x}' for '{y}'"
+    return None
+
+
+def _grammatical(a: _Name, b: _Name, p: int, s: int) -> str | None:
+    fa, fb = a.flat, b.flat
+    da, db = fa[p : len(fa) - s], fb[p : len(fb) - s]
+    if len(da) + len(db) <= 4 and (not da or not db or da in ("y", "e") or db in ("y", "e")):
+        # the change sits at the end of a word in the longer form
+        for longer, bounds in ((fa, a.bounds), (fb, b.bounds)):
+            end = len(longer) - s
+            if end in bounds or end == len(longer):
+                # find the word containing the change in both forms
+                start = max((q for q in a.bounds | b.bounds if q <= p - 1), default=0)
+                wa, wb = fa[start : len(fa) - s], fb[start : len(fb) - s]
+                d = _inflected(wa, wb)
+                if d:
+                    return d
+    if len(a.toks) == len(b.toks) and len(a.toks) >= 1:
+        pairs = [(x, y) for x, y in zip(a.toks, b.toks, strict=True) if x != y]
+        if pairs and len(pairs) <= 2:
+            ds = [_inflected(x, y) for x, y in pairs]
+            if all(ds):
+                return ", ".join(d for d in ds if d)
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _phon(t: str) -> tuple[str, str]:
+    return jellyfish.metaphone(t), jellyfish.soundex(t)[1:]
+
+
+def _sound_edit(x: str, y: str) -> bool:
+    """The spelling change from `y` to `x` is one of the curated sound-alike spellings (c/k, s/z, i/y, ph/f...)."""
+    pairs = _sound_pairs()
+    if len(x) == len(y):
+        diffs = [(u, v) for u, v in zip(x, y, strict=True) if u != v]
+        return bool(diffs) and all((u, v) in pairs for u, v in diffs)
+    p, s = _diff(x, y)
+    return (x[p : len(x) - s], y[p : len(y) - s]) in pairs
+
+
+@lru_cache(maxsize=1)
+def _sound_pairs() -> frozenset[tuple[str, str]]:
+    out: set[tuple[str, str]] = set()
+    for u, v in lexicon.terms().get("sound_alike", ()):
+        out.add((u, v))
+        out.add((v, u))
+    return frozenset(out)
+
+
+def _sounds_same(x: str, y: str) -> bool:
+    if not (x.isalpha() and y.isalpha()) or min(len(x), len(y)) < 3 or not _sound_edit(x, y):
+        return False
+    mx, sx = _phon(x)
+    my, sy = _phon(y)
+    return bool(mx) and mx == my and sx == sy
+
+
+def _homophonic(a: _Name, b: _Name, dist: int) -> str | None:
+    if len(a.toks) == len(b.toks):
+        pairs = [(x, y) for x, y in zip(a.toks, b.toks, strict=True) if x != y]
+        if len(pairs) == 1:
+            x, y = pairs[0]
+            if len(y) >= 3 and _sounds_same(x, y):
+                return f"'{x}' sounds like '{y}'"
+    if dist <= 2 and min(len(a.flat), len(b.flat)) >= (4 if dist == 1 else 5) and _sounds_same(a.flat, b.flat):
+        return f"'{a.flat}' sounds like '{b.flat}'"
+    return None
+
+
+def _version(a: _Name, b: _Name) -> str | None:
+    ba, va = _strip_version(a.toks)
+    bb, vb = _strip_version(b.toks)
+    if not (va or vb) or "".join(ba) != "".join(bb) or len("".join(bb)) < 2:
+        return None
+    sa, sb = "".join(v for v in va if v != "v"), "".join(v for v in vb if v != "v")
+    if va and not vb:
+        return f"adds the version number '{_q(va)}'"
+    if vb and not va:
+        return f"drops the version number '{_q(vb)}'"
+    if sa != sb:
+        return f"changes the version number '{_q(vb)}' to '{_q(va)}'"
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# token-level detectors
+
+
+def _find_block(big: tuple[str, ...], small: tuple[str, ...]) -> int:
+    n, m = len(big), len(small)
+    for i in range(n - m + 1):
+        if big[i : i + m] == small:
+            return i
+    return -1
+
+
+def _family(eco: Ecosystem, n: _Name) -> int:
+    return lexicon.family_size(eco, n.family_key) if n.family_key else 0
+
+
+def _extras_ok(eco: Ecosystem, extras: list[str], target: _Name) -> str | None:
+    """The extension-family rule shared by AFFIX and SIMPLIFICATION; returns why it fires."""
+    if not extras:
+        return None
+    if all(_strong(e) for e in extras) and len(target.flat) >= 2:
+        return "filler"
+    fam = _family(eco, target)
+    if all(_weak(e) for e in extras) and len(target.flat) >= 3 and fam < FAMILY_WEAK:
+        return "weak"
+    return None
+
+
+def _affix(eco: Ecosystem, a: _Name, b: _Name) -> str | None:
+    ta, tb = a.toks, b.toks
+    extras: list[str] | None = None
+    if len(ta) > len(tb):
+        i = _find_block(ta, tb)
+        if i >= 0:
+            extras = list(ta[:i] + ta[i + len(tb) :])
+            where = "leading" if i > 0 and i + len(tb) == len(ta) else "trailing" if i == 0 else "surrounding"
+    if extras is None and len(a.flat) > len(b.flat):
+        fa, fb = a.flat, b.flat
+        i = fa.find(fb)
+        if i >= 0 and (i == 0 or fa.endswith(fb)):
+            if i == 0:
+                rest, where = fa[len(fb) :], "trailing"
+            else:
+                i = len(fa) - len(fb)
+                rest, where = fa[:i], "leading"
+            pieces = list(segment(rest)) if rest.isalpha() else list(tokenize(rest))
+            if all(lexicon.token_count(p) >= 3 or _is_version(p) or lexicon.is_english(p) for p in pieces):
+                extras = pieces
+    misspelt = ""
+    if not extras:
+        # a filler term stacked on a typo: strip strong fillers at both ends, then one edit
+        i, j = 0, len(ta)
+        while i < j and _strong(ta[i]):
+            i += 1
+        while j > i and _strong(ta[j - 1]):
+            j -= 1
+        core = "".join(ta[i:j])
+        if (
+            0 < j - i < len(ta)
+            and min(len(core), len(b.flat)) >= 5
+            and OSA.distance(core, b.flat, score_cutoff=2) == 1
+            and (min(len(core), len(b.flat)) >= 8 or _slip(core, b.flat))
+        ):
+            extras = list(ta[:i] + ta[j:])
+            where = "leading" if j == len(ta) else "trailing" if i == 0 else "surrounding"
+            misspelt = f" (itself misspelt: {_describe_edit(core, b.flat)})"
+        else:
+            return None
+    why = _extras_ok(eco, extras, b)
+    if why is None:
+        return None
+    terms = ", ".join(f"'{e}'" for e in extras)
+    return f"adds the {where} term{'s' if len(extras) > 1 else ''} {terms} to '{b.low}'{misspelt}"
+
+
+def _simplification(eco: Ecosystem, a: _Name, b: _Name) -> str | None:
+    ta, tb = a.toks, b.toks
+    dropped: list[str] | None = None
+    if len(tb) > len(ta):
+        i = _find_block(tb, ta)
+        if i >= 0 and (i == 0 or i + len(ta) == len(tb)):
+            dropped = list(tb[:i] + tb[i + len(ta) :])
+    if dropped is None and len(b.flat) > len(a.flat) >= 3:
+        fa, fb = a.flat, b.flat
+        if fb.startswith(fa) or fb.endswith(fa):
+            rest = fb[len(fa) :] if fb.startswith(fa) else fb[: len(fb) - len(fa)]
+            pieces = list(segment(rest)) if rest.isalpha() else list(tokenize(rest))
+            if all(_strong(p) for p in pieces):
+                dropped = pieces
+    if not dropped:
+        return None
+    terms = ", ".join(f"'{d}'" for d in dropped)
+    if all(_is_version(d) for d in dropped):
+        return None  # that is VERSION_SUFFIX
+    if all(_strong(d) for d in dropped) and len(a.flat) >= 3:
+        return f"drops {terms} from '{b.low}'"
+    if (
+        len(ta) >= 2
+        and tb[: len(ta)] == ta
+        and len(a.flat) >= 6
+        and len(a.flat) * 5 >= len(b.flat) * 2
+        and max(lexicon.family_size(eco, ta[0]), lexicon.family_size(eco, ta[-1]), _family(eco, a)) < FAMILY_WEAK
+    ):
+        return f"drops {terms} from '{b.low}'"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _canon(t: str) -> str:
+    syn = lexicon.synonyms().get(t)
+    if not syn:
+        return t
+    return min(syn | {t})
+
+
+def _reordering(a: _Name, b: _Name) -> tuple[str, bool] | None:
+    ta, tb = a.toks, b.toks
+    if len(tb) < 2 or ta == tb:
+        return None
+    if Counter(ta) == Counter(tb):
+        return f"reorders '{_q(tb)}' as '{_q(ta)}'", False
+    ca, cb = tuple(_canon(t) for t in ta), tuple(_canon(t) for t in tb)
+    if ca != cb and Counter(ca) == Counter(cb):
+        return f"reorders '{_q(tb)}' as '{_q(ta)}' (with synonyms)", True
+    # extra filler tokens on the suspect side
+    ma, mb = Counter(ca), Counter(cb)
+    if mb <= ma and ma != mb:
+        extra = list((ma - mb).elements())
+        common = [t for t in ca if t in mb]
+        if all(_strong(e) for e in extra) and common != list(cb) and len(common) == len(cb):
+            return f"reorders '{_q(tb)}' and adds {', '.join(repr(e) for e in extra)}", True
+    return None
+
+
+def _window_pairs(a: _Name, b: _Name, p: int, s: int, maxlen: int):
+    fa, fb = a.flat, b.flat
+    for i in range(p, max(-1, p - maxlen - 1), -1):
+        for s2 in range(s, max(-1, s - maxlen - 1), -1):
+            ea, eb = len(fa) - s2, len(fb) - s2
+            if ea - i > maxlen or eb - i > maxlen:
+                continue
+            aligned = (i in a.bounds and ea in a.bounds) or (i in b.bounds and eb in b.bounds)
+            yield fa[i:ea], fb[i:eb], aligned
+
+
+def _semantic(a: _Name, b: _Name, p: int, s: int, sim: TokenSimilarity | None) -> str | None:
+    ta, tb = a.toks, b.toks
+    if len(ta) == len(tb):
+        pairs = [(x, y) for x, y in zip(ta, tb, strict=True) if x != y]
+        if len(tb) >= 2 and 1 <= len(pairs) <= 2:
+            if all(_syn(x, y) for x, y in pairs):
+                return ", ".join(f"'{x}' for '{y}'" for x, y in pairs)
+            if sim is not None and len(pairs) == 1 and len(tb) >= 2:
+                x, y = pairs[0]
+                if min(len(x), len(y)) >= 3 and not x.isdigit() and not y.isdigit():
+                    score = sim(x, y)
+                    if score >= SEMANTIC_THRESHOLD:
+                        return f"'{x}' for the related word '{y}' (similarity {score:.2f})"
+    if p + s >= 3:
+        for xa, xb, aligned in _window_pairs(a, b, p, s, 14):
+            if aligned and xa and xb and xa != a.flat and xb != b.flat and _syn(xa, xb):
+                return f"'{xa}' for '{xb}'"
+    return None
+
+
+def _asemantic(eco: Ecosystem, a: _Name, b: _Name, p: int, s: int) -> str | None:
+    generic = lexicon.term_set("generic_tech")
+    ta, tb = a.toks, b.toks
+    cand: tuple[str, str, str] | None = None
+    if len(ta) == len(tb) >= 2:
+        pairs = [(i, x, y) for i, (x, y) in enumerate(zip(ta, tb, strict=True)) if x != y]
+        if len(pairs) == 1:
+            i, x, y = pairs[0]
+            if i in (0, len(tb) - 1):
+                cand = (x, y, "".join(t for j, t in enumerate(tb) if j != i))
+    if cand is None and (p == 0 or s == 0) and p + s >= 4:
+        fa, fb = a.flat, b.flat
+        x, y = fa[p : len(fa) - s], fb[p : len(fb) - s]
+        cand = (x, y, fb[:p] + fb[len(fb) - s :])
+    if cand is None:
+        return None
+    x, y, shared = cand
+    markers = lexicon.term_set("marker_terms")
+    if x in generic and y in markers and x != y and not _syn(x, y) and len(shared) >= 4:
+        if lexicon.family_size(eco, shared) < FAMILY_WEAK * 4 and not _weak(shared):
+            return f"swaps the term '{y}' for the unrelated term '{x}'"
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# leaf pipeline
+
+_CHAR_LEVEL = frozenset({C.TYPO, C.HOMOGLYPH, C.HOMOPHONIC, C.ALTERNATE_SPELLING})
+
+
+def _leaf(eco: Ecosystem, a: _Name, b: _Name, sim: TokenSimilarity | None) -> dict[Category, str]:
+    out: dict[Category, str] = {}
+    fa, fb = a.flat, b.flat
+    if not fa or not fb:
+        return out
+    if fa == fb:
+        if a.low != b.low:
+            out[C.DELIMITER] = f"same words as '{b.low}' with different separators"
+        return out
+    p, s = _diff(fa, fb)
+    dist = OSA.distance(fa, fb, score_cutoff=3)
+    near = dist <= 2 or abs(len(fa) - len(fb)) <= 2
+    hg = _homoglyph_ascii(fa, fb) if near else None
+    sp = _spelling(a, b, p, s) if near else None
+    gr = _grammatical(a, b, p, s)
+    hp = _homophonic(a, b, dist) if not (gr or sp) else None
+    ve = _version(a, b)
+    if hg:
+        out[C.HOMOGLYPH] = f"uses look-alike characters: {hg}"
+    short = min(len(fa), len(fb))
+    if dist == 1 and not (hg or sp or gr or hp or ve) and (short >= 6 or (short >= 3 and _slip(fa, fb))):
+        out[C.TYPO] = f"one typo away from '{b.low}': {_describe_edit(fa, fb)}"
+    if sp:
+        out[C.ALTERNATE_SPELLING] = sp
+    if gr:
+        out[C.GRAMMATICAL_SUBSTITUTION] = f"changes the word form: {gr}"
+    if hp:
+        out[C.HOMOPHONIC] = hp
+    if ve:
+        out[C.VERSION_SUFFIX] = ve
+    ro = _reordering(a, b)
+    if ro:
+        out[C.REORDERING] = ro[0]
+    if not ve:
+        af = _affix(eco, a, b)
+        if af:
+            out[C.AFFIX] = af
+        si = _simplification(eco, a, b)
+        if si:
+            out[C.SIMPLIFICATION] = si
+    if not (sp or gr):
+        se = _semantic(a, b, p, s, sim)
+        if se:
+            out[C.SEMANTIC_SUBSTITUTION] = f"uses a synonym: {se}"
+        elif not out:
+            asem = _asemantic(eco, a, b, p, s)
+            if asem:
+                out[C.ASEMANTIC_SUBSTITUTION] = asem
+    if ro and ro[1] and C.SEMANTIC_SUBSTITUTION not in out and C.AFFIX not in out:
+        out[C.SEMANTIC_SUBSTITUTION] = "uses synonyms of the target's words"
+    if a.seps != b.seps and any(k in _CHAR_LEVEL or k is C.GRAMMATICAL_SUBSTITUTION for k in out):
+        out[C.DELIMITER] = "also changes the separators"
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# namespaces
+
+_CODE_HOST_LABELS = frozenset({"github", "gitlab", "bitbucket", "gitee", "codeberg", "sourceforge"})
+
+
+def _maven_root(group: str) -> str:
+    labels = group.lower().split(".")
+    if len(labels) >= 3 and labels[1] in _CODE_HOST_LABELS:
+        return ".".join(labels[:3])
+    return ".".join(labels[:2])
+
+
+def _same_publisher(eco: Ecosystem, a: str, b: str) -> bool:
+    if eco is Ecosystem.MAVEN:
+        return _maven_root(a) == _maven_root(b)
+    return a == b
+
+
+def _word_lookalike(x: str, y: str, allow_two: bool) -> str | None:
+    """Is namespace word `x` a look-alike of `y`? Returns words or None."""
+    fx, fy = "".join(chunks(x)), "".join(chunks(y))
+    if not fx or not fy:
+        return None
+    if fx == fy:
+        return f"'{x}' differs from '{y}' only in separators"
+    if not x.isascii():
+        sk = "".join(chunks(skeleton(x)))
+        if sk == fy:
+            return f"'{x}' uses Unicode look-alikes of '{y}'"
+    d = OSA.distance(fx, fy, score_cutoff=3)
+    if d == 1 and min(len(fx), len(fy)) >= 3:
+        return f"'{x}' is one typo away from '{y}' ({_describe_edit(fx, fy)})"
+    hg = _homoglyph_ascii(fx, fy)
+    if hg:
+        return f"'{x}' uses look-alike characters of '{y}' ({hg})"
+    if d == 2 and allow_two and min(len(fx), len(fy)) >= 6:
+        return f"'{x}' is two edits away from '{y}'"
+    if len(fy) >= 3 and len(fx) > len(fy) and (fx.startswith(fy) or fx.endswith(fy)):
+        rest = fx[len(fy) :] if fx.startswith(fy) else fx[: len(fx) - len(fy)]
+        if len(rest) <= 3 or _weak(rest):
+            return f"'{x}' adds '{rest}' to '{y}'"
+    return None
+
+
+def _ns_lookalike(eco: Ecosystem, x: str, y: str, leaf_equal: bool) -> str | None:
+    if eco is Ecosystem.MAVEN:
+        lx, ly = x.split("."), y.split(".")
+        if len(lx) == len(ly):
+            diff = [(u, v) for u, v in zip(lx, ly, strict=True) if u != v]
+            if len(diff) == 1:
+                u, v = diff[0]
+                if lx[0] != ly[0] and len(u) <= 3 and len(v) <= 3:
+                    return f"groupId '{x}' swaps the top-level label '{v}' for '{u}' in '{y}'"
+                w = _word_lookalike(u, v, leaf_equal)
+                if w:
+                    return f"groupId '{x}' imitates '{y}': {w}"
+        if OSA.distance(x, y, score_cutoff=3) <= (2 if leaf_equal and len(y) >= 8 else 1):
+            return f"groupId '{x}' is a near copy of '{y}'"
+        return None
+    if eco is Ecosystem.GOLANG:
+        hx, _, ox = x.partition("/")
+        hy, _, oy = y.partition("/")
+        if ox and ox == oy and hx != hy:
+            return f"same owner '{oy}' on {hx} instead of {hy}"
+        if hx == hy and ox and oy:
+            w = _word_lookalike(ox, oy, leaf_equal)
+            if w:
+                return f"owner {w}"
+        return None
+    w = _word_lookalike(x, y, leaf_equal)
+    if w is None:
+        return None
+    return f"scope @{w}" if eco is Ecosystem.NPM else f"author {w}"
+
+
+def _specific(n: _Name) -> bool:
+    return len(n.toks) >= 2 or len(n.flat) >= 8
+
+
+def _scope(
+    eco: Ecosystem, sp: PackageId, tp: PackageId, a: _Name, b: _Name, leaf: dict[Category, str]
+) -> dict[Category, str]:
+    sns, tns = names.namespace(sp), names.namespace(tp)
+    out: dict[Category, str] = {}
+    leaf_equal = a.flat == b.flat
+    char_only = {k: v for k, v in leaf.items() if k in _CHAR_LEVEL}
+    if sns and tns:
+        look = _ns_lookalike(eco, sns, tns, leaf_equal)
+        n = min(len(a.toks), len(b.toks))
+        related = n > 0 and (a.toks[:n] == b.toks[:n] or a.toks[-n:] == b.toks[-n:])
+        if look and (leaf_equal or leaf or related):
+            out[C.SCOPE] = look + ("" if leaf_equal else f", and name '{a.low}' for '{b.low}'")
+            out.update(leaf)
+            return out
+        if eco is Ecosystem.MAVEN and a.low == b.low and len(b.flat) >= 5 and _specific(b):
+            out[C.SCOPE] = f"publishes artifactId '{b.low}' under the unrelated groupId '{sns}' instead of '{tns}'"
+            return out
+        # npm scopes are cheap user names: a leaf typo under an unrelated scope is ordinary naming
+        return {} if eco is Ecosystem.NPM else char_only
+    if tns and not sns:
+        if eco is Ecosystem.HUGGINGFACE:
+            return char_only  # legacy ids without author are redirects, not copies
+        if tns in lexicon.term_set("mirror_scopes"):
+            return {}
+        folded = {"".join(chunks(tns)) + b.flat, b.flat + "".join(chunks(tns))}
+        if a.flat in folded:
+            out[C.SCOPE] = f"folds the scope @{tns} into the name"
+            return out
+        if leaf_equal and _specific(b):
+            out[C.SCOPE] = f"drops the scope @{tns} from '@{tns}/{b.low}'"
+            if C.DELIMITER in leaf:
+                out.update(leaf)
+            return out
+        strong = {k: v for k, v in leaf.items() if k in _CHAR_LEVEL or k is C.VERSION_SUFFIX}
+        if strong and _specific(b):
+            out[C.SCOPE] = f"drops the scope @{tns} and changes the name"
+            out.update(leaf)
+            return out
+        return char_only
+    if sns and not tns:
+        if "".join(chunks(sns)) + a.flat == b.flat:
+            out[C.SCOPE] = f"splits '{b.low}' into the scope @{sns} and a name"
+            return out
+        return {}
+    return leaf
+
+
+# --------------------------------------------------------------------------------------------------
+# public
+
+
+def classify(
+    suspect: PackageId, target: PackageId, *, token_similarity: TokenSimilarity | None = None
+) -> tuple[Finding, ...]:
+    """The confusion categories that explain `suspect` imitating `target`, strongest first.
+
+    Both ids come from `names.parse` on the same registry. Returns () when the pair is not a
+    confusion: different registries, the same package (`names.key` equal), the same publisher
+    (same npm scope / Maven groupId root / Go host+owner / HF author), or no rule fires.
+    `token_similarity(a, b)` (e.g. embedding cosine of two tokens, in [-1, 1]) lets SEMANTIC_SUBSTITUTION
+    accept related words beyond the curated synonym groups (threshold SEMANTIC_THRESHOLD).
+    """
+    eco = suspect.ecosystem
+    if eco is not target.ecosystem or names.key(suspect) == names.key(target):
+        return ()
+    sns, tns = names.namespace(suspect), names.namespace(target)
+    if sns and tns and _same_publisher(eco, sns, tns):
+        return ()
+    raw_a = _leaf_raw(suspect)
+    findings: dict[Category, str] = {}
+    uni = None
+    if not raw_a.isascii():
+        sk = skeleton(raw_a)
+        odd = sorted({ch for ch in raw_a if ord(ch) > 127})
+        names_ = ", ".join(f"'{ch}' ({unicodedata.name(ch, 'U+%04X' % ord(ch)).lower()})" for ch in odd[:3])
+        uni = f"uses non-ASCII look-alike characters {names_}"
+        raw_a = sk
+    a, b = _name(raw_a), _name(_leaf_raw(target))
+    leaf = _leaf(eco, a, b, token_similarity)
+    if uni:
+        if a.flat == b.flat:
+            leaf.pop(C.DELIMITER, None)
+            leaf = {C.HOMOGLYPH: uni + f" to imitate '{b.low}'", **leaf}
+        elif leaf:
+            leaf = {C.HOMOGLYPH: uni, **{k: v for k, v in leaf.items() if k is not C.HOMOGLYPH}}
+    if sns or tns:
+        if uni and a.flat == b.flat and sns == tns:
+            findings = leaf
+        else:
+            findings = _scope(eco, suspect, target, a, b, leaf)
+    else:
+        findings = leaf
+    return tuple(Finding(c, d) for c, d in findings.items())
