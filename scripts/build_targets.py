@@ -103,11 +103,15 @@ def go_module(pkg: PackageId, raw: str, go_paths: str) -> tuple[PackageId, str]:
     On other (vanity) hosts a module path from a module list is kept minus a `/vN` tail
     (`gonum.org/v1/gonum`, `cloud.google.com/go/storage`); import paths are cut to host/name.
     """
-    root = PackageId(pkg.ecosystem, pkg.name, pkg.namespace)
-    vanity = "/" not in (pkg.namespace or "") and pkg.namespace != "gopkg.in"
-    if vanity and go_paths == "module" and pkg.subpath:
-        kept = _GO_MAJOR_TAIL.sub("", raw.rstrip("/"))
-        return names.parse(kept, pkg.ecosystem), kept
+    host = names.display(pkg).split("/", 1)[0]
+    if host in names.GO_CODE_HOSTS or host in ("golang.org", "gopkg.in"):
+        root = PackageId(pkg.ecosystem, pkg.name, pkg.namespace)
+        return root, names.display(root)
+    kept = _GO_MAJOR_TAIL.sub("", raw.rstrip("/"))
+    if go_paths != "module":
+        kept = "/".join(kept.split("/")[:2])
+    root = names.parse(kept, pkg.ecosystem)
+    root = PackageId(root.ecosystem, root.name, root.namespace)
     return root, names.display(root)
 
 
