@@ -38,7 +38,7 @@ def test_table_output_names_target_and_reason(capsys):
 
 
 def test_invalid_name_one_line_exit_2(capsys):
-    code, out, err = run(capsys, "check", "-bad-", "--registry", "pypi", "--no-embeddings", "-f", "json")
+    code, out, err = run(capsys, "check", "--registry", "pypi", "--no-embeddings", "-f", "json", "--", "-bad-")
     assert code == 2 and json.loads(out)["verdict"] == "invalid"
     assert err.count("\n") == 1 and "Traceback" not in err
 
