@@ -127,6 +127,7 @@ class _Name:
     bounds: frozenset[int]
     seps: str
     family_key: str
+    canon: frozenset[str]
 
 
 def _make_name(raw: str) -> _Name:
@@ -141,7 +142,7 @@ def _make_name(raw: str) -> _Name:
     seps = "".join(c for c in low if c in DELIMITERS)
     parts = [c for c in _split_delims(low) if c]
     fkey = "-".join(parts) if 1 < len(parts) <= 2 else flat
-    return _Name(low, flat, toks, frozenset(bounds), seps, fkey)
+    return _Name(low, flat, toks, frozenset(bounds), seps, fkey, frozenset(_canon(t) for t in toks))
 
 
 def _split_delims(s: str) -> list[str]:
@@ -165,6 +166,12 @@ def _leaf_raw(pkg: PackageId) -> str:
     if pkg.ecosystem is Ecosystem.GOLANG:
         return names.leaf(pkg)
     return pkg.name
+
+
+@lru_cache(maxsize=65536)
+def _info(pkg: PackageId) -> tuple[str, str | None, str]:
+    """(comparison key, lowercase namespace, raw leaf) of a package."""
+    return names.key(pkg), names.namespace(pkg), _leaf_raw(pkg)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -473,9 +480,9 @@ def _affix(eco: Ecosystem, a: _Name, b: _Name) -> str | None:
     if not extras:
         # a filler term stacked on a typo: strip strong fillers at both ends, then one edit
         i, j = 0, len(ta)
-        while i < j and _strong(ta[i]):
+        while i < j and _weak(ta[i]):
             i += 1
-        while j > i and _strong(ta[j - 1]):
+        while j > i and _weak(ta[j - 1]):
             j -= 1
         core = "".join(ta[i:j])
         if (
@@ -494,6 +501,11 @@ def _affix(eco: Ecosystem, a: _Name, b: _Name) -> str | None:
         return None
     terms = ", ".join(f"'{e}'" for e in extras)
     return f"adds the {where} term{'s' if len(extras) > 1 else ''} {terms} to '{b.low}'{misspelt}"
+
+
+def _part_family(eco: Ecosystem, low: str, index: int) -> int:
+    parts = [p for p in _split_delims(low) if p]
+    return lexicon.family_size(eco, parts[index]) if parts else 0
 
 
 def _simplification(eco: Ecosystem, a: _Name, b: _Name) -> str | None:
@@ -522,7 +534,7 @@ def _simplification(eco: Ecosystem, a: _Name, b: _Name) -> str | None:
         and tb[: len(ta)] == ta
         and len(a.flat) >= 6
         and len(a.flat) * 5 >= len(b.flat) * 2
-        and max(lexicon.family_size(eco, ta[0]), lexicon.family_size(eco, ta[-1]), _family(eco, a)) < FAMILY_WEAK
+        and max(_part_family(eco, a.low, 0), _part_family(eco, a.low, -1), _family(eco, a)) < FAMILY_WEAK
     ):
         return f"drops {terms} from '{b.low}'"
     return None
@@ -555,15 +567,31 @@ def _reordering(a: _Name, b: _Name) -> tuple[str, bool] | None:
     return None
 
 
-def _window_pairs(a: _Name, b: _Name, p: int, s: int, maxlen: int):
+def _aligned_windows(a: _Name, b: _Name, p: int, s: int, maxlen: int) -> list[tuple[str, str]]:
+    """Pairs (suspect part, target part) covering the changed span, cut at token boundaries of either name.
+
+    Both names share the text before the window and after it; the window is aligned on the token
+    boundaries of the suspect or of the target (so `python`/`py` in `python-sqlite`/`pysqlite`).
+    """
     fa, fb = a.flat, b.flat
-    for i in range(p, max(-1, p - maxlen - 1), -1):
-        for s2 in range(s, max(-1, s - maxlen - 1), -1):
-            ea, eb = len(fa) - s2, len(fb) - s2
-            if ea - i > maxlen or eb - i > maxlen:
+    la, lb = len(fa), len(fb)
+    out: list[tuple[str, str]] = []
+    for x, lx, other_len in ((a, la, lb), (b, lb, la)):
+        for i in x.bounds:
+            if i > p:
                 continue
-            aligned = (i in a.bounds and ea in a.bounds) or (i in b.bounds and eb in b.bounds)
-            yield fa[i:ea], fb[i:eb], aligned
+            for end in x.bounds:
+                s2 = lx - end
+                if s2 > s or end - i > maxlen or end <= i:
+                    continue
+                oe = other_len - s2
+                if oe - i > maxlen or oe < i:
+                    continue
+                if x is a:
+                    out.append((fa[i:end], fb[i:oe]))
+                else:
+                    out.append((fa[i:oe], fb[i:end]))
+    return out
 
 
 def _semantic(a: _Name, b: _Name, p: int, s: int, sim: TokenSimilarity | None) -> str | None:
@@ -580,8 +608,8 @@ def _semantic(a: _Name, b: _Name, p: int, s: int, sim: TokenSimilarity | None) -
                     if score >= SEMANTIC_THRESHOLD:
                         return f"'{x}' for the related word '{y}' (similarity {score:.2f})"
     if p + s >= 3:
-        for xa, xb, aligned in _window_pairs(a, b, p, s, 14):
-            if aligned and xa and xb and xa != a.flat and xb != b.flat and _syn(xa, xb):
+        for xa, xb in _aligned_windows(a, b, p, s, 14):
+            if xa and xb and xa != a.flat and xb != b.flat and _syn(xa, xb):
                 return f"'{xa}' for '{xb}'"
     return None
 
@@ -627,6 +655,8 @@ def _leaf(eco: Ecosystem, a: _Name, b: _Name, sim: TokenSimilarity | None) -> di
         return out
     p, s = _diff(fa, fb)
     dist = OSA.distance(fa, fb, score_cutoff=3)
+    if dist > 2 and p + s < 3 and not (a.canon & b.canon) and fa not in fb and fb not in fa:
+        return out  # nothing in common: no rule can fire
     near = dist <= 2 or abs(len(fa) - len(fb)) <= 2
     hg = _homoglyph_ascii(fa, fb) if near else None
     sp = _spelling(a, b, p, s) if near else None
@@ -754,7 +784,7 @@ def _specific(n: _Name) -> bool:
 def _scope(
     eco: Ecosystem, sp: PackageId, tp: PackageId, a: _Name, b: _Name, leaf: dict[Category, str]
 ) -> dict[Category, str]:
-    sns, tns = names.namespace(sp), names.namespace(tp)
+    sns, tns = _info(sp)[1], _info(tp)[1]
     out: dict[Category, str] = {}
     leaf_equal = a.flat == b.flat
     char_only = {k: v for k, v in leaf.items() if k in _CHAR_LEVEL}
@@ -815,12 +845,12 @@ def classify(
     accept related words beyond the curated synonym groups (threshold SEMANTIC_THRESHOLD).
     """
     eco = suspect.ecosystem
-    if eco is not target.ecosystem or names.key(suspect) == names.key(target):
+    if eco is not target.ecosystem:
         return ()
-    sns, tns = names.namespace(suspect), names.namespace(target)
-    if sns and tns and _same_publisher(eco, sns, tns):
+    skey, sns, raw_a = _info(suspect)
+    tkey, tns, raw_b = _info(target)
+    if skey == tkey or (sns and tns and _same_publisher(eco, sns, tns)):
         return ()
-    raw_a = _leaf_raw(suspect)
     findings: dict[Category, str] = {}
     uni = None
     if not raw_a.isascii():
@@ -829,7 +859,7 @@ def classify(
         names_ = ", ".join(f"'{ch}' ({unicodedata.name(ch, 'U+%04X' % ord(ch)).lower()})" for ch in odd[:3])
         uni = f"uses non-ASCII look-alike characters {names_}"
         raw_a = sk
-    a, b = _name(raw_a), _name(_leaf_raw(target))
+    a, b = _name(raw_a), _name(raw_b)
     leaf = _leaf(eco, a, b, token_similarity)
     if uni:
         if a.flat == b.flat:
