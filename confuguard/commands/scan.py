@@ -22,12 +22,14 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from confuguard import names
-from confuguard.depfiles import Dependency, ParseError, discover, parse_file
 from confuguard.errors import InputError
 from confuguard.types import CheckResult, PackageId, Verdict
+
+if TYPE_CHECKING:  # the parsers load only when a scan runs, not on every CLI start
+    from confuguard.depfiles import Dependency, ParseError
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 FORMATS = ("table", "json", "jsonl", "csv", "sarif")
@@ -82,6 +84,8 @@ def handler(args: argparse.Namespace) -> int:
         if not os.access(p, os.R_OK | (os.X_OK if os.path.isdir(p) else 0)):
             return _usage(f"{p}: permission denied")
     try:
+        from confuguard.depfiles import discover
+
         files = discover(paths)
     except InputError as exc:
         return _usage(str(exc))
@@ -110,6 +114,8 @@ def collect(files: Sequence[Path]) -> tuple[list[Dependency], list[ParseError]]:
 
     A file reached both directly and through a `-r` include is reported once.
     """
+    from confuguard.depfiles import parse_file
+
     deps: list[Dependency] = []
     errors: list[ParseError] = []
     seen_deps: set[tuple[Path, str, str]] = set()
