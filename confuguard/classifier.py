@@ -1,0 +1,235 @@
+"""The threat classifier: a calibrated logistic model over pair signals, loaded from data (never pickle).
+
+The shipped model lives in `models/threat/` (installed as `confuguard.models/threat`):
+
+    manifest.json   format, version, feature names (in order), threshold, training data and
+                    counts, cross-validated metrics, and the sha256 of the weight file
+    weights.json    {"coef": [...], "intercept": b, "calibration": {"a": .., "b": ..}}
+
+`load()` checks the manifest's sha256 and feature list before parsing the weights; any
+mismatch raises a one-line ModelArtifactError. Prediction is plain numpy:
+
+    p = sigmoid(a * (coef . x + intercept) + b)          x = signals.vector(...)
+
+The Judge applies the model to every candidate the engine finds:
+
+    judge = Judge.default(store=Store.open(db))           # or Judge.default() for no metadata
+    engine = Engine(judge=judge)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from confuguard import signals as sig
+from confuguard.allowlist import Allowlist
+from confuguard.errors import ModelArtifactError
+from confuguard.types import Candidate, PackageId, PackageMetadata, Verdict
+
+FORMAT = "confuguard-threat-logistic/1"
+WEIGHTS_FILE = "weights.json"
+MANIFEST_FILE = "manifest.json"
+#: How many reasons a judged candidate carries.
+MAX_REASONS = 3
+
+
+def default_model_dir() -> Path:
+    """The shipped model folder (`models/threat`)."""
+    import confuguard.models
+
+    return Path(confuguard.models.__file__).resolve().parent / "threat"
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 16), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class ThreatModel:
+    """Calibrated logistic regression over `signals.FEATURES`."""
+
+    coef: np.ndarray
+    intercept: float
+    calib_a: float
+    calib_b: float
+    threshold: float
+    features: tuple[str, ...]
+    manifest: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def load(cls, folder: Path | str | None = None) -> ThreatModel:
+        """Load and verify a model folder (default: the shipped one); ModelArtifactError on any problem."""
+        root = Path(folder) if folder is not None else default_model_dir()
+        man_path, w_path = root / MANIFEST_FILE, root / WEIGHTS_FILE
+        try:
+            manifest = json.loads(man_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ModelArtifactError(f"model manifest {man_path} is missing") from None
+        except (OSError, ValueError) as exc:
+            raise ModelArtifactError(f"model manifest {man_path} is unreadable: {exc}") from None
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            raise ModelArtifactError(f"model manifest {man_path} has an unknown format (expected {FORMAT})")
+        want = (manifest.get("files") or {}).get(WEIGHTS_FILE, {}).get("sha256")
+        if not want:
+            raise ModelArtifactError(f"model manifest {man_path} gives no sha256 for {WEIGHTS_FILE}")
+        if not w_path.is_file():
+            raise ModelArtifactError(f"model weights {w_path} are missing")
+        got = sha256_file(w_path)
+        if got != want:
+            raise ModelArtifactError(
+                f"model weights {w_path} fail their manifest check (sha256 {got[:12]}… != {want[:12]}…): refusing to load"
+            )
+        features = tuple(manifest.get("features") or ())
+        if features != sig.FEATURE_NAMES:
+            raise ModelArtifactError(
+                f"model {root} was trained on other features than this confuguard computes; retrain with `confuguard train`"
+            )
+        try:
+            w = json.loads(w_path.read_text(encoding="utf-8"))
+            coef = np.asarray(w["coef"], dtype=np.float64)
+            intercept = float(w["intercept"])
+            a, b = float(w["calibration"]["a"]), float(w["calibration"]["b"])
+            threshold = float(manifest["threshold"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ModelArtifactError(f"model weights {w_path} are malformed: {exc}") from None
+        if coef.shape != (len(features),) or not np.all(np.isfinite(coef)) or not 0.0 < threshold < 1.0:
+            raise ModelArtifactError(f"model weights {w_path} do not fit the manifest (shape or values)")
+        return cls(coef, intercept, a, b, threshold, features, manifest)
+
+    def logit(self, x: np.ndarray) -> np.ndarray:
+        """Uncalibrated scores (rows of `x` are feature vectors)."""
+        return np.asarray(x, dtype=np.float64) @ self.coef + self.intercept
+
+    def proba(self, x: np.ndarray) -> np.ndarray:
+        """Calibrated threat probabilities."""
+        z = self.calib_a * self.logit(x) + self.calib_b
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def proba_one(self, x: np.ndarray) -> float:
+        """Calibrated threat probability of one feature vector (scalar path, no allocation-heavy numpy)."""
+        z = self.calib_a * (float(np.dot(x, self.coef)) + self.intercept) + self.calib_b
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+
+def write_model(folder: Path, coef: np.ndarray, intercept: float, calib_a: float, calib_b: float,
+                manifest: dict[str, Any]) -> Path:
+    """Write weights.json and manifest.json (with the weights' sha256) into `folder`; return the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    weights = {
+        "coef": [round(float(c), 8) for c in coef],
+        "intercept": round(float(intercept), 8),
+        "calibration": {"a": round(float(calib_a), 8), "b": round(float(calib_b), 8)},
+        "features": list(sig.FEATURE_NAMES),
+    }
+    w_path = folder / WEIGHTS_FILE
+    w_path.write_text(json.dumps(weights, indent=1) + "\n", encoding="utf-8")
+    full = {"format": FORMAT, **manifest, "features": list(sig.FEATURE_NAMES),
+            "files": {WEIGHTS_FILE: {"sha256": sha256_file(w_path), "bytes": w_path.stat().st_size}}}
+    (folder / MANIFEST_FILE).write_text(json.dumps(full, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return folder
+
+
+# -- the judge ------------------------------------------------------------------------------------------
+
+
+MetadataSource = Any  # a Store, or anything with get_many(pkgs) -> {PackageId: PackageMetadata | None}
+
+
+class Judge:
+    """The engine's judge: threat probability, verdict and plain-words reasons for each candidate.
+
+    Metadata comes from `store` (anything with `get_many`), overridden per call by `metadata`
+    (e.g. records fetched live). Without a store every metadata signal is unknown and the
+    verdict rests on the name-level evidence.
+    """
+
+    def __init__(self, model: ThreatModel, *, store: MetadataSource | None = None,
+                 allowlist: Allowlist | None = None, popular_maintainers: frozenset[str] | None = None,
+                 threshold: float | None = None, now: datetime | None = None) -> None:
+        self.model = model
+        self.store = store
+        self.allowlist = allowlist or Allowlist.default()
+        self.popular_maintainers = popular_maintainers
+        self.threshold = model.threshold if threshold is None else threshold
+        self.now = now
+
+    @classmethod
+    def default(cls, store: MetadataSource | Path | str | None = None, **kwargs: Any) -> Judge:
+        """The shipped model; `store` is a Store (or a path to open one), or None for no metadata."""
+        if isinstance(store, (str, Path)):
+            from confuguard.store import Store
+
+            store = Store.open(store)
+        return cls(ThreatModel.load(), store=store, **kwargs)
+
+    def __call__(self, suspect: PackageId, candidates: tuple[Candidate, ...],
+                 metadata: Mapping[PackageId, PackageMetadata | None] | None = None) -> tuple[Candidate, ...]:
+        """Judge each candidate of `suspect` (the engine's Judge protocol)."""
+        if not candidates:
+            return candidates
+        meta = self.lookup([suspect, *(c.target for c in candidates)], metadata)
+        return tuple(self.judge_one(suspect, c, meta.get(suspect), meta.get(c.target)) for c in candidates)
+
+    def lookup(self, pkgs: list[PackageId],
+               metadata: Mapping[PackageId, PackageMetadata | None] | None = None) -> dict[PackageId, PackageMetadata | None]:
+        """Metadata for `pkgs`: the given records first, then the store."""
+        given = dict(metadata or {})
+        missing = [p for p in pkgs if given.get(p) is None]
+        if missing and self.store is not None:
+            for p, m in self.store.get_many(missing).items():
+                if m is not None:
+                    given[p] = m
+        return given
+
+    def signals(self, suspect: PackageId, cand: Candidate, s_meta: PackageMetadata | None,
+                t_meta: PackageMetadata | None) -> tuple[sig.Signal, ...]:
+        """The pair's signals."""
+        return sig.compute(sig.Pair(suspect, cand, s_meta, t_meta, self.allowlist, self.popular_maintainers, self.now))
+
+    def judge_one(self, suspect: PackageId, cand: Candidate, s_meta: PackageMetadata | None,
+                  t_meta: PackageMetadata | None) -> Candidate:
+        """One candidate with probability, verdict and reasons filled."""
+        signals = self.signals(suspect, cand, s_meta, t_meta)
+        x = sig.vector(signals)
+        p = self.model.proba_one(x)
+        verdict = Verdict.SUSPICIOUS if p >= self.threshold else Verdict.BENIGN
+        reasons = explain(signals, x * self.model.coef, verdict)
+        if s_meta is None:
+            reasons += (f"no metadata for {suspect} (judged on the name alone)",)
+        return dataclasses.replace(cand, threat_probability=round(p, 4), verdict=verdict, reasons=reasons)
+
+
+def explain(signals: tuple[sig.Signal, ...], contributions: np.ndarray, verdict: Verdict,
+            limit: int = MAX_REASONS) -> tuple[str, ...]:
+    """Plain-words reasons, strongest first: the signals pushing towards the verdict, then the strongest one against."""
+    sign = 1.0 if verdict is Verdict.SUSPICIOUS else -1.0
+    order = np.argsort(-sign * contributions)
+    out: list[str] = []
+    for i in order:
+        if sign * contributions[i] <= 0.05 or len(out) >= limit:
+            break
+        r = signals[i].reason
+        if r and r not in out:
+            out.append(r)
+    against = [i for i in np.argsort(sign * contributions) if sign * contributions[i] < -0.3 and signals[i].reason]
+    if against and len(out) < limit + 1:
+        out.append(f"although: {signals[against[0]].reason}")
+    return tuple(out)
+
+
+__all__ = ["FORMAT", "Judge", "ThreatModel", "default_model_dir", "explain", "sha256_file", "write_model"]

@@ -1,0 +1,729 @@
+"""Pair signals: what the metadata of a (suspect, target) pair says about the suspect's intent.
+
+Each signal is a small function of a `Pair` (the suspect, the engine's `Candidate` and the two
+packages' metadata, any of which may be missing) returning a `Signal` whose `value` is None
+when the evidence is *unknown*: metadata absent, or the field not provided by the source
+(an offline snapshot has no maintainers, README or repository). Unknown never means "no".
+
+`vector(signals)` turns signals into model features: `(value - neutral) / scale`, clipped,
+and exactly 0 for an unknown signal, so a missing fact pushes the verdict neither way and
+the classifier degrades to the name-level evidence when nothing is known.
+
+    pair = Pair(suspect, candidate, suspect_meta, target_meta)
+    sigs = compute(pair)                  # tuple[Signal, ...] in FEATURES order
+    x = vector(sigs)                      # np.ndarray, len(FEATURES)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from confuguard import names
+from confuguard.allowlist import Allowlist
+from confuguard.types import Candidate, Category, Ecosystem, PackageId, PackageMetadata
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One piece of evidence about a pair. `value` None = unknown."""
+
+    name: str
+    value: float | None
+    reason: str | None = None
+    """Plain words for what was seen (used as a verdict reason when this signal weighs most)."""
+
+    @property
+    def known(self) -> bool:
+        """True unless the evidence is unknown."""
+        return self.value is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """The inputs of the signals for one (suspect, target) pair."""
+
+    suspect: PackageId
+    candidate: Candidate
+    suspect_meta: PackageMetadata | None = None
+    target_meta: PackageMetadata | None = None
+    allowlist: Allowlist | None = None
+    popular_maintainers: frozenset[str] | None = None
+    """Lowercased maintainers of popular packages, when known (else that signal is unknown)."""
+    now: datetime | None = None
+
+    @property
+    def target(self) -> PackageId:
+        """The imitated package."""
+        return self.candidate.target
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureSpec:
+    """How a signal becomes one model feature."""
+
+    name: str
+    neutral: float
+    """The value that says nothing either way (maps to 0, like unknown)."""
+    scale: float = 1.0
+    lo: float = -3.0
+    hi: float = 3.0
+    prior: float = 0.0
+    """Weight used when training data has no coverage for this feature (domain prior, logit units)."""
+    group: str = "metadata"
+    """`name` (always known from the engine) or `metadata`."""
+
+
+# -- text helpers ------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset(
+    "a an the and or of for to in on with by from at as is are be this that it its your you we our "
+    "js node npm python package library module simple small tiny based using use used via".split()
+)
+_PLACEHOLDER = re.compile(
+    r"\b(place ?holder|reserved?|reserving|name ?squat\w*|squatting|dependency[- ]confusion|security research\w*|"
+    r"bug ?bounty|do not use|don'?t use|not for use|test(ing)? package|this is a test|for testing purposes|"
+    r"empty package|dummy package|temporary package|coming soon|pentest\w*|poc)\b"
+)
+_HOLDING = re.compile(r"\bsecurity[- ]holding\b")
+#: Words that name a distinct purpose when added to a target's name (plugins, bindings, variants).
+EXTENSION_WORDS = frozenset(
+    "plugin plugins loader loaders cli types typings ext extension extensions adapter adapters wrapper bindings "
+    "binding middleware react vue angular svelte preact solid ember webpack babel eslint prettier stylelint gulp "
+    "grunt rollup vite jest mocha karma mock mocks fixtures example examples demo starter template boilerplate "
+    "utils util helpers helper config preset presets theme themes component components ui native sdk client "
+    "server api rest graphql django flask fastapi pytest sphinx mkdocs airflow dbt aws azure gcp redis mongo "
+    "postgres mysql sqlite docker kubernetes k8s terraform ansible tailwind bootstrap material icons i18n "
+    "core contrib extra extras addons addon tools toolkit schema schemas parser generator codegen compat polyfill "
+    "shim browser dom ssr async sync stream streams".split()
+)
+
+
+def _summary(meta: PackageMetadata | None) -> str | None:
+    """The summary text; '' when known empty (snapshots list every summary), None when unknown."""
+    if meta is None:
+        return None
+    if meta.summary is not None:
+        return meta.summary.strip()
+    return "" if meta.source.startswith("snapshot:") else None
+
+
+@lru_cache(maxsize=8192)
+def _bag(text: str) -> Counter[str]:
+    return Counter(w for w in _WORD.findall(text.lower()) if len(w) > 1 and w not in _STOP)
+
+
+def text_similarity(a: str, b: str) -> float:
+    """Cosine similarity of the content-word bags of two texts, in [0, 1] (0 when either is empty)."""
+    x, y = _bag(a), _bag(b)
+    if not x or not y:
+        return 0.0
+    dot = sum(v * y.get(k, 0) for k, v in x.items())
+    return dot / math.sqrt(sum(v * v for v in x.values()) * sum(v * v for v in y.values()))
+
+
+def _norm_text(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _monthly_downloads(meta: PackageMetadata | None) -> float | None:
+    if meta is None or meta.downloads is None:
+        return None
+    window = (meta.downloads_window or "last-month").lower()
+    factor = {"last-month": 1.0, "30d": 1.0, "month": 1.0, "last-week": 4.3, "7d": 4.3, "week": 4.3,
+              "last-day": 30.0, "day": 30.0}.get(window)
+    return None if factor is None else meta.downloads * factor
+
+
+def _pypi_rank(meta: PackageMetadata | None) -> int | None:
+    if meta is None:
+        return None
+    raw = meta.extra.get("rank")
+    return int(raw) if raw and raw.isdigit() else None
+
+
+def _now(pair: Pair) -> datetime:
+    return pair.now or datetime.now(UTC)
+
+
+def _aware(d: datetime) -> datetime:
+    return d if d.tzinfo else d.replace(tzinfo=UTC)
+
+
+def _repo_norm(url: str) -> str:
+    u = url.strip().lower()
+    u = re.sub(r"^(git\+)?(https?|git|ssh)://(git@)?", "", u)
+    u = re.sub(r"^git@([^:]+):", r"\1/", u)
+    u = re.sub(r"(\.git)?/*(#.*)?$", "", u)
+    u = re.sub(r"/(tree|blob)/.*$", "", u)
+    return u.removeprefix("www.")
+
+
+def _sym(value: bool) -> float:
+    return 1.0 if value else -1.0
+
+
+def _leaf_tokens(pkg: PackageId) -> list[str]:
+    return [t for t in re.split(r"[-_./]+", names.leaf(pkg)) if t]
+
+
+# -- name-level signals (always known) ------------------------------------------------------------
+
+_CAT_GROUPS: dict[str, tuple[Category, ...]] = {
+    "cat_typo": (Category.TYPO,),
+    "cat_homoglyph": (Category.HOMOGLYPH,),
+    "cat_delimiter": (Category.DELIMITER,),
+    "cat_affix": (Category.AFFIX,),
+    "cat_simplification": (Category.SIMPLIFICATION,),
+    "cat_reordering": (Category.REORDERING,),
+    "cat_spelling": (Category.ALTERNATE_SPELLING, Category.HOMOPHONIC, Category.GRAMMATICAL_SUBSTITUTION),
+    "cat_substitution": (Category.SEMANTIC_SUBSTITUTION, Category.ASEMANTIC_SUBSTITUTION),
+    "cat_scope": (Category.SCOPE,),
+    "cat_version": (Category.VERSION_SUFFIX,),
+}
+_CAT_WORDS = {
+    "cat_typo": "a one-character typo of", "cat_homoglyph": "look-alike characters imitating",
+    "cat_delimiter": "the same words as", "cat_affix": "the name", "cat_simplification": "a shortened form of",
+    "cat_reordering": "the words of", "cat_spelling": "a respelling of", "cat_substitution": "a word swapped in",
+    "cat_scope": "a namespace trick on", "cat_version": "a version suffix on",
+}
+
+
+def _category_signal(group: str) -> Callable[[Pair], Signal]:
+    cats = _CAT_GROUPS[group]
+
+    def sig(pair: Pair) -> Signal:
+        hit = any(c in cats for c in pair.candidate.categories)
+        words = _CAT_WORDS[group]
+        reason = f"name is {words} `{pair.target}`" if group != "cat_affix" else f"name adds a word to `{pair.target}`"
+        return Signal(group, 1.0 if hit else 0.0, reason if hit else None)
+
+    sig.__name__ = f"sig_{group}"
+    return sig
+
+
+def sig_edit_distance(pair: Pair) -> Signal:
+    """Damerau-Levenshtein distance between the comparison keys (engine evidence)."""
+    d = pair.candidate.edit_distance
+    reason = f"{d} character{'s' if d != 1 else ''} from `{pair.target}`" if d <= 2 else f"name differs clearly from `{pair.target}`"
+    return Signal("edit_distance", float(min(d, 8)), reason)
+
+
+def sig_name_similarity(pair: Pair) -> Signal:
+    """Normalised similarity of the leaf names in [0, 1]."""
+    a, b = names.leaf(pair.suspect), names.leaf(pair.target)
+    return Signal("name_similarity", Levenshtein.normalized_similarity(a, b))
+
+
+def sig_embedding_similarity(pair: Pair) -> Signal:
+    """Cosine similarity of the name embeddings, when the engine computed it."""
+    s = pair.candidate.embedding_similarity
+    return Signal("embedding_similarity", None if s is None else float(s))
+
+
+def sig_target_popularity(pair: Pair) -> Signal:
+    """log10 of the target's rank in the popular list (lower = more popular); unknown outside the list."""
+    r = pair.candidate.target_rank
+    if r <= 0:
+        return Signal("target_popularity", None)
+    reason = f"imitates `{pair.target}`, a top-{_round_rank(r)} {pair.target.ecosystem.value} package" if r <= 1000 else None
+    return Signal("target_popularity", math.log10(r), reason)
+
+
+def _round_rank(r: int) -> int:
+    for cap in (10, 100, 1000):
+        if r <= cap:
+            return cap
+    return r
+
+
+def sig_name_length(pair: Pair) -> Signal:
+    """Length of the suspect's leaf name (short names collide by chance)."""
+    return Signal("name_length", float(len(names.leaf(pair.suspect))))
+
+
+def sig_extension_word(pair: Pair) -> Signal:
+    """The suspect adds a purpose word (`plugin`, `types`, `react`, `cli`...) to the target's words."""
+    extra = set(_leaf_tokens(pair.suspect)) - set(_leaf_tokens(pair.target))
+    hit = sorted(extra & EXTENSION_WORDS)
+    if hit:
+        return Signal("extension_word", 1.0, f"adds the purpose word '{hit[0]}' to `{pair.target}` (plugin/extension naming)")
+    return Signal("extension_word", 0.0)
+
+
+def sig_scoped_elsewhere(pair: Pair) -> Signal:
+    """The suspect lives in its own namespace, unrelated to the target's (a fork or a team's copy, not a namespace trick)."""
+    a, b = names.namespace(pair.suspect), names.namespace(pair.target)
+    if a is None or a == b or Category.SCOPE in pair.candidate.categories:
+        return Signal("scoped_elsewhere", 0.0)
+    return Signal("scoped_elsewhere", 1.0, f"published in its own namespace ({a}), not posing as `{pair.target}`'s")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[-_./]+", "", text)
+
+
+def sig_contains_target(pair: Pair) -> Signal:
+    """The suspect's name embeds the whole target name plus other words."""
+    a, b = _squash(names.leaf(pair.suspect)), _squash(names.leaf(pair.target))
+    hit = len(b) >= 3 and b in a and a != b
+    return Signal("contains_target", 1.0 if hit else 0.0, f"embeds the name `{pair.target}`" if hit else None)
+
+
+def sig_token_overlap(pair: Pair) -> Signal:
+    """Jaccard overlap of the name tokens."""
+    a, b = set(_leaf_tokens(pair.suspect)), set(_leaf_tokens(pair.target))
+    return Signal("token_overlap", len(a & b) / len(a | b) if a | b else 0.0)
+
+
+def _is_word(token: str) -> bool:
+    try:
+        from confuguard import lexicon
+
+        return lexicon.is_english(token)
+    except Exception:  # noqa: BLE001 - the lexicon is optional evidence
+        return False
+
+
+def sig_extra_nonword(pair: Pair) -> Signal:
+    """Share of the suspect's added tokens that are neither English words nor purpose words (brand-like noise)."""
+    extra = [t for t in _leaf_tokens(pair.suspect) if t not in set(_leaf_tokens(pair.target)) and not t.isdigit()]
+    if not extra:
+        return Signal("extra_nonword", 0.0)
+    odd = [t for t in extra if t not in EXTENSION_WORDS and not _is_word(t)]
+    return Signal("extra_nonword", len(odd) / len(extra), f"adds the unexplained word '{odd[0]}'" if odd else None)
+
+
+def sig_close_popular(pair: Pair) -> Signal:
+    """A near-identical name (≤ 2 edits) of a very popular package: the classic typosquat."""
+    r, d = pair.candidate.target_rank, pair.candidate.edit_distance
+    if r <= 0 or d > 2:
+        return Signal("close_popular", 0.0)
+    v = (3 - d) * max(0.0, 4.0 - math.log10(r)) / 3
+    return Signal("close_popular", v, f"{d} edit{'s' if d > 1 else ''} from `{pair.target}`, one of the most used packages" if v > 0.5 else None)
+
+
+def sig_same_namespace(pair: Pair) -> Signal:
+    """Same npm scope / Maven groupId / Go owner / HF author as the target (+1), different (-1), none (unknown)."""
+    a, b = names.namespace(pair.suspect), names.namespace(pair.target)
+    if a is None and b is None:
+        return Signal("same_namespace", None)
+    if a == b:
+        return Signal("same_namespace", 1.0, f"published under the same namespace as `{pair.target}` ({a})")
+    if a and b and pair.suspect.ecosystem is Ecosystem.MAVEN and (a.startswith(b + ".") or b.startswith(a + ".")):
+        return Signal("same_namespace", 1.0, f"groupId {a} belongs to the same organisation as `{pair.target}`")
+    return Signal("same_namespace", -1.0, f"different namespace from `{pair.target}`" if a else None)
+
+
+def sig_allowlisted_org(pair: Pair) -> Signal:
+    """The suspect's namespace belongs to an allowlisted organisation (+1), to another one (-1), none (unknown)."""
+    allow = pair.allowlist or Allowlist.default()
+    owner = allow.owner(pair.suspect)
+    if owner is not None:
+        return Signal("allowlisted_org", 1.0, f"published by {owner} (allowlisted organisation)")
+    return Signal("allowlisted_org", 0.0)
+
+
+# -- metadata signals ---------------------------------------------------------------------------------
+
+
+def sig_security_holding(pair: Pair) -> Signal:
+    """npm's `0.0.1-security` holding package: the registry took malware down under this name."""
+    m = pair.suspect_meta
+    if m is None:
+        return Signal("security_holding", None)
+    flag = m.security_holding
+    version = (m.latest_version or "").lower()
+    summary = (_summary(m) or "").lower()
+    if flag or ("-security" in version and version.startswith("0.0.1")) or _HOLDING.search(summary):
+        return Signal("security_holding", 1.0,
+                      "security holding package: the registry removed malware published under this name")
+    if flag is None and m.package.ecosystem is not Ecosystem.NPM:
+        return Signal("security_holding", None)
+    return Signal("security_holding", 0.0)
+
+
+def sig_placeholder_text(pair: Pair) -> Signal:
+    """The summary says placeholder / reserved / test / dependency-confusion research (usually harmless)."""
+    s = _summary(pair.suspect_meta)
+    if s is None:
+        return Signal("placeholder_text", None)
+    m = _PLACEHOLDER.search(s.lower())
+    if m:
+        return Signal("placeholder_text", 1.0, f"summary says '{m.group(0)}' (a name reservation or test package)")
+    return Signal("placeholder_text", 0.0)
+
+
+def sig_summary_empty(pair: Pair) -> Signal:
+    """The suspect has no summary/description at all."""
+    s = _summary(pair.suspect_meta)
+    if s is None:
+        return Signal("summary_empty", None)
+    if not _bag(s):
+        return Signal("summary_empty", 1.0, "no description")
+    return Signal("summary_empty", 0.0)
+
+
+def sig_description_similarity(pair: Pair) -> Signal:
+    """Similarity of the two summaries (low = a distinct purpose)."""
+    a, b = _summary(pair.suspect_meta), _summary(pair.target_meta)
+    if not a or not b or not _bag(a) or not _bag(b):
+        return Signal("description_similarity", None)
+    sim = text_similarity(a, b)
+    if sim < 0.15:
+        return Signal("description_similarity", sim, f"different purpose: its description shares nothing with `{pair.target}`'s")
+    if sim >= 0.6:
+        return Signal("description_similarity", sim, f"description resembles `{pair.target}`'s")
+    return Signal("description_similarity", sim)
+
+
+def sig_description_copied(pair: Pair) -> Signal:
+    """The suspect's summary (or README) is a copy of the target's: impersonation."""
+    sm, tm = pair.suspect_meta, pair.target_meta
+    a, b = _summary(sm), _summary(tm)
+    ra = sm.readme if sm is not None else None
+    rb = tm.readme if tm is not None else None
+    known = False
+    if a and b and len(_bag(b)) >= 2:
+        known = True
+        if _norm_text(a) == _norm_text(b) or text_similarity(a, b) >= 0.92:
+            return Signal("description_copied", 1.0, f"description copied from `{pair.target}`")
+    if ra and rb and len(rb) >= 200:
+        known = True
+        if Levenshtein.normalized_similarity(ra[:2000], rb[:2000]) >= 0.9:
+            return Signal("description_copied", 1.0, f"README copied from `{pair.target}`")
+    return Signal("description_copied", 0.0 if known else None)
+
+
+def sig_mentions_target(pair: Pair) -> Signal:
+    """The suspect's summary names the target (a plugin/binding for it, or a claim to be it)."""
+    s = _summary(pair.suspect_meta)
+    if not s:
+        return Signal("mentions_target", None)
+    leaf = names.leaf(pair.target)
+    words = {leaf, leaf.replace("-", " "), leaf.replace("_", " ")}
+    ns = names.namespace(pair.target)
+    if ns:
+        words.add(ns.rsplit("/", 1)[-1].rsplit(".", 1)[-1])
+    text = " " + _norm_text(s) + " "
+    hit = next((w for w in sorted(words) if len(w) >= 3 and f" {_norm_text(w)} " in text), None)
+    if hit:
+        return Signal("mentions_target", 1.0, f"its description mentions '{hit}' (built for or around `{pair.target}`)")
+    return Signal("mentions_target", 0.0)
+
+
+def sig_suspect_downloads(pair: Pair) -> Signal:
+    """log10 of the suspect's monthly downloads."""
+    d = _monthly_downloads(pair.suspect_meta)
+    if d is None:
+        return Signal("suspect_downloads", None)
+    reason = f"used: about {_human(d)} downloads a month" if d >= 20000 else (
+        f"hardly used: {_human(d)} downloads a month" if d < 300 else None)
+    return Signal("suspect_downloads", math.log10(d + 1), reason)
+
+
+def sig_download_ratio(pair: Pair) -> Signal:
+    """log10 of suspect/target monthly downloads."""
+    a, b = _monthly_downloads(pair.suspect_meta), _monthly_downloads(pair.target_meta)
+    if a is None or b is None:
+        return Signal("download_ratio", None)
+    return Signal("download_ratio", math.log10((a + 1) / (b + 1)))
+
+
+def sig_suspect_popular(pair: Pair) -> Signal:
+    """The suspect is itself widely used (≥ 50k downloads a month, or in PyPI's top 15,000)."""
+    m = pair.suspect_meta
+    if m is None:
+        return Signal("suspect_popular", None)
+    rank = _pypi_rank(m)
+    if rank is not None:
+        return Signal("suspect_popular", 1.0, f"itself among PyPI's most downloaded projects (rank {rank})")
+    d = _monthly_downloads(m)
+    if d is not None:
+        return Signal("suspect_popular", _sym(d >= 50000), f"widely used itself ({_human(d)} downloads a month)" if d >= 50000 else None)
+    if m.package.ecosystem is Ecosystem.PYPI and m.source.startswith("snapshot:"):
+        return Signal("suspect_popular", -1.0)  # the PyPI snapshot ranks the top 15,000: absent rank = not among them
+    return Signal("suspect_popular", None)
+
+
+def sig_target_downloads(pair: Pair) -> Signal:
+    """log10 of the target's monthly downloads."""
+    d = _monthly_downloads(pair.target_meta)
+    return Signal("target_downloads", None if d is None else math.log10(d + 1))
+
+
+def sig_release_age(pair: Pair) -> Signal:
+    """Months since the suspect's latest release (long dormant = an old, settled package)."""
+    m = pair.suspect_meta
+    if m is None or m.latest_release is None:
+        return Signal("release_age", None)
+    months = (_now(pair) - _aware(m.latest_release)).days / 30.44
+    reason = f"last released {int(months // 12)} years ago" if months >= 36 else None
+    return Signal("release_age", max(0.0, months), reason)
+
+
+def sig_age(pair: Pair) -> Signal:
+    """log10 of the suspect's age in days (first release)."""
+    m = pair.suspect_meta
+    if m is None or m.created is None:
+        return Signal("age", None)
+    days = max(0.0, (_now(pair) - _aware(m.created)).days)
+    reason = f"brand new: first published {int(days)} days ago" if days < 30 else (
+        f"established: first published {int(days // 365)} years ago" if days >= 730 else None)
+    return Signal("age", math.log10(days + 1), reason)
+
+
+def sig_version_count(pair: Pair) -> Signal:
+    """log2 of the number of published versions."""
+    m = pair.suspect_meta
+    if m is None or m.version_count is None:
+        return Signal("version_count", None)
+    n = max(1, m.version_count)
+    reason = "a single published version" if n == 1 else (f"{n} published versions" if n >= 10 else None)
+    return Signal("version_count", math.log2(n), reason)
+
+
+_FIRST = frozenset({"0.0.0", "0.0.1", "0.0.2", "0.1.0", "1.0.0", "0.0.1-0", "1.0.0-0"})
+
+
+def sig_initial_version(pair: Pair) -> Signal:
+    """The latest version is a first version (0.0.1, 1.0.0...): nothing was ever updated."""
+    m = pair.suspect_meta
+    if m is None or not m.latest_version or "-security" in m.latest_version:
+        return Signal("initial_version", None)
+    v = m.latest_version.strip().lower().lstrip("v")
+    if v in _FIRST:
+        return Signal("initial_version", 1.0, f"only ever at version {v}")
+    return Signal("initial_version", 0.0)
+
+
+def sig_release_cadence(pair: Pair) -> Signal:
+    """log10 of versions per year since the first release."""
+    m = pair.suspect_meta
+    if m is None or m.version_count is None or m.created is None:
+        return Signal("release_cadence", None)
+    years = max(1 / 12, (_now(pair) - _aware(m.created)).days / 365.25)
+    return Signal("release_cadence", math.log10(m.version_count / years + 0.1))
+
+
+def sig_readme_length(pair: Pair) -> Signal:
+    """log10 of the README length (0 = none)."""
+    m = pair.suspect_meta
+    if m is None:
+        return Signal("readme_length", None)
+    n = m.readme_length if m.readme_length is not None else (len(m.readme) if m.readme is not None else None)
+    if n is None:
+        return Signal("readme_length", None)
+    reason = "no README" if n == 0 else ("a substantial README" if n >= 3000 else None)
+    return Signal("readme_length", math.log10(n + 1), reason)
+
+
+def sig_repository_present(pair: Pair) -> Signal:
+    """A repository URL is declared."""
+    m = pair.suspect_meta
+    if m is None or m.repository_url is None:
+        return Signal("repository_present", None)
+    has = bool(m.repository_url.strip())
+    return Signal("repository_present", _sym(has), None if has else "no source repository")
+
+
+def sig_repository_is_target(pair: Pair) -> Signal:
+    """The suspect's repository URL is the target's (a fork, a mirror, or star-jacking)."""
+    sm, tm = pair.suspect_meta, pair.target_meta
+    if sm is None or tm is None or not (sm.repository_url or "").strip() or not (tm.repository_url or "").strip():
+        return Signal("repository_is_target", None)
+    same = _repo_norm(sm.repository_url or "") == _repo_norm(tm.repository_url or "")
+    return Signal("repository_is_target", _sym(same), f"claims `{pair.target}`'s source repository" if same else None)
+
+
+def sig_repository_is_own(pair: Pair) -> Signal:
+    """The suspect's repository URL is named after the suspect itself."""
+    m = pair.suspect_meta
+    if m is None or not (m.repository_url or "").strip():
+        return Signal("repository_is_own", None)
+    repo = _repo_norm(m.repository_url or "")
+    leaf = re.sub(r"[-_.]", "", names.leaf(pair.suspect))
+    own = bool(leaf) and leaf in re.sub(r"[-_.]", "", repo.rsplit("/", 1)[-1])
+    return Signal("repository_is_own", _sym(own), "has its own source repository" if own else None)
+
+
+def sig_deprecated(pair: Pair) -> Signal:
+    """The registry marks the suspect deprecated."""
+    m = pair.suspect_meta
+    if m is None or m.deprecated is None:
+        return Signal("deprecated", None)
+    return Signal("deprecated", _sym(m.deprecated), "deprecated by its maintainers" if m.deprecated else None)
+
+
+def sig_yanked(pair: Pair) -> Signal:
+    """The latest release is yanked (PyPI) or retracted (Go)."""
+    m = pair.suspect_meta
+    if m is None or (m.yanked is None and m.retracted is None):
+        return Signal("yanked", None)
+    hit = bool(m.yanked or m.retracted)
+    return Signal("yanked", _sym(hit), "its release was yanked or retracted" if hit else None)
+
+
+def sig_relocated(pair: Pair) -> Signal:
+    """The registry says the suspect moved (Maven relocation, HF/PyPI rename): a renamed package."""
+    m = pair.suspect_meta
+    if m is None or m.relocated_to is None:
+        return Signal("relocated", None)
+    to = m.relocated_to.strip()
+    if not to:
+        return Signal("relocated", -1.0)
+    return Signal("relocated", 1.0, f"officially relocated to {to}")
+
+
+def sig_maintainer_overlap(pair: Pair) -> Signal:
+    """The suspect shares a maintainer with the target."""
+    sm, tm = pair.suspect_meta, pair.target_meta
+    if sm is None or tm is None or not sm.maintainers or not tm.maintainers:
+        return Signal("maintainer_overlap", None)
+    shared = sorted({x.lower() for x in sm.maintainers} & {x.lower() for x in tm.maintainers})
+    if shared:
+        return Signal("maintainer_overlap", 1.0, f"same maintainer as `{pair.target}` ({shared[0]})")
+    return Signal("maintainer_overlap", -1.0, f"no maintainer in common with `{pair.target}`")
+
+
+def sig_maintainer_popular(pair: Pair) -> Signal:
+    """A maintainer of the suspect also maintains other popular packages."""
+    sm = pair.suspect_meta
+    if sm is None or not sm.maintainers or pair.popular_maintainers is None:
+        return Signal("maintainer_popular", None)
+    hit = sorted({x.lower() for x in sm.maintainers} & pair.popular_maintainers)
+    if hit:
+        return Signal("maintainer_popular", 1.0, f"maintainer {hit[0]} also maintains popular packages")
+    return Signal("maintainer_popular", -1.0)
+
+
+def sig_pickle_weights(pair: Pair) -> Signal:
+    """Hugging Face: the lookalike ships pickle-format weights (code runs on load)."""
+    m = pair.suspect_meta
+    if m is None or pair.suspect.ecosystem is not Ecosystem.HUGGINGFACE:
+        return Signal("pickle_weights", None)
+    p = m.has_pickle_weights
+    if p is None:
+        return Signal("pickle_weights", None)
+    return Signal("pickle_weights", _sym(p), "ships pickle-format weights (code runs when loaded)" if p else None)
+
+
+def _human(n: float) -> str:
+    if n >= 1e6:
+        return f"{n / 1e6:.1f}M"
+    if n >= 1e3:
+        return f"{n / 1e3:.0f}k"
+    return str(int(n))
+
+
+# -- the feature table ------------------------------------------------------------------------------
+
+_N = "name"
+#: Model features in order: one per signal. Priors (logit units, + = threat) apply only to features the
+#: training data never exercised (e.g. maintainers and READMEs, absent from offline snapshots).
+FEATURES: tuple[FeatureSpec, ...] = (
+    *(FeatureSpec(g, 0.0, group=_N) for g in _CAT_GROUPS),
+    FeatureSpec("edit_distance", 2.0, 2.0, -1.0, 3.0, group=_N),
+    FeatureSpec("name_similarity", 0.75, 0.25, group=_N),
+    FeatureSpec("embedding_similarity", 0.7, 0.2, group=_N),
+    FeatureSpec("target_popularity", 3.0, 1.0, group=_N),
+    FeatureSpec("name_length", 10.0, 5.0, -2.0, 3.0, group=_N),
+    FeatureSpec("extension_word", 0.0, group=_N, prior=-0.5),
+    FeatureSpec("scoped_elsewhere", 0.0, group=_N, prior=-1.0),
+    FeatureSpec("contains_target", 0.0, group=_N),
+    FeatureSpec("token_overlap", 0.5, 0.5, group=_N),
+    FeatureSpec("extra_nonword", 0.0, group=_N),
+    FeatureSpec("close_popular", 0.0, group=_N, prior=1.0),
+    FeatureSpec("same_namespace", 0.0, group=_N, prior=-2.0),
+    FeatureSpec("allowlisted_org", 0.0, group=_N, prior=-3.0),
+    FeatureSpec("security_holding", 0.0, prior=4.0),
+    FeatureSpec("placeholder_text", 0.0, prior=-1.5),
+    FeatureSpec("summary_empty", 0.5, 0.5, -1.0, 1.0, prior=0.7),
+    FeatureSpec("description_similarity", 0.3, 0.3, -1.0, 2.4, prior=0.5),
+    FeatureSpec("description_copied", 0.0, prior=2.0),
+    FeatureSpec("mentions_target", 0.0, prior=-0.5),
+    FeatureSpec("suspect_downloads", 3.0, 1.0, prior=-0.5),
+    FeatureSpec("download_ratio", -3.0, 1.0, prior=-0.3),
+    FeatureSpec("suspect_popular", 0.0, prior=-1.0),
+    FeatureSpec("target_downloads", 5.0, 1.0),
+    FeatureSpec("release_age", 24.0, 24.0, -1.0, 3.0, prior=-0.3),
+    FeatureSpec("age", 2.5, 1.0, prior=-0.8),
+    FeatureSpec("version_count", 2.0, 2.0, prior=-0.6),
+    FeatureSpec("initial_version", 0.5, 0.5, -1.0, 1.0, prior=0.3),
+    FeatureSpec("release_cadence", 0.7, 1.0, prior=-0.2),
+    FeatureSpec("readme_length", 3.0, 1.0, prior=-0.6),
+    FeatureSpec("repository_present", 0.0, prior=-0.4),
+    FeatureSpec("repository_is_target", 0.0, prior=0.3),
+    FeatureSpec("repository_is_own", 0.0, prior=-0.4),
+    FeatureSpec("deprecated", 0.0, prior=-0.5),
+    FeatureSpec("yanked", 0.0, prior=0.2),
+    FeatureSpec("relocated", 0.0, prior=-2.0),
+    FeatureSpec("maintainer_overlap", 0.0, prior=-3.0),
+    FeatureSpec("maintainer_popular", 0.0, prior=-1.0),
+    FeatureSpec("pickle_weights", 0.0, prior=1.0),
+)
+FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
+
+SIGNALS: tuple[Callable[[Pair], Signal], ...] = (
+    *(_category_signal(g) for g in _CAT_GROUPS),
+    sig_edit_distance, sig_name_similarity, sig_embedding_similarity, sig_target_popularity, sig_name_length,
+    sig_extension_word, sig_scoped_elsewhere, sig_contains_target, sig_token_overlap, sig_extra_nonword,
+    sig_close_popular, sig_same_namespace, sig_allowlisted_org,
+    sig_security_holding, sig_placeholder_text, sig_summary_empty, sig_description_similarity,
+    sig_description_copied, sig_mentions_target, sig_suspect_downloads, sig_download_ratio, sig_suspect_popular,
+    sig_target_downloads, sig_release_age, sig_age, sig_version_count, sig_initial_version, sig_release_cadence,
+    sig_readme_length, sig_repository_present, sig_repository_is_target, sig_repository_is_own, sig_deprecated,
+    sig_yanked, sig_relocated, sig_maintainer_overlap, sig_maintainer_popular, sig_pickle_weights,
+)
+
+_NEUTRAL = np.array([f.neutral for f in FEATURES])
+_SCALE = np.array([f.scale for f in FEATURES])
+_LO = np.array([f.lo for f in FEATURES])
+_HI = np.array([f.hi for f in FEATURES])
+
+
+def compute(pair: Pair) -> tuple[Signal, ...]:
+    """Every signal of `pair`, in FEATURES order."""
+    return tuple(s(pair) for s in SIGNALS)
+
+
+def vector(signals: tuple[Signal, ...]) -> np.ndarray:
+    """Model features: `(value - neutral) / scale` clipped to [lo, hi]; 0 for unknown signals."""
+    raw = np.array([np.nan if s.value is None else s.value for s in signals], dtype=np.float64)
+    x = np.clip((raw - _NEUTRAL) / _SCALE, _LO, _HI)
+    return np.where(np.isnan(raw), 0.0, x)
+
+
+def known_mask(signals: tuple[Signal, ...]) -> np.ndarray:
+    """True where the signal is known."""
+    return np.array([s.value is not None for s in signals])
+
+
+@dataclass(slots=True)
+class Coverage:
+    """How often each signal was known, for reports."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    rows: int = 0
+
+    def add(self, signals: tuple[Signal, ...]) -> None:
+        """Count one pair."""
+        self.rows += 1
+        self.counts.update(s.name for s in signals if s.value is not None)
+
+
+assert len(SIGNALS) == len(FEATURES), "one signal per feature"
+
+__all__ = [
+    "EXTENSION_WORDS", "FEATURES", "FEATURE_NAMES", "SIGNALS", "Coverage", "FeatureSpec", "Pair", "Signal",
+    "compute", "known_mask", "text_similarity", "vector",
+]

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Reproduce the shipped threat model (models/threat) in one command:
+#   scripts/train_default.sh [EVAL_DIR] [PACKAGES_DIR]
+# 1. imports the PyPI and npm snapshots into a scratch store (offline metadata),
+# 2. samples presumed-benign ordinary names (seed 1000, 8000 per registry) with the engine's candidates,
+# 3. trains on ConfuDB dev + NeupaneDB (both files) + the ordinary sample, GroupKFold(5) by target,
+#    threshold 0.55, and writes models/threat/{weights,manifest}.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EVAL=${1:-../shared/eval}
+PKGS=${2:-/work/.library/env/packages}
+WORK=${CONFUGUARD_TRAIN_DIR:-$(mktemp -d)}
+PY=${PYTHON:-.venv/bin/python}
+DB="$WORK/store.db"
+if [ ! -s "$DB" ]; then
+  "$PY" - "$DB" "$PKGS" <<'PYEOF'
+import sys
+from pathlib import Path
+from confuguard.snapshot import import_snapshot
+from confuguard.store import Store
+from confuguard.types import Ecosystem
+with Store.open(sys.argv[1]) as store:
+    for eco in (Ecosystem.NPM, Ecosystem.PYPI):
+        print(import_snapshot(Path(sys.argv[2]) / f"{eco.value}.tsv", eco, store).summary())
+PYEOF
+fi
+"$PY" scripts/sample_ordinary.py --db "$DB" --per-registry 8000 --seed 1000 "$WORK/ordinary.csv"
+"$PY" -m confuguard.cli train "$EVAL/confudb_dev.csv" "$EVAL/NeupaneDB_no_malware.csv" \
+  "$EVAL/NeupaneDB_real_malware.csv" "$WORK/ordinary.csv" --db "$DB" --threshold 0.55 --C 0.5 --folds 5
