@@ -9,6 +9,7 @@ the same for the GuardDog-style baseline run in the same process.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import defaultdict
 
@@ -21,7 +22,7 @@ from confuguard.errors import InputError
 
 def main() -> None:
     rows = neupane_rows()
-    engine = Engine()
+    engine = Engine(encoder=None) if "--no-embeddings" in sys.argv else Engine()
     stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for eco in sorted({r[0] for r in rows}, key=lambda e: e.value):
         c = corpus.load(eco)

@@ -34,6 +34,7 @@ from rapidfuzz.distance import Levenshtein
 from confuguard import names
 from confuguard.corpus import Corpus, Target
 from confuguard.models.embedder import name_text
+from confuguard.tokens import tokenize
 from confuguard.models.index import NameIndex
 from confuguard.types import Ecosystem, PackageId
 
@@ -63,9 +64,9 @@ def fold(text: str) -> str:
     return s
 
 
-def tokens(text: str) -> list[str]:
-    """Delimiter/camelCase tokens of a name, lowercased."""
-    return name_text(text).split()
+def tokens(text: str) -> tuple[str, ...]:
+    """Tokens of a name: delimiters, camelCase and digits split, glued words segmented (`pythonkafka`)."""
+    return tokenize(text)
 
 
 @dataclass
@@ -124,8 +125,8 @@ class CandidateGenerator:
         return self._index
 
     def needs_embedding(self, pkg: PackageId) -> bool:
-        """True when the embedding generator applies to `pkg` (two or more tokens in its name)."""
-        return self._index_factory is not None and len(tokens(self._leaf_text(pkg))) >= 2
+        """True when the embedding generator applies to `pkg` (two or more words in its name)."""
+        return self._index_factory is not None and len(name_text(self._leaf_text(pkg)).split()) >= 2
 
     def query_text(self, pkg: PackageId) -> str:
         """The text embedded for a suspect (same convention as the indexed targets)."""
