@@ -204,14 +204,17 @@ def _set_http(http: HttpSettings, name: str, value: object, where: str) -> HttpS
         return replace(http, host_concurrency=MappingProxyType({**http.host_concurrency, **value}))
     if name == "contact":
         return replace(http, contact=str(value))
-    kind = int if name in ("retries", "max_body_bytes", "max_bulk_bytes", "concurrency") else float
+    integral = name in ("retries", "max_body_bytes", "max_bulk_bytes", "concurrency")
     try:
-        number = kind(value)  # type: ignore[call-overload]
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise TypeError(name)
+        number: float = int(value) if integral else float(value)
     except (TypeError, ValueError):
         raise InputError(f"{where}: expected a number, got {value!r}") from None
     if number < 0 or (name == "concurrency" and number < 1):
         raise InputError(f"{where}: must be positive, got {value!r}")
-    return replace(http, **{name: number})
+    changes: dict[str, Any] = {name: number}
+    return replace(http, **changes)
 
 
 __all__ = ["DEFAULT_URLS", "Config", "HttpSettings", "default_config_path", "env_name"]

@@ -20,7 +20,6 @@ from confuguard.protocols import RegistryClient
 from confuguard.store import Store
 from confuguard.types import Ecosystem, PackageId, PackageMetadata
 
-from ._base import BaseRegistry
 from ._http import Http, make_client
 from .golang import GoRegistry
 from .huggingface import HuggingFaceRegistry
@@ -31,8 +30,13 @@ from .rubygems import RubyGemsRegistry
 
 log = logging.getLogger(__name__)
 
+RegistryClass = (
+    type[NpmRegistry] | type[PyPIRegistry] | type[RubyGemsRegistry] | type[MavenRegistry] | type[GoRegistry]
+    | type[HuggingFaceRegistry]
+)
+
 #: The live client class of every registry.
-REGISTRIES: Mapping[Ecosystem, type[BaseRegistry]] = {
+REGISTRIES: Mapping[Ecosystem, RegistryClass] = {
     Ecosystem.NPM: NpmRegistry,
     Ecosystem.PYPI: PyPIRegistry,
     Ecosystem.RUBYGEMS: RubyGemsRegistry,
@@ -102,4 +106,4 @@ def fetch_live(
     return results
 
 
-__all__ = ["REGISTRIES", "build", "fetch_live", "make_http"]
+__all__ = ["REGISTRIES", "RegistryClass", "build", "fetch_live", "make_http"]

@@ -17,7 +17,17 @@ from confuguard.types import Ecosystem, PackageId, PackageMetadata, WeightFile
 from ._base import BaseRegistry
 from ._http import Response
 from ._parse import (
-    as_dict, as_int, as_list, as_str, guard, nonempty, parse_name, parse_time, readme, strs, weight_format,
+    as_dict,
+    as_int,
+    as_list,
+    as_str,
+    guard,
+    nonempty,
+    parse_name,
+    parse_time,
+    readme,
+    strs,
+    weight_format,
 )
 
 #: HF stamps models created before it recorded dates with this value.

@@ -18,7 +18,16 @@ from confuguard.types import Ecosystem, PackageId, PackageMetadata
 
 from ._base import BaseRegistry
 from ._parse import (
-    as_dict, as_int, as_list, as_str, guard, nonempty, parse_name, parse_time, readme, strs,
+    as_dict,
+    as_int,
+    as_list,
+    as_str,
+    guard,
+    nonempty,
+    parse_name,
+    parse_time,
+    readme,
+    strs,
 )
 
 SECURITY_VERSION = "0.0.1-security"

@@ -19,8 +19,20 @@ from confuguard.types import Ecosystem, PackageId, PackageMetadata
 
 from ._base import BaseRegistry, error_line
 from ._parse import (
-    as_bool, as_dict, as_int, as_list, as_str, child_text, children, guard, nonempty, parse_name, parse_time,
-    readme, strs, xml_root,
+    as_bool,
+    as_dict,
+    as_int,
+    as_list,
+    as_str,
+    child_text,
+    children,
+    guard,
+    nonempty,
+    parse_name,
+    parse_time,
+    readme,
+    strs,
+    xml_root,
 )
 
 _EXTRA = re.compile(r"extra\s*==")

@@ -23,9 +23,9 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import httpx
+from confuguard.registries._http import Http
 
 from confuguard.config import DEFAULT_URLS, env_name
-from confuguard.registries._http import Http
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

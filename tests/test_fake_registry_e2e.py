@@ -6,13 +6,13 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from confuguard.registries import build, fetch_live
 from fakeregistry import FakeRegistry
 
 from confuguard import names
 from confuguard.cli import main
 from confuguard.config import Config
 from confuguard.errors import RateLimited, RegistryUnavailable
-from confuguard.registries import build, fetch_live
 from confuguard.store import Store
 from confuguard.types import Ecosystem
 

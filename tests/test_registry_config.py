@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from confuguard.registries import REGISTRIES, build, fetch_live
 from fakeregistry import fixture_json, routed
 
 from confuguard import names
@@ -16,7 +17,6 @@ from confuguard.commands import update_popular
 from confuguard.config import DEFAULT_URLS, Config, env_name
 from confuguard.errors import DataError, InputError
 from confuguard.protocols import PopularEntry, PopularList, RegistryClient
-from confuguard.registries import REGISTRIES, build, fetch_live
 from confuguard.store import Store
 from confuguard.types import Ecosystem
 

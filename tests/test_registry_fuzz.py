@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+from confuguard.registries import REGISTRIES
+from confuguard.registries.golang import parse_gomod
 from fakeregistry import fixture_bytes, fixture_json, routed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,8 +16,6 @@ from hypothesis import strategies as st
 from confuguard.errors import ConfuguardError
 from confuguard.names import parse
 from confuguard.protocols import FeedPage, PopularList
-from confuguard.registries import REGISTRIES
-from confuguard.registries.golang import parse_gomod
 from confuguard.types import Ecosystem, PackageMetadata
 
 FUZZ = settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -45,7 +45,7 @@ def mutated(fixture: str) -> st.SearchStrategy[Any]:
     def apply(changes: dict[str, Any], inner: dict[str, Any]) -> Any:
         doc = json.loads(json.dumps(base))
         doc.update(changes)
-        for k, v in doc.items():
+        for v in doc.values():
             if isinstance(v, dict) and inner:
                 v.update(inner)
                 break
@@ -152,7 +152,7 @@ def test_feeds(eco: Ecosystem, payload: Any, cursor: str | None) -> None:
     routes = {path: responder(payload, ctype), "pypi.org/rss/packages.xml": responder(fixture_bytes("pypi/packages.xml"), "text/xml")}
     reg = REGISTRIES[eco](routed(routes), now=lambda: NOW)
     for c in (good, cursor):
-        ok_or_own_error(lambda: reg.feed(c, limit=5))
+        ok_or_own_error(lambda c=c: reg.feed(c, limit=5))
 
 
 @FUZZ

@@ -6,11 +6,11 @@ import json
 
 import httpx
 import pytest
+from confuguard.registries.golang import GoRegistry, escape, module_path, parse_gomod
 from fakeregistry import fixture_bytes, fixture_json, routed
 
 from confuguard.errors import MalformedResponse
 from confuguard.names import parse
-from confuguard.registries.golang import GoRegistry, escape, module_path, parse_gomod
 from confuguard.types import Ecosystem
 
 PROXY = "proxy.golang.org/github.com/gorrilla/mux"
@@ -23,7 +23,7 @@ def go(path: str):
 
 
 def full_routes() -> dict:
-    text = lambda b: (lambda r: httpx.Response(200, content=b, headers={"Content-Type": "text/plain; charset=utf-8"}))  # noqa: E731
+    text = lambda b: (lambda r: httpx.Response(200, content=b, headers={"Content-Type": "text/plain; charset=utf-8"}))
     return {f"{PROXY}/@v/list": text(fixture_bytes("golang/list.txt")),
             f"{PROXY}/@latest": fixture_json("golang/latest.json"),
             f"{PROXY}/@v/v1.8.2.mod": text(fixture_bytes("golang/go.mod")),

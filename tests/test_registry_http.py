@@ -9,11 +9,11 @@ from email.utils import format_datetime
 
 import httpx
 import pytest
+from confuguard.registries._http import USER_AGENT, Http, make_client, parse_retry_after, user_agent
 from fakeregistry import mock_http
 
 from confuguard.config import HttpSettings
 from confuguard.errors import MalformedResponse, RateLimited, RegistryError, RegistryUnavailable
-from confuguard.registries._http import USER_AGENT, Http, make_client, parse_retry_after, user_agent
 from confuguard.store import Store
 
 URL = "https://registry.test/doc"

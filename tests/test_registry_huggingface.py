@@ -6,11 +6,11 @@ import json
 
 import httpx
 import pytest
+from confuguard.registries.huggingface import HuggingFaceRegistry
 from fakeregistry import fixture_json, routed
 
 from confuguard.errors import MalformedResponse
 from confuguard.names import parse
-from confuguard.registries.huggingface import HuggingFaceRegistry
 from confuguard.types import Ecosystem, WeightFile
 
 API = "huggingface.co/api/models"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from confuguard.registries.maven import MavenRegistry
 from fakeregistry import fixture_bytes, fixture_json, routed
 
 from confuguard.errors import MalformedResponse
 from confuguard.names import parse
-from confuguard.registries.maven import MavenRegistry
 from confuguard.types import Ecosystem
 
 REPO = "repo1.maven.org/maven2/com/example/legacy/widget-core"

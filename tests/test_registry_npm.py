@@ -8,12 +8,12 @@ import tarfile
 
 import httpx
 import pytest
+from confuguard.registries._parse import README_LIMIT
+from confuguard.registries.npm import NpmRegistry, registry_path
 from fakeregistry import fixture_json, routed
 
 from confuguard.errors import MalformedResponse, RateLimited
 from confuguard.names import parse
-from confuguard.registries._parse import README_LIMIT
-from confuguard.registries.npm import NpmRegistry, registry_path
 from confuguard.types import Ecosystem
 
 REG = "registry.npmjs.org"

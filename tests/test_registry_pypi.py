@@ -6,11 +6,11 @@ import xmlrpc.client
 
 import httpx
 import pytest
+from confuguard.registries.pypi import PyPIRegistry
 from fakeregistry import fixture_bytes, fixture_json, routed
 
 from confuguard.errors import MalformedResponse, RateLimited
 from confuguard.names import parse
-from confuguard.registries.pypi import PyPIRegistry
 from confuguard.types import Ecosystem
 
 JSON = "pypi.org/pypi/reqeusts-toolkit/json"

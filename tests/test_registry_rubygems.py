@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from confuguard.registries._parse import parse_time
+from confuguard.registries.rubygems import RubyGemsRegistry
 from fakeregistry import fixture_json, routed
 
 from confuguard.errors import MalformedResponse
 from confuguard.names import parse
-from confuguard.registries._parse import parse_time
-from confuguard.registries.rubygems import RubyGemsRegistry
 from confuguard.types import Ecosystem
 
 API = "rubygems.org/api/v1"
