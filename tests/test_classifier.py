@@ -1,0 +1,121 @@
+"""The shipped model: verified loading (tampering refused), the judge, graceful degradation without metadata."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+
+from confuguard import names
+from confuguard import signals as sig
+from confuguard.classifier import Judge, ThreatModel, default_model_dir, write_model
+from confuguard.errors import ModelArtifactError
+from confuguard.store import Store
+from confuguard.types import Candidate, Category, Ecosystem, Finding, PackageMetadata, Verdict
+
+NPM = Ecosystem.NPM
+
+
+def cand(target: str, rank: int = 100, dist: int = 1, cats=(Category.TYPO,)) -> Candidate:
+    return Candidate(names.parse(target, NPM), rank, tuple(Finding(c, "x") for c in cats), 0.92, dist, None, frozenset({"edit"}))
+
+
+@pytest.fixture()
+def model_copy(tmp_path):
+    dst = tmp_path / "threat"
+    shutil.copytree(default_model_dir(), dst)
+    return dst
+
+
+def test_shipped_model_loads_and_matches_features():
+    m = ThreatModel.load()
+    assert m.features == sig.FEATURE_NAMES
+    assert 0 < m.threshold < 1
+    man = m.manifest
+    for key in ("version", "training_data", "counts", "cross_validation", "threshold", "files"):
+        assert key in man
+    assert not any(p.suffix in {".pkl", ".pickle", ".joblib"} for p in default_model_dir().iterdir())
+
+
+def test_tampered_weights_are_refused(model_copy):
+    w = json.loads((model_copy / "weights.json").read_text())
+    w["coef"][0] += 1.0
+    (model_copy / "weights.json").write_text(json.dumps(w))
+    with pytest.raises(ModelArtifactError) as exc:
+        ThreatModel.load(model_copy)
+    assert "\n" not in str(exc.value) and "manifest check" in str(exc.value)
+
+
+def test_manifest_sha_mismatch_is_refused(model_copy):
+    man = json.loads((model_copy / "manifest.json").read_text())
+    man["files"]["weights.json"]["sha256"] = "0" * 64
+    (model_copy / "manifest.json").write_text(json.dumps(man))
+    with pytest.raises(ModelArtifactError, match="refusing to load"):
+        ThreatModel.load(model_copy)
+
+
+def test_missing_or_foreign_artifacts_are_refused(model_copy, tmp_path):
+    with pytest.raises(ModelArtifactError, match="missing"):
+        ThreatModel.load(tmp_path / "nothing")
+    man = json.loads((model_copy / "manifest.json").read_text())
+    man["features"] = man["features"][:-1]
+    (model_copy / "manifest.json").write_text(json.dumps(man))
+    with pytest.raises(ModelArtifactError, match="other features"):
+        ThreatModel.load(model_copy)
+    (model_copy / "manifest.json").write_text("not json")
+    with pytest.raises(ModelArtifactError, match="unreadable"):
+        ThreatModel.load(model_copy)
+
+
+def test_write_and_load_roundtrip(tmp_path):
+    coef = np.linspace(-1, 1, len(sig.FEATURES))
+    write_model(tmp_path / "m", coef, 0.25, 1.5, -0.1, {"threshold": 0.4, "version": "t"})
+    m = ThreatModel.load(tmp_path / "m")
+    assert np.allclose(m.coef, coef) and m.threshold == 0.4
+    x = np.ones(len(coef))
+    assert m.proba_one(x) == pytest.approx(float(m.proba(x[None, :])[0]))
+
+
+def test_judge_without_metadata_degrades_to_names():
+    judge = Judge.default()
+    suspect = names.parse("lodahs", NPM)
+    out = judge(suspect, (cand("lodash", rank=5), cand("@types/lodash", rank=900, dist=8, cats=())))
+    assert len(out) == 2
+    for c in out:
+        assert c.verdict in (Verdict.SUSPICIOUS, Verdict.BENIGN)
+        assert 0.0 <= c.threat_probability <= 1.0
+        assert c.reasons and any("no metadata" in r for r in c.reasons)
+    assert out[0].verdict is Verdict.SUSPICIOUS  # a 1-edit typo of a top-10 package
+    assert judge(suspect, ()) == ()
+
+
+def test_metadata_moves_the_verdict_both_ways(tmp_path):
+    store = Store.open(tmp_path / "s.db")
+    suspect = names.parse("lodahs", NPM)
+    judge = Judge.default(store=store, now=datetime(2026, 1, 1, tzinfo=UTC))
+    base = judge(suspect, (cand("lodash", rank=5),))[0].threat_probability
+    holding = PackageMetadata(suspect, "live", latest_version="0.0.1-security", summary="security holding package")
+    worse = judge(suspect, (cand("lodash", rank=5),), {suspect: holding})[0]
+    assert worse.threat_probability > base and worse.verdict is Verdict.SUSPICIOUS
+    assert any("security holding" in r for r in worse.reasons)
+    friend = PackageMetadata(suspect, "live", maintainers=("jdalton",), summary="Lodash fork with patches",
+                             downloads=900_000, downloads_window="last-month")
+    target = PackageMetadata(names.parse("lodash", NPM), "live", maintainers=("jdalton",), summary="Lodash utilities",
+                             downloads=50_000_000, downloads_window="last-month")
+    store.put_many([friend, target])
+    better = judge(suspect, (cand("lodash", rank=5),))[0]
+    assert better.threat_probability < base
+    assert better.verdict is Verdict.BENIGN and any("same maintainer as `lodash`" in r for r in better.reasons)
+    store.close()
+
+
+def test_engine_uses_the_judge():
+    from confuguard.engine import Engine
+
+    engine = Engine(encoder=None, judge=Judge.default())
+    res = engine.check_name("reqeusts", Ecosystem.PYPI)
+    assert res.verdict is Verdict.SUSPICIOUS
+    assert res.candidates[0].threat_probability is not None and res.candidates[0].reasons

@@ -1,0 +1,175 @@
+"""Each pair signal on hand-made metadata, and the unknown state when metadata is missing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+
+from confuguard import names
+from confuguard import signals as sig
+from confuguard.allowlist import Allowlist
+from confuguard.types import Candidate, Category, Ecosystem, Finding, PackageMetadata, WeightFile
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+NPM, PYPI, HF = Ecosystem.NPM, Ecosystem.PYPI, Ecosystem.HUGGINGFACE
+
+
+def cand(target: str, eco: Ecosystem = NPM, rank: int = 50, dist: int = 1, cats: tuple[Category, ...] = (Category.TYPO,)):
+    return Candidate(names.parse(target, eco), rank, tuple(Finding(c, "x") for c in cats), 0.9, dist, None, frozenset({"edit"}))
+
+
+def meta(name: str, eco: Ecosystem = NPM, source: str = "live", **kw) -> PackageMetadata:
+    return PackageMetadata(package=names.parse(name, eco), source=source, **kw)
+
+
+def one(name: str, suspect: str, target: str, eco: Ecosystem = NPM, sm=None, tm=None, **ckw) -> sig.Signal:
+    pair = sig.Pair(names.parse(suspect, eco), cand(target, eco, **ckw), sm, tm, Allowlist.default(), None, NOW)
+    return next(s for s in sig.compute(pair) if s.name == name)
+
+
+def test_every_metadata_signal_is_unknown_without_metadata():
+    pair = sig.Pair(names.parse("lodahs", NPM), cand("lodash"), None, None, Allowlist.default(), None, NOW)
+    signals = sig.compute(pair)
+    by_group = {f.name: f.group for f in sig.FEATURES}
+    assert [s.name for s in signals] == list(sig.FEATURE_NAMES)
+    assert all(s.value is None for s in signals if by_group[s.name] == "metadata")
+    x = sig.vector(signals)
+    meta_idx = [i for i, f in enumerate(sig.FEATURES) if f.group == "metadata"]
+    assert np.all(x[meta_idx] == 0.0)
+
+
+def test_security_holding_from_version_and_summary():
+    s = one("security_holding", "lodahs", "lodash", sm=meta("lodahs", latest_version="0.0.1-security"))
+    assert s.value == 1.0 and "security holding" in s.reason
+    s = one("security_holding", "lodahs", "lodash", sm=meta("lodahs", summary="security holding package"))
+    assert s.value == 1.0
+    assert one("security_holding", "lodahs", "lodash", sm=meta("lodahs", latest_version="1.2.3")).value == 0.0
+    assert one("security_holding", "lodahs", "lodash").value is None
+
+
+def test_placeholder_and_empty_summary():
+    s = one("placeholder_text", "lodahs", "lodash", sm=meta("lodahs", summary="Reserved name, placeholder"))
+    assert s.value == 1.0
+    assert one("placeholder_text", "lodahs", "lodash", sm=meta("lodahs", summary="Fast sort")).value == 0.0
+    assert one("summary_empty", "lodahs", "lodash", sm=meta("lodahs", summary="")).value == 1.0
+    # snapshots list every summary: a missing one there is known to be empty, elsewhere unknown
+    assert one("summary_empty", "lodahs", "lodash", sm=meta("lodahs", source="snapshot:npm.tsv")).value == 1.0
+    assert one("summary_empty", "lodahs", "lodash", sm=meta("lodahs")).value is None
+
+
+def test_description_similarity_and_copy():
+    t = meta("lodash", summary="Lodash modular utilities.")
+    copied = one("description_copied", "lodahs", "lodash", sm=meta("lodahs", summary="Lodash modular utilities"), tm=t)
+    assert copied.value == 1.0 and "copied from `lodash`" in copied.reason
+    other = meta("lodahs", summary="A tiny web server for static files")
+    assert one("description_copied", "lodahs", "lodash", sm=other, tm=t).value == 0.0
+    sim = one("description_similarity", "lodahs", "lodash", sm=other, tm=t)
+    assert sim.value == 0.0 and "different purpose" in sim.reason
+    assert one("description_similarity", "lodahs", "lodash", sm=other).value is None
+
+
+def test_readme_copy_counts_as_copy():
+    readme = "# lodash\n" + "A modern JavaScript utility library delivering modularity. " * 10
+    s = one("description_copied", "lodahs", "lodash", sm=meta("lodahs", readme=readme), tm=meta("lodash", readme=readme))
+    assert s.value == 1.0 and "README" in s.reason
+
+
+def test_maintainer_overlap_three_states():
+    t = meta("lodash", maintainers=("jdalton", "mathias"))
+    s = one("maintainer_overlap", "lodahs", "lodash", sm=meta("lodahs", maintainers=("JDalton",)), tm=t)
+    assert s.value == 1.0 and "same maintainer as `lodash`" in s.reason
+    assert one("maintainer_overlap", "lodahs", "lodash", sm=meta("lodahs", maintainers=("eve",)), tm=t).value == -1.0
+    assert one("maintainer_overlap", "lodahs", "lodash", sm=meta("lodahs"), tm=t).value is None
+
+
+def test_maintainer_popular_needs_a_lookup():
+    sm = meta("lodahs", maintainers=("sindresorhus",))
+    pair = sig.Pair(names.parse("lodahs", NPM), cand("lodash"), sm, None, None, frozenset({"sindresorhus"}), NOW)
+    assert sig.sig_maintainer_popular(pair).value == 1.0
+    assert one("maintainer_popular", "lodahs", "lodash", sm=sm).value is None
+
+
+def test_repository_signals():
+    t = meta("lodash", repository_url="https://github.com/lodash/lodash")
+    s = meta("lodahs", repository_url="git+https://github.com/lodash/lodash.git")
+    assert one("repository_is_target", "lodahs", "lodash", sm=s, tm=t).value == 1.0
+    own = meta("lodahs", repository_url="https://github.com/eve/lodahs")
+    assert one("repository_is_own", "lodahs", "lodash", sm=own).value == 1.0
+    assert one("repository_is_target", "lodahs", "lodash", sm=own, tm=t).value == -1.0
+    assert one("repository_present", "lodahs", "lodash", sm=meta("lodahs", repository_url="")).value == -1.0
+    assert one("repository_present", "lodahs", "lodash", sm=meta("lodahs")).value is None
+
+
+def test_downloads_popularity_and_ratio():
+    s = meta("lodahs", downloads=120, downloads_window="last-month")
+    t = meta("lodash", downloads=50_000_000, downloads_window="last-month")
+    assert one("suspect_downloads", "lodahs", "lodash", sm=s).value == pytest.approx(np.log10(121))
+    assert one("download_ratio", "lodahs", "lodash", sm=s, tm=t).value < -5
+    assert one("suspect_popular", "lodahs", "lodash", sm=s).value == -1.0
+    weekly = meta("lodahs", downloads=20_000, downloads_window="last-week")
+    assert one("suspect_popular", "lodahs", "lodash", sm=weekly).value == 1.0
+    ranked = meta("reqeusts", PYPI, source="snapshot:pypi.tsv", extra={"rank": "900"})
+    assert one("suspect_popular", "reqeusts", "requests", PYPI, sm=ranked).value == 1.0
+    unranked = meta("reqeusts", PYPI, source="snapshot:pypi.tsv")
+    assert one("suspect_popular", "reqeusts", "requests", PYPI, sm=unranked).value == -1.0
+
+
+def test_age_versions_cadence_and_release():
+    sm = meta("lodahs", created=datetime(2025, 12, 20, tzinfo=UTC), version_count=1, latest_version="1.0.0",
+              latest_release=datetime(2020, 1, 1, tzinfo=UTC))
+    age = one("age", "lodahs", "lodash", sm=sm)
+    assert age.value < 1.2 and "brand new" in age.reason
+    assert one("version_count", "lodahs", "lodash", sm=sm).value == 0.0
+    assert one("initial_version", "lodahs", "lodash", sm=sm).value == 1.0
+    assert one("release_cadence", "lodahs", "lodash", sm=sm).value is not None
+    assert one("release_age", "lodahs", "lodash", sm=sm).value > 60
+    assert one("initial_version", "lodahs", "lodash", sm=meta("lodahs", latest_version="4.17.21")).value == 0.0
+
+
+def test_deprecation_yank_relocation():
+    assert one("deprecated", "lodahs", "lodash", sm=meta("lodahs", deprecated=True)).value == 1.0
+    assert one("yanked", "reqeusts", "requests", PYPI, sm=meta("reqeusts", PYPI, yanked=True)).value == 1.0
+    r = one("relocated", "lodahs", "lodash", sm=meta("lodahs", relocated_to="lodash"))
+    assert r.value == 1.0 and "relocated" in r.reason
+    assert one("deprecated", "lodahs", "lodash", sm=meta("lodahs")).value is None
+
+
+def test_namespace_allowlist_and_scope_signals():
+    s = one("allowlisted_org", "@types/lodahs", "lodash", cats=())
+    assert s.value == 1.0 and "DefinitelyTyped" in s.reason
+    assert one("allowlisted_org", "@evil/lodash", "lodash", cats=()).value == 0.0
+    assert one("scoped_elsewhere", "@evil/lodash", "lodash", cats=()).value == 1.0
+    assert one("scoped_elsewhere", "@babe1/core", "@babel/core", cats=(Category.SCOPE,)).value == 0.0
+    assert one("same_namespace", "lodahs", "lodash").value is None
+    assert one("same_namespace", "@babel/cor", "@babel/core").value == 1.0
+    owner = Allowlist.default().owner(names.parse("com.amazonaws.foo:bar", Ecosystem.MAVEN))
+    assert owner == "Amazon Web Services"
+    assert Allowlist.default().owner(names.parse("golang.org/x/nett", Ecosystem.GOLANG)) is not None
+
+
+def test_name_level_signals():
+    assert one("contains_target", "lodash-pro", "lodash", cats=(Category.AFFIX,)).value == 1.0
+    assert one("extension_word", "lodash-cli", "lodash").value == 1.0
+    close = one("close_popular", "lodahs", "lodash", rank=5)
+    assert close.value > 1.0 and close.reason
+    assert one("close_popular", "lodahs", "lodash", rank=0).value == 0.0
+    assert one("target_popularity", "lodahs", "lodash", rank=0).value is None
+    assert one("cat_typo", "lodahs", "lodash").value == 1.0
+
+
+def test_hf_pickle_weights():
+    m = meta("facebo0k/opt-125m", HF, weight_files=(WeightFile("pytorch_model.bin", "pickle"),))
+    s = one("pickle_weights", "facebo0k/opt-125m", "facebook/opt-125m", HF, sm=m)
+    assert s.value == 1.0 and "pickle" in s.reason
+    safe = meta("facebo0k/opt-125m", HF, weight_files=(WeightFile("model.safetensors", "safetensors"),))
+    assert one("pickle_weights", "facebo0k/opt-125m", "facebook/opt-125m", HF, sm=safe).value == -1.0
+    assert one("pickle_weights", "facebo0k/opt-125m", "facebook/opt-125m", HF, sm=meta("facebo0k/opt-125m", HF)).value is None
+
+
+def test_vector_clips_and_centres():
+    signals = tuple(sig.Signal(f.name, f.neutral) for f in sig.FEATURES)
+    assert np.all(sig.vector(signals) == 0.0)
+    huge = tuple(sig.Signal(f.name, 1e9) for f in sig.FEATURES)
+    assert np.all(sig.vector(huge) == np.array([f.hi for f in sig.FEATURES]))
