@@ -165,7 +165,7 @@ class Http:
         url: str,
         *,
         params: Mapping[str, Any] | None = None,
-        expect: tuple[str, ...] = ("text", "xml", "json", "octet-stream"),
+        expect: tuple[str, ...] = ("text/plain", "xml", "json", "octet-stream"),
         not_found: tuple[int, ...] = (404, 410),
         conditional: bool = True,
     ) -> str | None:

@@ -21,7 +21,7 @@ from ._parse import as_dict, as_list, as_str, guard, nonempty, parse_name, parse
 MAX_INDEX = 2000
 _MAJOR = re.compile(r"^v[0-9]+$")
 _SEMVER = re.compile(r"^v(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$")
-_TEXT = ("text", "json", "octet-stream")
+_TEXT = ("text/plain", "json", "octet-stream")
 
 
 def module_path(pkg: PackageId) -> str:

@@ -61,7 +61,7 @@ class HuggingFaceRegistry(BaseRegistry):
             real = quote(as_str(doc.get("id")) or model_id(pkg), safe="/")
             text = self.best_effort(
                 lambda: self.http.get_text(f"{base}/{real}/raw/main/README.md",
-                                           expect=("text", "markdown", "octet-stream")),
+                                           expect=("text/plain", "markdown", "octet-stream")),
                 errors,
                 "README",
             )

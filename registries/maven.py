@@ -16,7 +16,7 @@ from confuguard.types import Ecosystem, PackageId, PackageMetadata
 from ._base import BaseRegistry
 from ._parse import as_dict, as_int, as_list, as_str, child_text, children, guard, parse_name, xml_root
 
-_XML = ("xml", "text", "octet-stream")
+_XML = ("xml", "text/plain", "octet-stream")
 MAX_ROWS = 200
 
 

@@ -39,6 +39,7 @@ _EXTRA = re.compile(r"extra\s*==")
 _REPO_KEYS = ("source", "source code", "repository", "code", "github", "sourcecode", "git")
 _EMAIL_NAME = re.compile(r"^\s*\"?([^<\"]+?)\"?\s*<")
 RSS_PREFIX = "rss:"
+SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 
 
 class PyPIRegistry(BaseRegistry):
@@ -48,8 +49,17 @@ class PyPIRegistry(BaseRegistry):
 
     def metadata(self, pkg: PackageId) -> PackageMetadata | None:
         """`/pypi/{name}/json` mapped into PackageMetadata (PyPI publishes no download counts)."""
-        doc = self.http.get_json(f"{self.url('pypi')}/pypi/{quote(names.pep503(pkg.name), safe='')}/json")
-        return None if doc is None else parse_project(self, pkg, doc)
+        name = quote(names.pep503(pkg.name), safe="")
+        doc = self.http.get_json(f"{self.url('pypi')}/pypi/{name}/json")
+        errors: list[str] = []
+        simple = self.best_effort(
+            lambda: self.http.get_json(f"{self.url('pypi')}/simple/{name}/", headers={"Accept": SIMPLE_JSON}),
+            errors,
+            "simple",
+        )
+        if doc is None:  # quarantined projects leave the JSON API but keep a Simple page with their status
+            return None if not isinstance(simple, dict) else parse_simple_only(self, pkg, simple)
+        return parse_project(self, pkg, doc, simple, errors)
 
     # -- feed ------------------------------------------------------------------------------
 
@@ -191,8 +201,29 @@ def _license(info: dict[str, Any]) -> str | None:
     return None
 
 
-def parse_project(reg: BaseRegistry, pkg: PackageId, doc: Any) -> PackageMetadata:
-    """Map a `/pypi/{name}/json` document into PackageMetadata."""
+def _status(simple: Any) -> tuple[str | None, str | None]:
+    """(PEP 792 project status, reason) from a Simple API JSON page."""
+    status = as_dict(as_dict(simple).get("project-status"))
+    return nonempty(status.get("status")), nonempty(status.get("reason"))
+
+
+def parse_simple_only(reg: BaseRegistry, pkg: PackageId, simple: dict[str, Any]) -> PackageMetadata:
+    """A minimal record from the Simple API alone (the JSON API no longer serves the project)."""
+    with guard(f"PyPI {pkg} simple"):
+        status, reason = _status(simple)
+        versions = simple.get("versions")
+        extra = {"json_api": "missing", "project_status": status or "unknown"}
+        if reason:
+            extra["project_status_reason"] = reason[:200]
+        return reg.record(pkg, version_count=len(versions) if isinstance(versions, list) else None,
+                          deprecated=True if status == "deprecated" else None, deprecation_message=reason
+                          if status == "deprecated" else None, extra=extra)
+
+
+def parse_project(
+    reg: BaseRegistry, pkg: PackageId, doc: Any, simple: Any = None, errors: list[str] | None = None
+) -> PackageMetadata:
+    """Map a `/pypi/{name}/json` document (and the Simple page's project status) into PackageMetadata."""
     if not isinstance(doc, dict) or not isinstance(doc.get("info"), dict):
         raise MalformedResponse(f"PyPI {pkg}: expected an object with info")
     with guard(f"PyPI {pkg}"):
@@ -222,6 +253,13 @@ def parse_project(reg: BaseRegistry, pkg: PackageId, doc: Any) -> PackageMetadat
             extra["last_serial"] = str(doc["last_serial"])
         if nonempty(info.get("yanked_reason")):
             extra["yanked_reason"] = info["yanked_reason"].strip()[:200]
+        status, reason = _status(simple)
+        if status:
+            extra["project_status"] = status
+            if reason:
+                extra["project_status_reason"] = reason[:200]
+        if errors:
+            extra["errors"] = "; ".join(errors)[:500]
         return reg.record(
             pkg,
             summary=as_str(info.get("summary")),
@@ -238,5 +276,7 @@ def parse_project(reg: BaseRegistry, pkg: PackageId, doc: Any) -> PackageMetadat
             dependency_count=sum(1 for r in reqs if isinstance(r, str) and not _EXTRA.search(r))
             if isinstance(reqs, list) else (0 if reqs is None and "requires_dist" in info else None),
             yanked=as_bool(info.get("yanked")),
+            deprecated=(status == "deprecated") if status else None,
+            deprecation_message=reason if status == "deprecated" else None,
             extra=extra,
         )

@@ -4,7 +4,8 @@
 `tests/fixtures/<registry>/`, honouring each feed's paging contract (npm `since` exclusive,
 PyPI serials, RubyGems pages until `[]`, Maven Solr start/rows, Go `since` inclusive, HF
 `Link` cursors). Switches: `drop_next(n)` closes the next n connections without answering,
-`rate_limit_next(n, retry_after)` answers 429 with `Retry-After`.
+`rate_limit_next(n, retry_after)` answers 429 with `Retry-After`, `truncate_next(n)` sends half
+of the body it announced and hangs up.
 """
 
 from __future__ import annotations
@@ -132,6 +133,7 @@ class FakeRegistry:
         self._lock = threading.Lock()
         self._drops = 0
         self._limits = 0
+        self._truncs = 0
         self._retry_after = "0"
         self.requests: list[str] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
@@ -169,8 +171,16 @@ class FakeRegistry:
         with self._lock:
             self._limits, self._retry_after = n, retry_after
 
+    def truncate_next(self, n: int) -> None:
+        """Send only half of the next `n` bodies (with the full Content-Length), then close."""
+        with self._lock:
+            self._truncs = n
+
     def _switch(self) -> str | None:
         with self._lock:
+            if self._truncs > 0:
+                self._truncs -= 1
+                return "truncate"
             if self._drops > 0:
                 self._drops -= 1
                 return "drop"
@@ -234,6 +244,12 @@ def _make_handler(fake: FakeRegistry) -> type[BaseHTTPRequestHandler]:
                 self.send_header(k, v)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
+            if switch == "truncate":
+                self.wfile.write(payload[: len(payload) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
             self.wfile.write(payload)
 
         def do_GET(self) -> None:

@@ -52,6 +52,7 @@ def env(fake: FakeRegistry, tmp_path, monkeypatch) -> Config:
     monkeypatch.setenv("CONFUGUARD_DATA_DIR", str(tmp_path / "data"))
     fake.drop_next(0)
     fake.rate_limit_next(0)
+    fake.truncate_next(0)
     return Config.load()
 
 
@@ -97,6 +98,8 @@ def test_survives_dropped_connections_and_rate_limits(env: Config, fake: FakeReg
     assert build(Ecosystem.NPM, config=env).metadata(pkg) is not None
     fake.rate_limit_next(2, "0")
     assert build(Ecosystem.NPM, config=env).feed("100", limit=2).items
+    fake.truncate_next(2)
+    assert build(Ecosystem.HUGGINGFACE, config=env).metadata(names.parse(NAMES[Ecosystem.HUGGINGFACE], Ecosystem.HUGGINGFACE))
     fake.drop_next(50)
     with pytest.raises(RegistryUnavailable, match="connection failed"):
         build(Ecosystem.PYPI, config=env).metadata(names.parse("reqeusts-toolkit", Ecosystem.PYPI))

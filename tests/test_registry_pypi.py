@@ -133,3 +133,27 @@ def test_popular_top_pypi_packages() -> None:
                                  fixture_json("pypi/top.json")})).popular(2)
     assert [(e.name, e.rank, e.popularity) for e in plist.entries] == [("boto3", 1, 900.0), ("packaging", 2, 800.0)]
     assert plist.source.endswith("top-pypi-packages.min.json")
+
+
+SIMPLE = "pypi.org/simple/reqeusts-toolkit/"
+
+
+def test_project_status_from_simple_api() -> None:
+    simple = {"meta": {"api-version": "1.4"}, "name": "reqeusts-toolkit", "versions": ["0.1.0"], "files": [],
+              "project-status": {"status": "archived", "reason": "moved to example-toolkit"}}
+    http = routed({JSON: fixture_json("pypi/reqeusts-toolkit.json"), SIMPLE: simple})
+    m = PyPIRegistry(http).metadata(pkg("reqeusts-toolkit"))
+    assert m.extra["project_status"] == "archived" and m.extra["project_status_reason"] == "moved to example-toolkit"
+    assert m.deprecated is False  # status known, and it is not "deprecated"
+    assert http.requests[1].headers["accept"] == "application/vnd.pypi.simple.v1+json"
+    simple["project-status"] = {"status": "deprecated", "reason": "use requests"}
+    m = PyPIRegistry(routed({JSON: fixture_json("pypi/reqeusts-toolkit.json"), SIMPLE: simple})).metadata(pkg("reqeusts-toolkit"))
+    assert m.deprecated is True and m.deprecation_message == "use requests"
+
+
+def test_quarantined_project_missing_from_json_api() -> None:
+    simple = {"name": "reqeusts-toolkit", "versions": ["0.1.0", "0.1.1"], "files": [],
+              "project-status": {"status": "quarantined"}}
+    m = PyPIRegistry(routed({SIMPLE: simple})).metadata(pkg("reqeusts-toolkit"))
+    assert m.extra == {"json_api": "missing", "project_status": "quarantined"} and m.version_count == 2
+    assert m.summary is None and m.latest_version is None
