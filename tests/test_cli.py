@@ -75,3 +75,13 @@ def test_cli_process_with_embeddings():
     assert proc.returncode == 1, proc.stderr
     assert doc["candidates"][0]["target"] == "python-dateutil"
     assert "reordering" in doc["candidates"][0]["categories"]
+
+
+@pytest.mark.parametrize(("name", "registry"), [
+    ("pkg:gem/rails", "rubygems"), ("@types/node", "npm"), ("org.slf4j:slf4j-api", "maven"),
+    ("github.com/gorilla/mux", "golang"), ("meta-llama/Llama-3.1-8B", "huggingface"), ("requests", "pypi"),
+])
+def test_registry_guessed_from_name_shape(name, registry):
+    from confuguard.commands.check import guess_registry
+
+    assert guess_registry(name).value == registry

@@ -15,8 +15,8 @@ _MARK = {
 
 
 def render(results: list[CheckResult]) -> str:
-    """Aligned columns: name, verdict, target, categories, score, then the one-line reason."""
-    rows = [("NAME", "REGISTRY", "VERDICT", "TARGET", "CATEGORIES", "SCORE")]
+    """Aligned columns: name, verdict, target, categories, name score, threat probability; then the reason."""
+    rows = [("NAME", "REGISTRY", "VERDICT", "TARGET", "CATEGORIES", "SCORE", "THREAT")]
     reasons = [""]
     for r in results:
         name = terminal(str(r.package) if r.package else r.query)
@@ -26,10 +26,11 @@ def render(results: list[CheckResult]) -> str:
                     name if n == 0 else "", r.ecosystem.value if n == 0 else "",
                     _MARK[r.verdict] if n == 0 else "", str(c.target),
                     ",".join(cat.value for cat in c.categories), f"{c.score:.2f}",
+                    "-" if c.threat_probability is None else f"{c.threat_probability:.2f}",
                 ))
                 reasons.append(terminal(r.reasons[0]) if n == 0 and r.reasons else "")
         else:
-            rows.append((name, r.ecosystem.value, _MARK[r.verdict], "-", "-", "-"))
+            rows.append((name, r.ecosystem.value, _MARK[r.verdict], "-", "-", "-", "-"))
             reasons.append(terminal(r.reasons[0]) if r.reasons else "")
     widths = [min(max(len(row[i]) for row in rows), 48) for i in range(len(rows[0]))]
     lines = []
