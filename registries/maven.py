@@ -54,6 +54,7 @@ class MavenRegistry(BaseRegistry):
         if latest:
             pom_url = f"{base}/{quote(latest)}/{quote(artifact)}-{quote(latest)}.pom"
             pom = self.best_effort(lambda: self.http.get_text(pom_url, expect=_XML), errors, "pom")
+        parent_pom = self._parent_pom(pkg, pom, errors) if pom else None
         search = self.best_effort(
             lambda: self.http.get_json(
                 self.url("maven_search"),
@@ -62,7 +63,20 @@ class MavenRegistry(BaseRegistry):
             errors,
             "search",
         )
-        return parse_maven(self, pkg, versions, latest, updated, pom, search, errors)
+        return parse_maven(self, pkg, versions, latest, updated, pom, search, errors, parent_pom)
+
+    def _parent_pom(self, pkg: PackageId, pom: str, errors: list[str]) -> str | None:
+        """The parent POM text when the POM names a parent and lacks an inheritable field (one level)."""
+        try:
+            fields = pom_fields(pom, f"Maven {pkg} POM")
+        except MalformedResponse:
+            return None
+        parent = fields.get("parent")
+        if not parent or not all(parent) or all(fields.get(k) is not None for k in INHERITED):
+            return None
+        g, a, v = parent
+        url = f"{self.url('maven')}/{quote(g.replace('.', '/'))}/{quote(a)}/{quote(v)}/{quote(a)}-{quote(v)}.pom"
+        return self.best_effort(lambda: self.http.get_text(url, expect=_XML), errors, "parent pom")
 
     def feed(self, cursor: str | None, *, limit: int = DEFAULT_FEED_LIMIT) -> FeedPage:
         """Artifacts versions by publish time, ascending, from Solr (`timestamp:[T TO *]`).
@@ -112,40 +126,62 @@ class MavenRegistry(BaseRegistry):
         return self.ecosystems_popular("repo1.maven.org", "dependent_repos_count", limit, "dependent repositories")
 
 
+INHERITED = ("summary", "homepage", "repo", "license", "developers")
+"""POM fields a child inherits from its parent when it does not set them."""
+
+
+def pom_fields(pom: str, what: str) -> dict[str, Any]:
+    """The facts of one POM: summary, name, homepage, repo, license, developers, deps, relocation, parent."""
+    proj = xml_root(pom, what)
+    out: dict[str, Any] = {}
+    with guard(what):
+        out["summary"] = child_text(proj, "description")
+        out["name"] = child_text(proj, "name")
+        out["homepage"] = child_text(proj, "url")
+        out["repo"] = child_text(proj, "scm", "url")
+        lic = [child_text(x, "name") for x in children(next(iter(children(proj, "licenses")), None), "license")]
+        out["license"] = ", ".join(x for x in lic if x) or None
+        devs = children(next(iter(children(proj, "developers")), None), "developer")
+        out["developers"] = tuple(x for d in devs if (x := child_text(d, "name") or child_text(d, "id"))) or None
+        out["deps"] = len(children(next(iter(children(proj, "dependencies")), None), "dependency"))
+        dm = next(iter(children(proj, "distributionManagement")), None)
+        reloc = next(iter(children(dm, "relocation")), None)
+        if reloc is not None:
+            out["relocation"] = (child_text(reloc, "groupId"), child_text(reloc, "artifactId"),
+                                 child_text(reloc, "version"), child_text(reloc, "message"))
+        parent = next(iter(children(proj, "parent")), None)
+        if parent is not None:
+            out["parent"] = (child_text(parent, "groupId"), child_text(parent, "artifactId"), child_text(parent, "version"))
+    return out
+
+
 def parse_maven(
     reg: BaseRegistry, pkg: PackageId, versions: list[str], latest: str | None, updated: str | None,
-    pom: str | None, search: Any, errors: list[str],
+    pom: str | None, search: Any, errors: list[str], parent_pom: str | None = None,
 ) -> PackageMetadata:
-    """Combine maven-metadata.xml facts, the POM and Solr GAV docs into PackageMetadata."""
+    """Combine maven-metadata.xml facts, the POM (and its parent's) and Solr GAV docs into PackageMetadata."""
     extra: dict[str, str] = {}
-    summary = repo = homepage = license_ = relocated = None
-    developers: tuple[str, ...] | None = None
-    deps: int | None = None
-    if pom:
-        proj = xml_root(pom, f"Maven {pkg} POM")
-        with guard(f"Maven {pkg} POM"):
-            summary = child_text(proj, "description") or None
-            if child_text(proj, "name"):
-                extra["name"] = child_text(proj, "name") or ""
-            homepage = child_text(proj, "url")
-            repo = child_text(proj, "scm", "url")
-            lic = [child_text(x, "name") for x in children(next(iter(children(proj, "licenses")), None), "license")]
-            license_ = ", ".join(x for x in lic if x) if lic else None
-            devs = children(next(iter(children(proj, "developers")), None), "developer")
-            developers = tuple(x for d in devs if (x := child_text(d, "name") or child_text(d, "id")))
-            deps = len(children(next(iter(children(proj, "dependencies")), None), "dependency"))
-            reloc = next(iter(children(next(iter(children(proj, "distributionManagement")), None), "relocation")), None)
-            if reloc is not None:
-                relocated = ":".join(
-                    x for x in (child_text(reloc, "groupId") or pkg.namespace, child_text(reloc, "artifactId") or pkg.name,
-                                child_text(reloc, "version")) if x
-                )
-                if child_text(reloc, "message"):
-                    extra["relocation_message"] = (child_text(reloc, "message") or "")[:200]
-            if next(iter(children(proj, "parent")), None) is not None:
-                extra["parent"] = ":".join(
-                    x for x in (child_text(proj, "parent", "groupId"), child_text(proj, "parent", "artifactId")) if x
-                )
+    own = pom_fields(pom, f"Maven {pkg} POM") if pom else {}
+    if parent_pom:
+        inherited = pom_fields(parent_pom, f"Maven {pkg} parent POM")
+        for key in INHERITED:
+            if own.get(key) is None and inherited.get(key) is not None:
+                own[key] = inherited[key]
+                extra.setdefault("inherited", "")
+                extra["inherited"] = ",".join(x for x in (extra["inherited"], key) if x)
+    if own.get("name"):
+        extra["name"] = own["name"]
+    relocated = None
+    if "relocation" in own:
+        g, a, v, message = own["relocation"]
+        relocated = ":".join(x for x in (g or pkg.namespace, a or pkg.name, v) if x)
+        if message:
+            extra["relocation_message"] = message[:200]
+    if "parent" in own:
+        extra["parent"] = ":".join(x for x in own["parent"] if x)
+    summary, repo, homepage, license_ = own.get("summary"), own.get("repo"), own.get("homepage"), own.get("license")
+    developers: tuple[str, ...] | None = own.get("developers") or (() if pom else None)
+    deps: int | None = own.get("deps")
     stamps = [t for d in as_list(as_dict(as_dict(search).get("response")).get("docs")) if (t := _ms(as_dict(d).get("timestamp")))]
     latest_time = None
     with guard(f"Maven {pkg} search"):
@@ -153,7 +189,10 @@ def parse_maven(
             if as_dict(d).get("v") == latest:
                 latest_time = _ms(as_dict(d).get("timestamp"))
     if latest_time is None and updated and len(updated) == 14 and updated.isdigit():
-        latest_time = datetime.strptime(updated, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+        try:
+            latest_time = datetime.strptime(updated, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+        except ValueError:
+            errors.append(f"bad lastUpdated {updated!r}")
     if errors:
         extra["errors"] = "; ".join(errors)[:500]
     return reg.record(

@@ -121,7 +121,7 @@ class NpmRegistry(BaseRegistry):
         r = self.http.request("GET", url, max_bytes=self.http.settings.max_bulk_bytes)
         if r is None:
             raise MalformedResponse(f"download-counts: tarball {url} not found")
-        counts = _counts_from_tarball(r.body)
+        counts = _counts_from_tarball(r.body, self.http.settings.max_bulk_bytes)
         top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         entries = tuple(PopularEntry(n, i, float(c)) for i, (n, c) in enumerate(top, 1))
         version = as_str(manifest.get("version")) or "?"
@@ -129,12 +129,17 @@ class NpmRegistry(BaseRegistry):
                            "downloads (last month)")
 
 
-def _counts_from_tarball(body: bytes) -> dict[str, int]:
+def _counts_from_tarball(body: bytes, limit: int = 1 << 30) -> dict[str, int]:
     try:
         with tarfile.open(fileobj=io.BytesIO(body), mode="r:*") as tar:
-            member = next((m for m in tar.getmembers() if m.isfile() and m.name.endswith("counts.json")), None)
+            files = [m for m in tar.getmembers() if m.isfile() and m.name.endswith(".json")]
+            member = next((m for m in files if m.name.endswith("counts.json")), None)
+            if member is None:  # layout changed: the biggest JSON file is the table
+                member = max((m for m in files if not m.name.endswith("package.json")), key=lambda m: m.size, default=None)
             if member is None:
-                raise MalformedResponse("download-counts: no counts.json in the tarball")
+                raise MalformedResponse("download-counts: no counts JSON in the tarball")
+            if member.size > limit:
+                raise MalformedResponse(f"download-counts: {member.name} is {member.size} bytes, over the cap")
             handle = tar.extractfile(member)
             data = json.loads(handle.read()) if handle else None
     except (tarfile.TarError, OSError, EOFError, ValueError) as exc:

@@ -101,7 +101,7 @@ def test_huggingface_metadata(doc: Any) -> None:
 
 xmlish = st.lists(
     st.sampled_from(["<metadata>", "</metadata>", "<versioning>", "</versioning>", "<version>", "</version>", "1.0",
-                     "<release>", "</release>", "<project>", "</project>", "<licenses><license><name>", "</name>",
+                     "<release>", "</release>", "<lastUpdated>", "</lastUpdated>", "20261399999999", "<parent>", "<project>", "</project>", "<licenses><license><name>", "</name>",
                      "<relocation>", "</relocation>", "<distributionManagement>", "&amp;", "&bogus;", "<![CDATA[x]]>",
                      "<?xml version='1.0'?>", "<!DOCTYPE x>", "\x00", "é", "<a b='1'>", "</a>"]) | st.text(max_size=5),
     max_size=25,

@@ -85,3 +85,21 @@ def test_feed_bad_docs_and_cursor() -> None:
         MavenRegistry(routed({})).feed("nope")
     with pytest.raises(MalformedResponse):
         MavenRegistry(routed({SEARCH: {"response": {}}})).feed("1|0")
+
+
+def test_parent_pom_fills_inherited_fields_and_bad_last_updated() -> None:
+    routes = full_routes()
+    routes[f"{REPO}/maven-metadata.xml"] = fixture_bytes("maven/maven-metadata.xml").replace(
+        b"20260919120000", b"20261399999999")
+    routes[f"{REPO}/1.4.0/widget-core-1.4.0.pom"] = (
+        b"<project><parent><groupId>com.example</groupId><artifactId>parent</artifactId><version>7</version></parent>"
+        b"<artifactId>widget-core</artifactId><description>own words</description></project>")
+    routes["repo1.maven.org/maven2/com/example/parent/7/parent-7.pom"] = (
+        b"<project><description>parent words</description><url>https://example.com</url>"
+        b"<licenses><license><name>MIT</name></license></licenses><scm><url>https://git.example/p</url></scm></project>")
+    routes[SEARCH] = {"response": {"docs": []}}
+    m = MavenRegistry(routed(routes)).metadata(PKG)
+    assert m.summary == "own words" and m.license == "MIT" and m.homepage_url == "https://example.com"
+    assert m.repository_url == "https://git.example/p" and m.extra["parent"] == "com.example:parent:7"
+    assert m.extra["inherited"] == "homepage,repo,license"
+    assert m.latest_release is None and "lastUpdated" in m.extra["errors"]
