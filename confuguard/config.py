@@ -23,6 +23,9 @@ Config file: `$CONFUGUARD_CONFIG`, else `<user config dir>/confuguard/config.tom
     [http.host_concurrency]
     "replicate.npmjs.com" = 1
 
+    [http.host_interval]        # minimum seconds between requests to a host
+    "packages.ecosyste.ms" = 1.0
+
 Environment variables (one per URL key, upper-cased): `CONFUGUARD_NPM_URL`,
 `CONFUGUARD_NPM_REPLICATE_URL`, `CONFUGUARD_NPM_DOWNLOADS_URL`, `CONFUGUARD_PYPI_URL`,
 `CONFUGUARD_PYPI_TOP_URL`, `CONFUGUARD_RUBYGEMS_URL`, `CONFUGUARD_MAVEN_URL`,
@@ -65,6 +68,19 @@ DEFAULT_URLS: Mapping[str, str] = MappingProxyType(
     }
 )
 
+#: Minimum seconds between two requests to a host (the reference's steady rates); unlisted hosts are not paced.
+DEFAULT_HOST_INTERVAL: Mapping[str, float] = MappingProxyType(
+    {
+        "api.npmjs.org": 2.0,
+        "replicate.npmjs.com": 0.2,
+        "rubygems.org": 0.2,
+        "central.sonatype.com": 1.0,
+        "huggingface.co": 0.7,
+        "packages.ecosyste.ms": 1.0,
+        "index.golang.org": 0.2,
+    }
+)
+
 #: Starting per-host budgets from the registry reference (section 8).
 DEFAULT_HOST_CONCURRENCY: Mapping[str, int] = MappingProxyType(
     {
@@ -98,11 +114,16 @@ class HttpSettings:
     max_bulk_bytes: int = 512 * 1024 * 1024
     concurrency: int = 4
     host_concurrency: Mapping[str, int] = field(default_factory=lambda: DEFAULT_HOST_CONCURRENCY)
+    host_interval: Mapping[str, float] = field(default_factory=lambda: DEFAULT_HOST_INTERVAL)
     contact: str = ""
 
     def concurrency_for(self, host: str) -> int:
         """Parallel requests allowed to `host`."""
         return max(1, int(self.host_concurrency.get(host, self.concurrency)))
+
+    def interval_for(self, host: str) -> float:
+        """Minimum seconds between requests to `host` (0 = unpaced)."""
+        return max(0.0, float(self.host_interval.get(host, 0.0)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +223,12 @@ def _set_http(http: HttpSettings, name: str, value: object, where: str) -> HttpS
         if not isinstance(value, dict) or not all(isinstance(v, int) and v > 0 for v in value.values()):
             raise InputError(f"{where}: expected a table of host = positive integer")
         return replace(http, host_concurrency=MappingProxyType({**http.host_concurrency, **value}))
+    if name == "host_interval":
+        if not isinstance(value, dict) or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) and v >= 0 for v in value.values()
+        ):
+            raise InputError(f"{where}: expected a table of host = seconds (>= 0)")
+        return replace(http, host_interval=MappingProxyType({**http.host_interval, **value}))
     if name == "contact":
         return replace(http, contact=str(value))
     integral = name in ("retries", "max_body_bytes", "max_bulk_bytes", "concurrency")
@@ -217,4 +244,4 @@ def _set_http(http: HttpSettings, name: str, value: object, where: str) -> HttpS
     return replace(http, **changes)
 
 
-__all__ = ["DEFAULT_URLS", "Config", "HttpSettings", "default_config_path", "env_name"]
+__all__ = ["DEFAULT_HOST_CONCURRENCY", "DEFAULT_HOST_INTERVAL", "DEFAULT_URLS", "Config", "HttpSettings", "default_config_path", "env_name"]

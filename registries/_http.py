@@ -128,14 +128,17 @@ class Http:
         cache: HttpCache | None = None,
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] = random.random,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings or HttpSettings()
         self.client = client if client is not None else make_client(self.settings)
         self.cache = cache
         self._sleep = sleep
         self._jitter = jitter
+        self._clock = clock
         self._sems: dict[str, threading.BoundedSemaphore] = {}
         self._sems_lock = threading.Lock()
+        self._next_slot: dict[str, float] = {}
 
     def _semaphore(self, host: str) -> threading.BoundedSemaphore:
         with self._sems_lock:
@@ -143,6 +146,18 @@ class Http:
             if sem is None:
                 sem = self._sems[host] = threading.BoundedSemaphore(self.settings.concurrency_for(host))
             return sem
+
+    def _pace(self, host: str) -> None:
+        """Wait for `host`'s next request slot (`host_interval` seconds apart); no-op for unlisted hosts."""
+        interval = self.settings.interval_for(host)
+        if interval <= 0:
+            return
+        with self._sems_lock:
+            now = self._clock()
+            slot = max(now, self._next_slot.get(host, now))
+            self._next_slot[host] = slot + interval
+        if slot > now:
+            self._sleep(slot - now)
 
     # -- convenience -------------------------------------------------------------------------
 
@@ -213,6 +228,7 @@ class Http:
             retry_after: float | None = None
             try:
                 with self._semaphore(host):
+                    self._pace(host)
                     status, final_url, rheaders, body = self._send(method, full, hdrs, content, limit)
             except httpx.TimeoutException as exc:
                 failure = RegistryUnavailable(f"{host}: request timed out ({type(exc).__name__}) for {_short_url(str(full))}")

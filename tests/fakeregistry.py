@@ -41,12 +41,31 @@ def fixture_json(rel: str) -> Any:
     return json.loads(fixture_bytes(rel))
 
 
+class FakeClock:
+    """A monotonic clock that only moves when something sleeps on it."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
 def mock_http(handler: Callable[[httpx.Request], httpx.Response], **kwargs: Any) -> Http:
-    """An Http layer over httpx.MockTransport that never sleeps (sleeps are recorded in `.sleeps`)."""
-    sleeps: list[float] = []
+    """An Http layer over httpx.MockTransport on a fake clock: nothing really waits.
+
+    Every wait (backoff, Retry-After, host pacing) lands in `.sleeps` and advances `.clock`.
+    """
+    clock = FakeClock()
     http = Http(httpx.Client(transport=httpx.MockTransport(handler), follow_redirects=True),
-                sleep=sleeps.append, jitter=lambda: 0.5, **kwargs)
-    http.sleeps = sleeps  # type: ignore[attr-defined]
+                sleep=clock.sleep, jitter=lambda: 0.5, clock=clock, **kwargs)
+    http.clock = clock  # type: ignore[attr-defined]
+    http.sleeps = clock.sleeps  # type: ignore[attr-defined]
     return http
 
 

@@ -139,3 +139,14 @@ def test_commands_register_with_argparse() -> None:
     assert args.func is db_cmd.import_snapshot and args.file == Path("x.tsv")
     args = parser.parse_args(["update-popular", "--registry", "npm", "--limit", "10"])
     assert args.func is update_popular.handler and args.limit == 10
+
+
+def test_host_interval_config(tmp_path) -> None:
+    f = tmp_path / "c.toml"
+    f.write_text('[http.host_interval]\n"packages.ecosyste.ms" = 0\n"mirror.example" = 0.5\n')
+    cfg = Config.load(f, environ={})
+    assert cfg.http.interval_for("packages.ecosyste.ms") == 0 and cfg.http.interval_for("mirror.example") == 0.5
+    assert cfg.http.interval_for("api.npmjs.org") == 2.0 and cfg.http.interval_for("127.0.0.1") == 0
+    f.write_text('[http.host_interval]\n"x" = -1\n')
+    with pytest.raises(InputError):
+        Config.load(f, environ={})

@@ -227,3 +227,22 @@ def test_undecodable_gzip_is_malformed() -> None:
     h = seq(httpx.Response(200, stream=httpx.ByteStream(b"not gzip"), headers={"Content-Encoding": "gzip", "Content-Type": "application/json"}))
     with pytest.raises(MalformedResponse):
         mock_http(h).get_json(URL)
+
+
+def test_host_pacing_spaces_requests() -> None:
+    settings = HttpSettings(host_interval={"slow.test": 2.0})
+    http = mock_http(seq(httpx.Response(200, json={})), settings=settings)
+    for _ in range(3):
+        http.get_json("https://slow.test/x", conditional=False)
+    http.get_json("https://fast.test/x")
+    assert http.sleeps == [2.0, 2.0]
+    http.clock.now += 10  # idle long enough: no wait
+    http.get_json("https://slow.test/x")
+    assert http.sleeps == [2.0, 2.0]
+
+
+def test_retry_wait_counts_towards_pacing() -> None:
+    settings = HttpSettings(host_interval={"slow.test": 1.0})
+    http = mock_http(seq(httpx.Response(429, headers={"Retry-After": "5"}), httpx.Response(200, json={})), settings=settings)
+    http.get_json("https://slow.test/x")
+    assert http.sleeps == [5.0]
