@@ -12,29 +12,36 @@ Character-level rules work on `flat`, so a separator change stacked on another t
 
 Rules, one line each (suspect -> target):
 
-- TYPO: one Damerau-Levenshtein (OSA) step between the flat forms. No length cap. Both flat forms
-  must have >= 4 characters: under 4 a single edit turns most short names into other real short names
-  (`qs`/`ms`/`ws`), so short names are left to HOMOGLYPH (Unicode), VERSION_SUFFIX and SCOPE.
+- TYPO: one Damerau-Levenshtein (OSA) step between the flat forms. No length cap. Short names are
+  ambiguous (one edit turns most of them into another real name), so when the shorter flat form has
+  fewer than 6 characters the edit must be a finger slip: adjacent swap, dropped letter, doubled
+  letter, or a neighbouring QWERTY key (`axois`, `chak`, `hulp`); under 3 characters never.
   Reported only when no more specific character-level category (homoglyph, spelling, grammar,
   sound, version) explains the same edit.
 - HOMOGLYPH: (a) the suspect has non-ASCII characters and its `skeleton` (Unicode confusables folded
-  to ASCII) equals the target; or (b) the flat forms differ only by ASCII look-alikes (l/1/i, o/0,
-  m/n, 5/s, ... one substitution, two when >= 6 characters; or a multi-character look-alike rn/m,
-  vv/w, cl/d). Needs >= 4 characters for the ASCII case.
+  to ASCII) equals the target; or (b) the flat forms differ only by ASCII look-alikes (l/1/i/j,
+  o/0, m/n, 5/s, 3/e ... one substitution, two when >= 6 characters; or a multi-character look-alike
+  rn/m, vv/w, cl/d). Needs >= 4 characters for the ASCII case.
 - DELIMITER: same flat form, different separators (PyPI compares PEP 503 forms, where `-`/`_`/`.`
-  are the same name and never a confusion). Also added as a secondary finding when another category
-  fires and the separators differ too.
-- AFFIX: the target's tokens (or flat form) plus extra leading/trailing terms. Extension-family rule:
-  fires when every added term is a *strong filler* (ecosystem marker or trust word: js, node, npm,
-  py, python3, official, secure, dev, lib, v2 ... or a number), whatever the target; when every added
-  term is a *weak filler* (api, sdk, client, cli, utils, core, http, bot ...) and the target is not a
-  common family root (fewer than FAMILY_WEAK registry names use it as a prefix/suffix root); and for
-  any one or two added terms only when the target is a rare root (< FAMILY_RARE names) of >= 5
-  characters. So `pytest-xdist`, `eslint-plugin-react`, `django-foo`, `react-dom` never fire against
-  `pytest`/`eslint`/`django`/`react`, while `axios-http`, `twilio-npm`, `python3-dateutil` do.
+  are the same name and never a confusion). Also added as a secondary finding when a
+  character-level category fires and the separators differ too (`k0a_multer`).
+- AFFIX: the target's tokens (or flat form) plus extra leading/trailing terms. Extension-family rule
+  (the terms are data: `filler_strong` / `filler_weak` in `terms.json`): fires when every added
+  term is a *strong filler* (ecosystem marker or trust word: js, node, npm, py, python3, official,
+  secure, latest, v2 ... or a number), whatever the target; or when every added term is a *weak
+  filler* (api, sdk, client, cli, utils, core, http, lib, dev, pro, plus ...) and the target is not a
+  common family root (fewer than FAMILY_WEAK registry names use it as a prefix/suffix root, see
+  `token_family_size`). Any other added term never fires. Fillers glued without a separator count
+  only when strong (or `lib`) on a target of >= 4 characters (`mysqljs`). A filler stacked on a
+  one-edit typo of the target also fires (`matplatlib-plus`). So `pytest-xdist`,
+  `eslint-plugin-react`, `django-foo`, `react-dom` never fire against `pytest`/`eslint`/`django`/
+  `react`, while `axios-http`, `twilio-npm`, `python3-dateutil`, `jquery.js` do.
 - ALTERNATE_SPELLING: one word differs by its US/UK spelling (Debian word lists, `spelling.tsv`).
 - SIMPLIFICATION: the suspect is the target minus leading/trailing terms: the dropped terms are
-  fillers, or the suspect keeps >= 2 tokens and is not itself a common family root.
+  strong fillers (`smb` -> `pysmb`, `dateutil` -> `python-dateutil`), or the suspect keeps the
+  target's first >= 2 tokens (>= 6 characters, >= 40% of the target) and neither its first nor its
+  last part is a common family root (`apidev-coop` -> `apidev-coop_cms`, but not `django-cors` ->
+  `django-cors-headers`).
 - REORDERING: same token multiset (synonyms folded), different order; extra filler tokens allowed.
 - SEMANTIC_SUBSTITUTION: one or two tokens replaced by curated synonyms (js/javascript, py/python,
   notify/notification ...); with `token_similarity` (e.g. embedding cosine) also one aligned token
@@ -474,11 +481,13 @@ def _affix(eco: Ecosystem, a: _Name, b: _Name) -> str | None:
                 i = len(fa) - len(fb)
                 rest, where = fa[:i], "leading"
             pieces = list(segment(rest)) if rest.isalpha() else list(tokenize(rest))
-            if all(lexicon.token_count(p) >= 3 or _is_version(p) or lexicon.is_english(p) for p in pieces):
+            # glued onto the name (no separator): only strong fillers (and `lib`), on a name of >= 4 chars
+            if len(fb) >= 4 and all(_strong(p) or p == "lib" for p in pieces):
                 extras = pieces
     misspelt = ""
     if not extras:
-        # a filler term stacked on a typo: strip strong fillers at both ends, then one edit
+        # a filler term stacked on a typo: strip fillers at both ends, then one edit (a finger slip
+        # under 9 characters; weak fillers need >= 9 characters)
         i, j = 0, len(ta)
         while i < j and _weak(ta[i]):
             i += 1
@@ -489,7 +498,10 @@ def _affix(eco: Ecosystem, a: _Name, b: _Name) -> str | None:
             0 < j - i < len(ta)
             and min(len(core), len(b.flat)) >= 5
             and OSA.distance(core, b.flat, score_cutoff=2) == 1
-            and (min(len(core), len(b.flat)) >= 8 or _slip(core, b.flat))
+            and (
+                min(len(core), len(b.flat)) >= 9
+                or (_slip(core, b.flat) and all(_strong(t) for t in ta[:i] + ta[j:]))
+            )
         ):
             extras = list(ta[:i] + ta[j:])
             where = "leading" if j == len(ta) else "trailing" if i == 0 else "surrounding"
@@ -550,16 +562,18 @@ def _canon(t: str) -> str:
 
 def _reordering(a: _Name, b: _Name) -> tuple[str, bool] | None:
     ta, tb = a.toks, b.toks
-    if len(tb) < 2 or ta == tb:
+    if len(tb) < 2 or ta == tb or len(ta) < len(tb) or not (a.canon & b.canon):
         return None
-    if Counter(ta) == Counter(tb):
+    if len(ta) == len(tb) and sorted(ta) == sorted(tb):
         return f"reorders '{_q(tb)}' as '{_q(ta)}'", False
     ca, cb = tuple(_canon(t) for t in ta), tuple(_canon(t) for t in tb)
-    if ca != cb and Counter(ca) == Counter(cb):
+    if ca != cb and len(ca) == len(cb) and sorted(ca) == sorted(cb):
         return f"reorders '{_q(tb)}' as '{_q(ta)}' (with synonyms)", True
     # extra filler tokens on the suspect side
+    if len(ca) == len(cb) or len(ca) > len(cb) + 2:
+        return None
     ma, mb = Counter(ca), Counter(cb)
-    if mb <= ma and ma != mb:
+    if mb <= ma:
         extra = list((ma - mb).elements())
         common = [t for t in ca if t in mb]
         if all(_strong(e) for e in extra) and common != list(cb) and len(common) == len(cb):
@@ -815,7 +829,9 @@ def _scope(
             if C.DELIMITER in leaf:
                 out.update(leaf)
             return out
-        strong = {k: v for k, v in leaf.items() if k in _CHAR_LEVEL or k is C.VERSION_SUFFIX}
+        # a scope drop stacked on a version or look-alike change (`core-client-1` -> `@azure/core-client`);
+        # a plain typo of another scope's name is too common to report
+        strong = {k: v for k, v in leaf.items() if k in (C.VERSION_SUFFIX, C.HOMOGLYPH)}
         if strong and _specific(b):
             out[C.SCOPE] = f"drops the scope @{tns} and changes the name"
             out.update(leaf)

@@ -130,7 +130,6 @@ TERMS: dict[str, object] = {
         ["sql", "sqlite", "mysql"],
         ["mail", "email", "mailer", "smtp"],
         ["server", "srv", "serve"],
-        ["client", "cli"],
         ["plugin", "plugins", "addon", "addons", "extension", "ext"],
         ["component", "components"],
         ["webpack", "wp"],
