@@ -150,3 +150,17 @@ def test_host_interval_config(tmp_path) -> None:
     f.write_text('[http.host_interval]\n"x" = -1\n')
     with pytest.raises(InputError):
         Config.load(f, environ={})
+
+
+def test_update_popular_all_keeps_going_after_one_failure(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("CONFUGUARD_CONFIG", str(tmp_path / "c.toml"))
+    (tmp_path / "c.toml").write_text("")
+    rows = [{"name": "rails", "downloads": 10}]
+    http = routed({"packages.ecosyste.ms/api/v1/registries/rubygems.org/packages": rows})
+    import confuguard.registries as regs
+
+    real_build = regs.build
+    monkeypatch.setattr(regs, "build", lambda eco, config=None, client=None: real_build(eco, client=http, config=config))
+    assert update_popular.handler(argparse.Namespace(registry="all", limit=2, output=tmp_path / "out")) == 2
+    assert (tmp_path / "out" / "rubygems.tsv").is_file()
+    assert "npm:" in capsys.readouterr().err

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 from pathlib import Path
 
 from confuguard import names, paths
-from confuguard.errors import DataError, InputError
+from confuguard.errors import ConfuguardError, DataError, InputError
 from confuguard.protocols import PopularList
 from confuguard.types import Ecosystem
 
@@ -49,11 +50,19 @@ def handler(args: argparse.Namespace) -> int:
     ecos = parse_registries(args.registry)
     config = Config.load()
     folder = args.output or paths.user_popular_dir()
+    failed = 0
     for eco in ecos:
-        plist = build(eco, config=config).popular(args.limit)
-        path, written, dropped = write_popular(plist, folder / f"{eco.value}.tsv")
+        try:
+            plist = build(eco, config=config).popular(args.limit)
+            path, written, dropped = write_popular(plist, folder / f"{eco.value}.tsv")
+        except ConfuguardError as exc:
+            if len(ecos) == 1:
+                raise
+            failed += 1
+            print(f"confuguard: error: {eco.value}: {' '.join(str(exc).split())}", file=sys.stderr)
+            continue
         print(f"{eco.value}: {written} popular names written to {path} ({dropped} invalid or duplicate names dropped)")
-    return 0
+    return 2 if failed else 0
 
 
 def _number(value: float | None) -> str:
