@@ -15,7 +15,8 @@ Rules, one line each (suspect -> target):
 - TYPO: one Damerau-Levenshtein (OSA) step between the flat forms. No length cap. Short names are
   ambiguous (one edit turns most of them into another real name), so when the shorter flat form has
   fewer than 6 characters the edit must be a finger slip: adjacent swap, dropped letter, doubled
-  letter, or a neighbouring QWERTY key (`axois`, `chak`, `hulp`); under 3 characters never.
+  letter, or a letter replaced by a neighbouring QWERTY key (`axois`, `chak`, `asyync`, `hulp`);
+  under 3 characters never.
   Reported only when no more specific character-level category (homoglyph, spelling, grammar,
   sound, version) explains the same edit.
 - HOMOGLYPH: (a) the suspect has non-ASCII characters and its `skeleton` (Unicode confusables folded
@@ -135,6 +136,8 @@ class _Name:
     seps: str
     family_key: str
     canon: frozenset[str]
+    parts: frozenset[int]
+    """Flat offsets where a separator (or the string edge) stands."""
 
 
 def _make_name(raw: str) -> _Name:
@@ -149,7 +152,13 @@ def _make_name(raw: str) -> _Name:
     seps = "".join(c for c in low if c in DELIMITERS)
     parts = [c for c in _split_delims(low) if c]
     fkey = "-".join(parts) if 1 < len(parts) <= 2 else flat
-    return _Name(low, flat, toks, frozenset(bounds), seps, fkey, frozenset(_canon(t) for t in toks))
+    pb = {0}
+    n = 0
+    for c in parts:
+        n += len("".join(chunks(c)))
+        pb.add(n)
+    canon = frozenset(_canon(t) for t in toks)
+    return _Name(low, flat, toks, frozenset(bounds), seps, fkey, canon, frozenset(pb))
 
 
 def _split_delims(s: str) -> list[str]:
@@ -233,10 +242,8 @@ def _slip(x: str, y: str) -> bool:
         return True
     if not dx and len(dy) == 1:  # dropped a letter
         return True
-    if not dy and len(dx) == 1:  # inserted a letter: doubled, or next to a neighbour key
-        ch = dx
-        around = {x[p - 1] if p > 0 else "", x[p + 1] if p + 1 < len(x) else ""}
-        return ch in around or any(ch in nb.get(a, ()) for a in around if a)
+    if not dy and len(dx) == 1:  # inserted a letter: only a doubled one counts
+        return dx in {x[p - 1] if p > 0 else "", x[p + 1] if p + 1 < len(x) else ""}
     if len(dx) == 1 and len(dy) == 1:
         return dx in nb.get(dy, ())
     return False
@@ -471,6 +478,10 @@ def _affix(eco: Ecosystem, a: _Name, b: _Name) -> str | None:
         if i >= 0:
             extras = list(ta[:i] + ta[i + len(tb) :])
             where = "leading" if i > 0 and i + len(tb) == len(ta) else "trailing" if i == 0 else "surrounding"
+            start = len("".join(ta[:i]))
+            end = start + len(b.flat)
+            if not (start in a.parts and end in a.parts):
+                extras = None  # glued: judged on the flat form below
     if extras is None and len(a.flat) > len(b.flat):
         fa, fb = a.flat, b.flat
         i = fa.find(fb)
@@ -481,8 +492,13 @@ def _affix(eco: Ecosystem, a: _Name, b: _Name) -> str | None:
                 i = len(fa) - len(fb)
                 rest, where = fa[:i], "leading"
             pieces = list(segment(rest)) if rest.isalpha() else list(tokenize(rest))
-            # glued onto the name (no separator): only strong fillers (and `lib`), on a name of >= 4 chars
-            if len(fb) >= 4 and all(_strong(p) or p == "lib" for p in pieces):
+            # glued onto the name (no separator): only strong fillers (and `lib`), on a name of >= 4
+            # chars; on PyPI a glued `py` prefix is ordinary naming (pyyaml, pymongo), not a trick
+            if (
+                len(fb) >= 4
+                and all(_strong(p) or p == "lib" for p in pieces)
+                and not (eco is Ecosystem.PYPI and where == "leading" and rest in ("py", "python"))
+            ):
                 extras = pieces
     misspelt = ""
     if not extras:
@@ -498,6 +514,7 @@ def _affix(eco: Ecosystem, a: _Name, b: _Name) -> str | None:
             0 < j - i < len(ta)
             and min(len(core), len(b.flat)) >= 5
             and OSA.distance(core, b.flat, score_cutoff=2) == 1
+            and core.isalpha() == b.flat.isalpha()
             and (
                 min(len(core), len(b.flat)) >= 9
                 or (_slip(core, b.flat) and all(_strong(t) for t in ta[:i] + ta[j:]))
