@@ -1,0 +1,466 @@
+"""The HTTP detection service behind `confuguard serve`: a FastAPI app around one shared `Engine`.
+
+    app = create_app(Engine(), token="s3cret", warm=[Ecosystem.PYPI])
+    uvicorn.run(app, host="127.0.0.1", port=8080)
+
+Endpoints (request and response bodies are JSON; the OpenAPI document is at `/openapi.json`):
+
+    POST /v1/check          {"registry": "pypi", "name": "reqeusts"}
+                            -> the object `confuguard check --format json` prints for that name
+    POST /v1/check/batch    {"registry": "pypi", "names": ["reqeusts", "flask"]}
+                            or {"items": [{"registry": "npm", "name": "lodahs"}, {"registry": "pypi", "name": "numpyy"}]}
+                            (an item without "registry" takes the top-level one)
+                            -> {"results": [...]} in request order; at most `max_batch` names (default 1000)
+    GET  /healthz           200 {"status": "ok"} while the process serves
+    GET  /readyz            503 {"status": "warming"} until the engine is warm, then 200 {"status": "ready"}
+                            (503 {"status": "failed", "error": ...} if warming failed)
+    GET  /metrics           Prometheus text (see `confuguard.metrics`)
+    GET  /openapi.json      the OpenAPI 3 document
+
+Status codes: 200 for every checked name (a name that is not valid on its registry is a 200
+with verdict "invalid", never an error); 400 body is not JSON or not a JSON object; 401 missing
+or wrong bearer token; 404/405 unknown path or method; 413 body over `max_body` bytes (default
+1 MiB) or batch over `max_batch` names; 415 a body sent with a non-JSON Content-Type; 422
+missing field, wrong type, unknown field, unknown registry or empty name; 503 the engine is
+still warming up (check endpoints only; `Retry-After: 1`). Every error body is
+`{"error": "<one line>"}`.
+
+Authentication: with `token` set, every path except `/healthz`, `/readyz` and `/openapi.json`
+needs `Authorization: Bearer <token>`, compared in constant time (`hmac.compare_digest`);
+failures get 401 with `WWW-Authenticate: Bearer`. The body is not read before the token is
+checked.
+
+The engine is CPU-bound synchronous code; the check endpoints are plain `def` functions, which
+FastAPI runs in its thread pool, so the event loop stays free. The engine loads its registries
+lazily behind a lock and is safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import hmac
+import inspect
+import sys
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from contextlib import asynccontextmanager
+from typing import Annotated, Any, Protocol
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, model_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from confuguard import __version__
+from confuguard.formats.jsonfmt import SCHEMA_VERSION, result_dict
+from confuguard.metrics import CONTENT_TYPE, Metrics
+from confuguard.types import CheckResult, Ecosystem
+
+DEFAULT_MAX_BATCH = 1000
+DEFAULT_MAX_BODY = 1 << 20
+#: Paths that answer without a token (liveness, readiness, the API description).
+OPEN_PATHS = frozenset({"/healthz", "/readyz", "/openapi.json"})
+ROUTES = frozenset({"/v1/check", "/v1/check/batch", "/healthz", "/readyz", "/metrics", "/openapi.json"})
+
+
+class Checker(Protocol):
+    """What the service needs from the engine."""
+
+    def check_names(self, texts: Sequence[str], ecosystem: Ecosystem) -> list[CheckResult]: ...
+
+    def warm(self, ecosystems: Iterable[Ecosystem]) -> None: ...
+
+
+# -- request and response documents ------------------------------------------------------------------
+
+
+def _registry(value: Any) -> Ecosystem:
+    if isinstance(value, Ecosystem):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be a string")
+    return Ecosystem.parse(value)  # ValueError names the choices
+
+
+def _name(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+def _optional_registry(value: Any) -> Ecosystem | None:
+    return None if value is None else _registry(value)
+
+
+Registry = Annotated[Ecosystem, BeforeValidator(_registry)]
+OptionalRegistry = Annotated[Ecosystem | None, BeforeValidator(_optional_registry)]
+Name = Annotated[StrictStr, AfterValidator(_name)]
+
+
+_REGISTRY_DOC = "npm, pypi, rubygems, maven, golang, huggingface (aliases gem, go, hf, pip... accepted)"
+
+
+class CheckRequest(BaseModel):
+    """One name to check."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"registry": "pypi", "name": "reqeusts"}]})
+    registry: Registry = Field(description=_REGISTRY_DOC)
+    name: Name = Field(description="the package name as a user would type it (or a purl)")
+
+
+class BatchItem(BaseModel):
+    """One name of a batch, with its own registry or the batch's."""
+
+    model_config = ConfigDict(extra="forbid")
+    registry: OptionalRegistry = Field(default=None, description=_REGISTRY_DOC + "; default: the batch's registry")
+    name: Name
+
+
+class BatchRequest(BaseModel):
+    """Names to check: `names` (all of `registry`) or `items` (each may name its registry)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"registry": "pypi", "names": ["reqeusts", "flask"]},
+        {"items": [{"registry": "npm", "name": "lodahs"}, {"registry": "pypi", "name": "numpyy"}]},
+    ]})
+    registry: OptionalRegistry = Field(default=None, description=_REGISTRY_DOC)
+    names: list[Name] | None = None
+    items: list[BatchItem] | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> BatchRequest:
+        if (self.names is None) == (self.items is None):
+            raise ValueError('give exactly one of "names" or "items"')
+        if self.names is not None and self.registry is None:
+            raise ValueError('"names" needs a top-level "registry"')
+        if self.items is not None and self.registry is None:
+            for i, it in enumerate(self.items):
+                if it.registry is None:
+                    raise ValueError(f'items[{i}] has no "registry" and there is no top-level one')
+        return self
+
+    def pairs(self) -> list[tuple[Ecosystem, str]]:
+        """(registry, name) per requested name, in order."""
+        if self.names is not None:
+            assert self.registry is not None
+            return [(self.registry, n) for n in self.names]
+        return [(it.registry or self.registry, it.name) for it in self.items or []]  # type: ignore[misc]
+
+
+class FindingOut(BaseModel):
+    category: str
+    detail: str
+
+
+class CandidateOut(BaseModel):
+    target: str
+    target_purl: str | None
+    target_rank: int
+    categories: list[str]
+    findings: list[FindingOut]
+    score: float
+    edit_distance: int
+    embedding_similarity: float | None
+    found_by: list[str]
+    threat_probability: float | None
+    verdict: str | None
+    reasons: list[str]
+
+
+class CheckResultOut(BaseModel):
+    """Exactly what `confuguard check --format json` prints for one name (see README, JSON schema)."""
+
+    model_config = ConfigDict(extra="allow")
+    schema_version: int = Field(description=f"currently {SCHEMA_VERSION}")
+    registry: str
+    name: str
+    purl: str | None
+    verdict: str = Field(description="popular, clean, suspicious, benign or invalid")
+    candidates: list[CandidateOut]
+    reasons: list[str]
+    metadata: dict[str, dict[str, Any]] | None = Field(default=None, description="only present when metadata was used")
+
+
+class BatchOut(BaseModel):
+    results: list[CheckResultOut]
+
+
+class ErrorOut(BaseModel):
+    error: str
+
+
+# -- the app --------------------------------------------------------------------------------------------
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": " ".join(message.split()) or "error"}, status_code=status, headers=headers)
+
+
+class _Guard:
+    """Pure-ASGI middleware: metrics for every request, bearer token, body-size limit.
+
+    The body of a POST is read here (at most `max_body` bytes, whatever Content-Length says)
+    and replayed to the app, so an oversized body is refused with 413 before any parsing.
+    """
+
+    def __init__(self, app: Any, *, metrics: Metrics, token: bytes | None, max_body: int) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.token = token
+        self.max_body = max_body
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        path = scope["path"]
+        status = [500]
+
+        async def send_status(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        try:
+            headers = dict(scope["headers"])
+            if self.token is not None and path not in OPEN_PATHS:
+                problem = self._auth_problem(headers.get(b"authorization"))
+                if problem:
+                    await _error(401, problem, {"WWW-Authenticate": 'Bearer realm="confuguard"'})(scope, receive, send_status)
+                    return
+            if scope["method"] in ("POST", "PUT", "PATCH"):
+                body = await self._read_body(headers.get(b"content-length"), receive)
+                if isinstance(body, Response):
+                    await body(scope, receive, send_status)
+                    return
+                replayed = False
+
+                async def replay() -> dict[str, Any]:
+                    nonlocal replayed
+                    if not replayed:
+                        replayed = True
+                        return {"type": "http.request", "body": body, "more_body": False}
+                    return await receive()
+
+                await self.app(scope, replay, send_status)
+            else:
+                await self.app(scope, receive, send_status)
+        finally:
+            self.metrics.observe_request(path if path in ROUTES else "other", scope["method"], status[0],
+                                         time.perf_counter() - start)
+
+    def _auth_problem(self, header: bytes | None) -> str | None:
+        assert self.token is not None
+        if not header:
+            return "missing bearer token (send Authorization: Bearer <token>)"
+        scheme, _, given = header.partition(b" ")
+        if scheme.lower() != b"bearer" or not given.strip():
+            return "the Authorization header must be: Bearer <token>"
+        if not hmac.compare_digest(given.strip(), self.token):
+            return "invalid bearer token"
+        return None
+
+    async def _read_body(self, length: bytes | None, receive: Any) -> bytes | Response:
+        too_big = f"request body is over the limit of {self.max_body} bytes"
+        if length is not None:
+            try:
+                declared = int(length)
+            except ValueError:
+                return _error(400, "invalid Content-Length header")
+            if declared > self.max_body:
+                return _error(413, too_big)
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return _error(400, "client disconnected before sending the body")
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                return _error(413, too_big)
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+
+def _validation_message(exc: RequestValidationError) -> tuple[int, str]:
+    """Status and one-line message for a request FastAPI/pydantic could not turn into the model."""
+    errors = exc.errors()
+    for e in errors:
+        if e.get("type") == "json_invalid":
+            detail = (e.get("ctx") or {}).get("error")
+            return 400, "request body is not valid JSON" + (f": {detail}" if detail else "")
+    first = errors[0] if errors else {}
+    loc = [str(p) for p in first.get("loc", ()) if p != "body"]
+    if not loc:
+        kind = first.get("type")
+        if kind == "missing":
+            return 400, "request body is missing (send a JSON object)"
+        if kind == "value_error":  # a rule across fields (BatchRequest._shape)
+            return 422, str(first.get("msg", "invalid request")).removeprefix("Value error, ")
+        return 400, "request body must be a JSON object"
+    where = loc[0] + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in loc[1:])
+    msg = str(first.get("msg", "invalid value"))
+    msg = msg.removeprefix("Value error, ")
+    if first.get("type") == "extra_forbidden":
+        msg = "unknown field"
+    return 422, f"{where}: {msg}"
+
+
+#: A JSON body without Content-Type is read as JSON (other types get 415); older FastAPI always did.
+_LENIENT: dict[str, Any] = (
+    {"strict_content_type": False} if "strict_content_type" in inspect.signature(FastAPI.__init__).parameters else {}
+)
+
+
+def create_app(
+    engine: Checker,
+    *,
+    token: str | None = None,
+    max_batch: int = DEFAULT_MAX_BATCH,
+    max_body: int = DEFAULT_MAX_BODY,
+    warm: Iterable[Ecosystem] | None = None,
+) -> FastAPI:
+    """The service app around `engine`.
+
+    `warm` lists the registries loaded at start-up (default: all six) in a background thread
+    started by the app's lifespan; `/readyz` and the check endpoints answer 503 until it is
+    done. Other registries load on their first request. `token` (None: no authentication)
+    is the bearer token; `max_batch` and `max_body` are the limits of the batch endpoint and
+    of any request body.
+    """
+    if max_batch < 1 or max_body < 1:
+        raise ValueError("max_batch and max_body must be positive")
+    to_warm = list(Ecosystem) if warm is None else list(dict.fromkeys(warm))
+    metrics = Metrics()
+    ready = threading.Event()
+    state: dict[str, Any] = {"error": None, "thread": None}
+
+    def warm_up() -> None:
+        started = time.perf_counter()
+        try:
+            engine.warm(to_warm)
+        except Exception as exc:  # noqa: BLE001 - any failure keeps the service unready, with the reason
+            state["error"] = f"{type(exc).__name__}: {exc}"
+            print(f"confuguard: error: warming the engine failed: {' '.join(str(exc).split())}", file=sys.stderr)
+            return
+        state["warm_seconds"] = round(time.perf_counter() - started, 3)
+        ready.set()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        thread = threading.Thread(target=warm_up, name="confuguard-warm", daemon=True)
+        state["thread"] = thread
+        thread.start()
+        yield
+
+    limits = f"At most {max_batch} names per batch and {max_body} bytes per request body."
+    app = FastAPI(
+        title="confuguard",
+        version=__version__,
+        description="Package-confusion (typosquatting) detection for npm, PyPI, RubyGems, Maven, Go and Hugging Face. "
+        "Check results are the objects of `confuguard check --format json`. " + limits
+        + (" Every path except /healthz, /readyz and /openapi.json needs `Authorization: Bearer <token>`."
+           if token else ""),
+        lifespan=lifespan,
+        **_LENIENT,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.engine = engine
+    app.state.metrics = metrics
+    app.state.ready = ready
+    app.state.warm_state = state
+    app.state.max_batch = max_batch
+    app.state.max_body = max_body
+
+    errors = {400: {"model": ErrorOut}, 401: {"model": ErrorOut}, 413: {"model": ErrorOut},
+              415: {"model": ErrorOut}, 422: {"model": ErrorOut}, 503: {"model": ErrorOut}}
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype and ctype != "application/json" and not ctype.endswith("+json"):
+            return _error(415, f"Content-Type must be application/json, not {ctype}")
+        status, message = _validation_message(exc)
+        return _error(status, message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _error(exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> JSONResponse:
+        print(f"confuguard: error: {request.method} {request.url.path}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return _error(500, "internal error")
+
+    def not_ready() -> JSONResponse | None:
+        if ready.is_set():
+            return None
+        if state["error"]:
+            return _error(503, f"the engine failed to load: {state['error']}")
+        return _error(503, "the engine is still loading; retry shortly", {"Retry-After": "1"})
+
+    def run_checks(endpoint: str, pairs: list[tuple[Ecosystem, str]]) -> list[dict[str, object]]:
+        started = time.perf_counter()
+        groups: dict[Ecosystem, list[int]] = {}
+        for i, (eco, _) in enumerate(pairs):
+            groups.setdefault(eco, []).append(i)
+        results: list[CheckResult | None] = [None] * len(pairs)
+        for eco, idxs in groups.items():
+            for i, res in zip(idxs, engine.check_names([pairs[i][1] for i in idxs], eco)):
+                results[i] = res
+        final = [r for r in results if r is not None]
+        if len(final) != len(pairs):
+            raise RuntimeError(f"the engine returned {len(final)} results for {len(pairs)} names")
+        metrics.observe_checks(endpoint, final, time.perf_counter() - started)
+        return [result_dict(r) for r in final]
+
+    @app.post("/v1/check", response_model=CheckResultOut, responses=errors,  # type: ignore[arg-type]
+              summary="Check one name", description="The same JSON as `confuguard check --format json NAME`.")
+    def check(body: CheckRequest) -> Response:
+        busy = not_ready()
+        if busy is not None:
+            return busy
+        return JSONResponse(run_checks("/v1/check", [(body.registry, body.name)])[0])
+
+    @app.post("/v1/check/batch", response_model=BatchOut, responses=errors,  # type: ignore[arg-type]
+              summary="Check many names",
+              description=f"Results in request order. {limits} Over the batch limit: 413.")
+    def check_batch(body: BatchRequest) -> Response:
+        pairs = body.pairs()
+        if len(pairs) > max_batch:
+            return _error(413, f"batch of {len(pairs)} names is over the limit of {max_batch}")
+        busy = not_ready()
+        if busy is not None:
+            return busy
+        return JSONResponse({"results": run_checks("/v1/check/batch", pairs)})
+
+    @app.get("/healthz", summary="Liveness: 200 while the process serves")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", summary="Readiness: 200 once the engine and indexes are loaded, else 503",
+             responses={503: {"description": "still loading, or loading failed"}})
+    async def readyz() -> JSONResponse:
+        if ready.is_set():
+            return JSONResponse({"status": "ready", "registries": [e.value for e in to_warm],
+                                 "warm_seconds": state.get("warm_seconds")})
+        if state["error"]:
+            return JSONResponse({"status": "failed", "error": state["error"]}, status_code=503)
+        return JSONResponse({"status": "warming", "registries": [e.value for e in to_warm]}, status_code=503,
+                            headers={"Retry-After": "1"})
+
+    @app.get("/metrics", summary="Prometheus metrics (text exposition format 0.0.4)",
+             response_class=Response, responses={200: {"content": {CONTENT_TYPE: {}}}})
+    async def metrics_endpoint() -> Response:
+        text = metrics.render(ready=ready.is_set(),
+                              info={"version": __version__, "schema_version": str(SCHEMA_VERSION)})
+        return Response(text, media_type=CONTENT_TYPE)
+
+    app.add_middleware(_Guard, metrics=metrics, token=None if token is None else token.encode(), max_body=max_body)
+    return app
