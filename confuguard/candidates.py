@@ -64,9 +64,17 @@ def fold(text: str) -> str:
     return s
 
 
-def tokens(text: str) -> tuple[str, ...]:
-    """Tokens of a name: delimiters, camelCase and digits split, glued words segmented (`pythonkafka`)."""
-    return tokenize(text)
+_DIGITS = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
+
+
+def split_words(text: str) -> tuple[str, ...]:
+    """Cheap tokens of a target name: delimiters, camelCase and letter/digit boundaries."""
+    return tuple(_DIGITS.sub(" ", name_text(text)).split())
+
+
+def token_sequences(text: str) -> set[tuple[str, ...]]:
+    """Readings of a suspect's name: the cheap split, and word segmentation of glued words (`pythonkafka`)."""
+    return {split_words(text), tokenize(text)}
 
 
 @dataclass
@@ -100,7 +108,7 @@ class CandidateGenerator:
             self._by_leaf[squash(t.leaf)].append(pos)
             if t.namespace:
                 self._by_ns[t.namespace].append(pos)
-            for tok in set(tokens(t.leaf if t.namespace and corpus.ecosystem is not Ecosystem.NPM else t.key)):
+            for tok in set(split_words(t.leaf if t.namespace and corpus.ecosystem is not Ecosystem.NPM else t.key)):
                 self._by_token[tok].append(pos)
         self.namespaces = sorted(self._by_ns)
         pairs = sorted((squash(t.key), i) for i, t in enumerate(ts))
@@ -186,21 +194,21 @@ class CandidateGenerator:
                         out.add(pos, "namespace")
         elif pkg.ecosystem is Ecosystem.NPM:
             # unscoped copy of a scoped package: `xterm-addon-clipboard` ~ `@xterm/addon-clipboard`
-            toks = tokens(leaf)
-            for cut in range(1, len(toks)):
-                scope, rest = "-".join(toks[:cut]), "-".join(toks[cut:])
-                for pos in self._by_ns.get(scope, ()):
-                    if squash(self.leaves[pos]) == squash(rest):
-                        out.add(pos, "namespace")
+            for toks in token_sequences(leaf):
+                for cut in range(1, len(toks)):
+                    scope, rest = "-".join(toks[:cut]), "-".join(toks[cut:])
+                    for pos in self._by_ns.get(scope, ()):
+                        if squash(self.leaves[pos]) == squash(rest):
+                            out.add(pos, "namespace")
 
     def _affix_proposals(self, pkg: PackageId, out: Proposals) -> None:
-        toks = tokens(self._leaf_text(pkg))
-        for i in range(len(toks)):
-            for j in range(i + 1, len(toks) + 1):
-                if j - i == len(toks):
-                    continue
-                for pos in self._forms.get(fold("".join(toks[i:j])), ()):
-                    out.add(pos, "affix")
+        for toks in token_sequences(self._leaf_text(pkg)):
+            for i in range(len(toks)):
+                for j in range(i + 1, len(toks) + 1):
+                    if j - i == len(toks):
+                        continue
+                    for pos in self._forms.get(fold("".join(toks[i:j])), ()):
+                        out.add(pos, "affix")
         s = squash(names.key(pkg))
         if len(s) >= 4:
             for sorted_keys, positions, probe in ((self._sorted, self._sorted_pos, s),
@@ -212,7 +220,7 @@ class CandidateGenerator:
                     out.add(positions[j], "affix")
 
     def _token_proposals(self, pkg: PackageId, out: Proposals) -> None:
-        toks = set(tokens(self._leaf_text(pkg)))
+        toks = {t for seq in token_sequences(self._leaf_text(pkg)) for t in seq}
         if len(toks) < 2:
             return
         for tok in toks:

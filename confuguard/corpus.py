@@ -8,13 +8,18 @@ precedence over the bundled one. Format: `# ` comment lines (source, date), a he
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from confuguard import names
 from confuguard.errors import DataError, InputError
-from confuguard.paths import bundled_data, user_popular_dir
+from confuguard.paths import bundled_data, cache_dir, user_popular_dir
 from confuguard.types import Ecosystem, PackageId
+
+
+_CACHE_FORMAT = "v1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,17 +58,56 @@ def corpus_path(ecosystem: Ecosystem) -> Path:
 
 
 def load(ecosystem: Ecosystem, path: Path | None = None) -> Corpus:
-    """Read the popular list of `ecosystem` (or `path`); raise DataError when missing or malformed."""
+    """Read the popular list of `ecosystem` (or `path`); raise DataError when missing or malformed.
+
+    The parsed list is cached as JSON in the cache dir, keyed by the file's sha256, so a cold
+    start does not parse tens of thousands of names again.
+    """
     path = path or corpus_path(ecosystem)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise DataError(f"popular list for {ecosystem.value} not readable: {path} ({exc.strerror})") from None
+    digest = hashlib.sha256(raw).hexdigest()
+    cached = _read_cache(ecosystem, path, digest)
+    if cached is not None:
+        return cached
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise DataError(f"{path}: not UTF-8 text") from None
-    return from_rows(ecosystem, _rows(text, path), source=path, digest=hashlib.sha256(raw).hexdigest())
+    corpus = from_rows(ecosystem, _rows(text, path), source=path, digest=digest)
+    _write_cache(corpus)
+    return corpus
+
+
+def _cache_file(ecosystem: Ecosystem, digest: str) -> Path:
+    return cache_dir() / "corpus" / f"{ecosystem.value}-{_CACHE_FORMAT}-{digest[:20]}.json"
+
+
+def _read_cache(ecosystem: Ecosystem, path: Path, digest: str) -> Corpus | None:
+    try:
+        rows = json.loads(_cache_file(ecosystem, digest).read_text(encoding="utf-8"))
+        targets = tuple(
+            Target(PackageId(ecosystem, name, ns, sub), rank, pop, key, leaf, nskey)
+            for name, ns, sub, rank, pop, key, leaf, nskey in rows
+        )
+    except (OSError, ValueError, TypeError):
+        return None
+    return Corpus(ecosystem, targets, path, digest)
+
+
+def _write_cache(corpus: Corpus) -> None:
+    rows = [[t.package.name, t.package.namespace, t.package.subpath, t.rank, t.popularity, t.key, t.leaf, t.namespace]
+            for t in corpus.targets]
+    target = _cache_file(corpus.ecosystem, corpus.digest)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(json.dumps(rows), encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError:
+        pass  # a read-only cache only costs parsing again next time
 
 
 def _rows(text: str, path: Path) -> list[tuple[str, int, float | None]]:

@@ -71,3 +71,20 @@ def test_index_cache_rebuilds_when_data_changes(hash_encoder):
     assert not index_path(a).exists()  # the stale index was replaced
     index_path(b).write_bytes(b"truncated")
     assert len(load_or_build(b, hash_encoder)) == 3  # an unreadable cache is rebuilt, not fatal
+
+
+def test_corpus_cache_gives_the_same_targets(tmp_path):
+    from confuguard import corpus
+
+    f = tmp_path / "pypi.tsv"
+    f.write_text("# source: test\nname\trank\tpopularity\nrequests\t1\t10\nPython_Dateutil\t2\t\nbad name\t3\t\n")
+    first = corpus.load(Ecosystem.PYPI, f)   # parses and writes the cache
+    second = corpus.load(Ecosystem.PYPI, f)  # reads the cache
+    assert first.targets == second.targets and [t.key for t in second.targets] == ["requests", "python-dateutil"]
+    f.write_text("name\trank\tpopularity\nnumpy\t1\t\n")
+    assert [t.key for t in corpus.load(Ecosystem.PYPI, f).targets] == ["numpy"]  # a changed file is re-read
+    f.write_text("name\trank\n")
+    import pytest as _pytest
+    from confuguard.errors import DataError
+    with _pytest.raises(DataError, match="header"):
+        corpus.load(Ecosystem.PYPI, f)
