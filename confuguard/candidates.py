@@ -13,7 +13,7 @@ FAISS top-k), so a lookup never loops over every target in Python. Generators, a
   (delimiter changes, homoglyphs, scope glued into the name: `cicada-render` ~ `@cicada/render`).
 * `affix`: a contiguous run of the suspect's tokens is a whole target name (`python3-dateutil`
   contains `dateutil`), or the suspect is a prefix/suffix of a target (simplification).
-* `token`: targets sharing a rare token (reordering and substitutions).
+* `token`: targets sharing a rare word, or any two words (reordering and substitutions).
 * `embedding`: nearest target names in the FAISS index of MiniLM name embeddings; used for names
   of two or more tokens, where token-level and semantic substitutions live (MiniLM tokenises by
   word pieces, so typos are left to `edit`).
@@ -22,6 +22,7 @@ FAISS top-k), so a lookup never loops over every target in Python. Generators, a
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -44,6 +45,8 @@ EMBED_MIN_SIM = 0.80
 #: Tokens carried by more targets than this are family roots (`python`, `eslint`, `django`):
 #: sharing one says nothing, so they do not propose candidates on their own.
 TOKEN_DF_CAP = 40
+#: Targets of at most this many words are also indexed by each pair of their words.
+PAIR_MAX_WORDS = 6
 AFFIX_PREFIX_LIMIT = 8
 _SQUASH = re.compile(r"[^a-z0-9]+")
 _FOLD = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "5": "s", "3": "e", "4": "a", "7": "t", "8": "b"})
@@ -102,14 +105,19 @@ class CandidateGenerator:
         self._by_leaf: dict[str, list[int]] = defaultdict(list)
         self._by_ns: dict[str, list[int]] = defaultdict(list)
         self._by_token: dict[str, list[int]] = defaultdict(list)
+        self._by_pair: dict[tuple[str, str], list[int]] = defaultdict(list)
         for pos, t in enumerate(ts):
             for form in self._target_forms(t):
                 self._forms[form].append(pos)
             self._by_leaf[squash(t.leaf)].append(pos)
             if t.namespace:
                 self._by_ns[t.namespace].append(pos)
-            for tok in set(split_words(t.leaf if t.namespace and corpus.ecosystem is not Ecosystem.NPM else t.key)):
+            words = sorted(set(split_words(t.leaf if t.namespace and corpus.ecosystem is not Ecosystem.NPM else t.key)))
+            for tok in words:
                 self._by_token[tok].append(pos)
+            if len(words) <= PAIR_MAX_WORDS:
+                for pair in itertools.combinations(words, 2):
+                    self._by_pair[pair].append(pos)
         self.namespaces = sorted(self._by_ns)
         pairs = sorted((squash(t.key), i) for i, t in enumerate(ts))
         self._sorted = [p[0] for p in pairs]
@@ -226,5 +234,11 @@ class CandidateGenerator:
         for tok in toks:
             hits = self._by_token.get(tok, ())
             if 0 < len(hits) <= TOKEN_DF_CAP:
+                for pos in hits:
+                    out.add(pos, "token")
+        # two shared words, however common each is alone (`python-mysqldb` ~ `mysql-python`)
+        for pair in itertools.combinations(sorted(toks), 2):
+            hits = self._by_pair.get(pair, ())
+            if len(hits) <= TOKEN_DF_CAP:
                 for pos in hits:
                     out.add(pos, "token")
