@@ -61,9 +61,10 @@ Rules, one line each (suspect -> target):
   look-alike or the same owner/repo on another host; HF author look-alike.
 
 Same publisher: namespaces the registry verifies mean the same publisher, so a pair with the same
-npm scope, the same Maven groupId root (`org.apache`, `io.github.<user>`), the same Go host/owner
-or the same HF author returns () whatever the leaves (`github.com/stretchr/testfy` is stretchr's
-own). When the namespaces differ but are not look-alikes, only character-level leaf categories
+npm scope, the same Maven groupId root (`org.apache`, `io.github.<user>`) or the same HF author
+returns () whatever the leaves. Go is the exception: no registry vouches for a module path, so
+under the same host/owner a one-character slip of the repo name (TYPO, HOMOGLYPH only:
+`github.com/stretchr/testfy`) is still reported; other same-owner pairs are siblings. When the namespaces differ but are not look-alikes, only character-level leaf categories
 (TYPO, HOMOGLYPH, HOMOPHONIC, ALTERNATE_SPELLING) are reported: token-level changes (affix,
 version, reorder...) under an unrelated namespace are how legitimate derivatives are named
 (forks, fine-tunes, `@types/x`); an identical leaf under an unrelated namespace is not a confusion
@@ -882,8 +883,15 @@ def classify(
         return ()
     skey, sns, raw_a = _info(suspect)
     tkey, tns, raw_b = _info(target)
-    if skey == tkey or (sns and tns and _same_publisher(eco, sns, tns)):
+    if skey == tkey:
         return ()
+    if sns and tns and _same_publisher(eco, sns, tns):
+        if eco is not Ecosystem.GOLANG or not raw_a.isascii():
+            return ()
+        # Go has no registry vouching for a path: a one-character slip in a popular repo name
+        # (`github.com/stretchr/testfy`) is how typos reach go.mod, whoever owns the path.
+        same_owner = _leaf(eco, _name(raw_a), _name(raw_b), None)
+        return tuple(Finding(c, d) for c, d in same_owner.items() if c in (C.TYPO, C.HOMOGLYPH))
     findings: dict[Category, str] = {}
     uni = None
     if not raw_a.isascii():

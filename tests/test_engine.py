@@ -33,6 +33,7 @@ ATTACKS = [
     (E.MAVEN, "com.github.evil:maven-compiler-plugin", "org.apache.maven.plugins:maven-compiler-plugin", Category.SCOPE),
     (E.GOLANG, "github.com/boltdb-go/bolt", "github.com/boltdb/bolt", Category.SCOPE),
     (E.GOLANG, "gitlab.com/gorilla/mux", "github.com/gorilla/mux", Category.SCOPE),
+    (E.GOLANG, "github.com/stretchr/testfy", "github.com/stretchr/testify", Category.TYPO),
     (E.GOLANG, "github.com/sirupsen-go/logrus", "github.com/sirupsen/logrus", Category.SCOPE),
     (E.HUGGINGFACE, "meta-llamma/Llama-3.1-8B", "meta-llama/Llama-3.1-8B", Category.SCOPE),
     (E.HUGGINGFACE, "mistral-ai/Mistral-7B-Instruct-v0.2", "mistralai/Mistral-7B-Instruct-v0.2", Category.SCOPE),
