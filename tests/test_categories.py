@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import pytest
@@ -23,9 +24,8 @@ NPM, PYPI, GEM, MVN, GO, HF = (
     Ecosystem.GOLANG,
     Ecosystem.HUGGINGFACE,
 )
-NEUPANE = Path(__file__).resolve().parents[2] / "shared" / "eval" / "NeupaneDB_real_malware.csv"
-if not NEUPANE.is_file():
-    NEUPANE = Path("/work/shared/eval/NeupaneDB_real_malware.csv")
+NEUPANE = (Path(os.environ["CONFUGUARD_EVAL_DIR"]) if os.environ.get("CONFUGUARD_EVAL_DIR")
+           else Path(__file__).resolve().parents[2] / "shared" / "eval") / "NeupaneDB_real_malware.csv"
 
 
 def cats(suspect: str, target: str, eco: Ecosystem, **kw) -> list[Category]:
