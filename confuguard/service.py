@@ -311,6 +311,10 @@ def _validation_message(exc: RequestValidationError) -> tuple[int, str]:
     return 422, f"{where}: {msg}"
 
 
+#: A near-miss name per registry, checked once at warm-up so the first real request is not the slow one.
+_PROBES = {Ecosystem.PYPI: "reqeusts", Ecosystem.NPM: "lodahs", Ecosystem.RUBYGEMS: "railz",
+           Ecosystem.MAVEN: "org.apache.commons:commons-lang4", Ecosystem.GOLANG: "github.com/gorila/mux",
+           Ecosystem.HUGGINGFACE: "bert-base/uncased"}
 #: A JSON body without Content-Type is read as JSON (other types get 415); older FastAPI always did.
 _LENIENT: dict[str, Any] = (
     {"strict_content_type": False} if "strict_content_type" in inspect.signature(FastAPI.__init__).parameters else {}
@@ -344,6 +348,8 @@ def create_app(
         started = time.perf_counter()
         try:
             engine.warm(to_warm)
+            for eco in to_warm:  # one check each loads what the engine keeps lazily (lexicons...)
+                engine.check_names([_PROBES[eco]], eco)
         except Exception as exc:  # noqa: BLE001 - any failure keeps the service unready, with the reason
             state["error"] = f"{type(exc).__name__}: {exc}"
             print(f"confuguard: error: warming the engine failed: {' '.join(str(exc).split())}", file=sys.stderr)

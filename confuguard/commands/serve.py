@@ -4,7 +4,8 @@ Runs the HTTP detection service (see `confuguard.service` for the endpoints, lim
 status codes) with uvicorn. The engine is built once, the way `check` builds it; the listed
 registries (default: all six) are loaded in the background at start-up and `/readyz` turns
 200 when they are. Binds to loopback unless told otherwise; any other address is reported on
-stderr. BLAS/OpenMP run one thread per request (`CONFUGUARD_BLAS_THREADS` to change). Exit 0 on SIGINT/SIGTERM after a graceful shutdown; 2 when the token file or the
+stderr. `--workers N` forks N processes that accept on the same socket, each with its own engine
+(N x the memory; counters in /metrics are per worker). BLAS/OpenMP run one thread per request (`CONFUGUARD_BLAS_THREADS` to change). Exit 0 on SIGINT/SIGTERM after a graceful shutdown; 2 when the token file or the
 address cannot be used.
 
 FastAPI, uvicorn and the engine are imported by the handler only, so other subcommands do not
@@ -47,6 +48,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"most names per batch request (default {DEFAULT_MAX_BATCH}; more: 413)")
     p.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY, metavar="BYTES",
                    help=f"largest request body (default {DEFAULT_MAX_BODY}; more: 413)")
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="worker processes sharing the port, each with its own engine (default 1; /metrics and "
+                        "/readyz then describe the worker that answers)")
     p.add_argument("--access-log", action="store_true", help="log every request on stdout (default: off; see /metrics)")
     p.set_defaults(func=handler)
 
@@ -107,14 +111,34 @@ def bind(host: str, port: int) -> "socket.socket":  # noqa: F821 - imported insi
 
 
 def handler(args: argparse.Namespace) -> int:
-    """Build the engine, bind, serve until interrupted."""
+    """Check the options, bind, serve until interrupted (in this process, or in --workers forks)."""
     if args.max_batch < 1 or args.max_body < 1:
         raise InputError("--max-batch and --max-body must be positive")
+    if not 1 <= args.workers <= 64:
+        raise InputError("--workers must be between 1 and 64")
+    if args.workers > 1 and not hasattr(os, "fork"):
+        raise InputError("--workers needs fork (POSIX)")
     token = read_token(args.token_file) if args.token_file else None
     if not is_loopback(args.host):
         print(f"confuguard: warning: binding {args.host}, not loopback: the service is reachable from other machines"
               + ("" if token else " and has no token (use --token-file)"), file=sys.stderr)
     sock = bind(args.host, args.port)
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    print(f"confuguard: serving on http://{shown}:{port} (auth: {'bearer token' if token else 'none'}; "
+          f"workers: {args.workers}; GET /readyz turns 200 when the engine is loaded)", file=sys.stderr, flush=True)
+    try:
+        if args.workers == 1:
+            _serve(sock, args, token)
+            return EXIT_OK
+        return _supervise(sock, args, token)
+    finally:
+        sock.close()
+
+
+def _serve(sock: "socket.socket", args: argparse.Namespace, token: str | None) -> None:  # noqa: F821
+    """Build the engine and the app in this process and serve on `sock` until SIGINT/SIGTERM."""
+    import signal
 
     # Requests run concurrently in a thread pool; BLAS/OpenMP threads per request on top of that
     # only oversubscribe the cores (one MiniLM encode: ~25 ms with 1 thread, ~450 ms with 2 on a busy 2-core box).
@@ -131,21 +155,66 @@ def handler(args: argparse.Namespace) -> int:
 
     engine = Engine(encoder=None) if args.no_embeddings else Engine()
     app = create_app(engine, token=token, max_batch=args.max_batch, max_body=args.max_body, warm=args.registries)
-    host, port = sock.getsockname()[:2]
-    shown = f"[{host}]" if ":" in host else host
-    print(f"confuguard: serving on http://{shown}:{port} (auth: {'bearer token' if token else 'none'}; "
-          f"GET /readyz turns 200 when the engine is loaded)", file=sys.stderr, flush=True)
     config = uvicorn.Config(app, log_level="warning", access_log=args.access_log, server_header=False,
                             timeout_graceful_shutdown=10)
     # uvicorn re-raises the signal that stopped it once it has shut down; with these no-op
     # handlers in place that re-raise is harmless and a SIGTERM/SIGINT stop exits 0.
-    import signal
-
     previous = {sig: signal.signal(sig, lambda *_: None) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         uvicorn.Server(config).run(sockets=[sock])
     finally:
-        sock.close()
         for sig, old in previous.items():
             signal.signal(sig, old)
-    return EXIT_OK
+
+
+def _supervise(sock: "socket.socket", args: argparse.Namespace, token: str | None) -> int:  # noqa: F821
+    """Fork `args.workers` processes serving the same socket; stop them all on SIGINT/SIGTERM.
+
+    Nothing heavy is imported or started before the fork: each worker builds its own engine.
+    A worker that dies stops the others (no respawn) and the command exits 2.
+    """
+    import signal
+    import traceback
+
+    children: set[int] = set()
+    for _ in range(args.workers):
+        pid = os.fork()
+        if pid == 0:  # the worker
+            code = EXIT_OK
+            try:
+                _serve(sock, args, token)
+            except BaseException:  # noqa: BLE001 - report and leave without running the parent's cleanup
+                traceback.print_exc()
+                code = EXIT_ERROR
+            finally:
+                sys.stderr.flush()
+                os._exit(code)
+        children.add(pid)
+    stopping = False
+
+    def stop_all(signum: int = signal.SIGTERM, _frame: object = None) -> None:
+        nonlocal stopping
+        stopping = True
+        for child in list(children):
+            try:
+                os.kill(child, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+    previous = {sig: signal.signal(sig, stop_all) for sig in (signal.SIGINT, signal.SIGTERM)}
+    failed = False
+    try:
+        while children:
+            pid, status = os.wait()
+            children.discard(pid)
+            code = os.waitstatus_to_exitcode(status)
+            if stopping and code in (0, -signal.SIGTERM, -signal.SIGINT):
+                continue  # (a worker still starting up dies of the signal itself)
+            if not stopping:
+                print(f"confuguard: error: worker {pid} stopped (exit {code}); stopping the others", file=sys.stderr)
+            failed = True
+            stop_all()
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+    return EXIT_ERROR if failed else EXIT_OK
