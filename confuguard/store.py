@@ -44,6 +44,76 @@ MIGRATIONS: list[Migration] = [
         fetched_at    TEXT NOT NULL
     );
     """,
+    # 2: the nightly sweep (confuguard/sweep.py) and the analysts' triage loop (confuguard/alerts.py)
+    """
+    CREATE TABLE feed_cursors (
+        ecosystem     TEXT PRIMARY KEY,
+        cursor        TEXT,
+        updated_at    TEXT NOT NULL,
+        last_error    TEXT,
+        last_error_at TEXT
+    );
+    CREATE TABLE sweep_runs (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        started_at  TEXT NOT NULL,
+        finished_at TEXT,
+        source      TEXT NOT NULL,
+        summary     TEXT
+    );
+    CREATE TABLE checked_packages (
+        ecosystem     TEXT NOT NULL,
+        key           TEXT NOT NULL,
+        name          TEXT NOT NULL,
+        verdict       TEXT NOT NULL,
+        first_checked TEXT NOT NULL,
+        last_checked  TEXT NOT NULL,
+        last_run      INTEGER NOT NULL,
+        PRIMARY KEY (ecosystem, key)
+    );
+    CREATE TABLE alerts (
+        id                   INTEGER PRIMARY KEY AUTOINCREMENT,
+        ecosystem            TEXT NOT NULL,
+        suspect_key          TEXT NOT NULL,
+        suspect              TEXT NOT NULL,
+        target_key           TEXT NOT NULL,
+        target               TEXT NOT NULL,
+        target_rank          INTEGER,
+        categories           TEXT NOT NULL,
+        edit_distance        INTEGER,
+        embedding_similarity REAL,
+        threat_probability   REAL,
+        verdict              TEXT NOT NULL,
+        reasons              TEXT NOT NULL,
+        model_version        TEXT NOT NULL,
+        first_seen           TEXT NOT NULL,
+        last_seen            TEXT NOT NULL,
+        first_run            INTEGER NOT NULL,
+        last_run             INTEGER NOT NULL,
+        status               TEXT NOT NULL DEFAULT 'open',
+        UNIQUE (ecosystem, suspect_key, target_key)
+    );
+    CREATE INDEX alerts_status_first_seen ON alerts (status, first_seen);
+    CREATE TABLE alert_verdicts (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        alert_id    INTEGER NOT NULL REFERENCES alerts (id),
+        verdict     TEXT NOT NULL,
+        analyst     TEXT NOT NULL,
+        note        TEXT NOT NULL DEFAULT '',
+        recorded_at TEXT NOT NULL,
+        source      TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX alert_verdicts_alert ON alert_verdicts (alert_id);
+    CREATE TABLE file_sweeps (
+        file_key   TEXT PRIMARY KEY,
+        path       TEXT NOT NULL,
+        ecosystem  TEXT NOT NULL,
+        size       INTEGER NOT NULL,
+        head_sha256 TEXT NOT NULL,
+        lines_done INTEGER NOT NULL,
+        finished   INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL
+    );
+    """,
 ]
 
 
@@ -235,6 +305,167 @@ class Store:
         """Record that the cached body of `url` was revalidated now."""
         with self._transaction() as conn:
             conn.execute("UPDATE http_cache SET fetched_at = ? WHERE url = ?", (datetime.now(UTC).isoformat(), url))
+
+    # -- sweep runs, feed cursors, alerts, analyst verdicts (confuguard/sweep.py, confuguard/alerts.py) ----------
+
+    def feed_states(self) -> dict[str, dict[str, Any]]:
+        """Per registry: `cursor`, `updated_at`, `last_error`, `last_error_at` (registries never swept are absent)."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT ecosystem, cursor, updated_at, last_error, last_error_at FROM feed_cursors"
+            ).fetchall()
+        return {r[0]: {"cursor": r[1], "updated_at": r[2], "last_error": r[3], "last_error_at": r[4]} for r in rows}
+
+    def feed_cursor(self, ecosystem: Ecosystem) -> str | None:
+        """The stored feed cursor of `ecosystem` (None: never swept)."""
+        return (self.feed_states().get(ecosystem.value) or {}).get("cursor")
+
+    def set_feed_cursor(self, ecosystem: Ecosystem, cursor: str | None) -> None:
+        """Set (or with None forget) a registry's cursor by hand, e.g. to start a backfill."""
+        now = datetime.now(UTC).isoformat()
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO feed_cursors (ecosystem, cursor, updated_at) VALUES (?,?,?) "
+                "ON CONFLICT (ecosystem) DO UPDATE SET cursor=excluded.cursor, updated_at=excluded.updated_at",
+                (ecosystem.value, cursor, now),
+            )
+
+    def feed_error(self, ecosystem: Ecosystem, message: str) -> None:
+        """Remember that the last sweep of `ecosystem` failed (the cursor stays where it was)."""
+        now = datetime.now(UTC).isoformat()
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO feed_cursors (ecosystem, cursor, updated_at, last_error, last_error_at) VALUES (?,NULL,?,?,?) "
+                "ON CONFLICT (ecosystem) DO UPDATE SET last_error=excluded.last_error, last_error_at=excluded.last_error_at",
+                (ecosystem.value, now, message, now),
+            )
+
+    def start_run(self, source: str) -> int:
+        """Record the start of a sweep run; return its id."""
+        with self._transaction() as conn:
+            cur = conn.execute("INSERT INTO sweep_runs (started_at, source) VALUES (?,?)",
+                               (datetime.now(UTC).isoformat(), source))
+            return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
+        """Record the end of a sweep run with its JSON summary."""
+        with self._transaction() as conn:
+            conn.execute("UPDATE sweep_runs SET finished_at = ?, summary = ? WHERE id = ?",
+                         (datetime.now(UTC).isoformat(), json.dumps(summary, sort_keys=True), run_id))
+
+    def file_progress(self, file_key: str) -> tuple[int, bool] | None:
+        """(lines done, finished) of a `--from FILE` sweep, or None when it never started."""
+        with self._lock:
+            row = self._conn.execute("SELECT lines_done, finished FROM file_sweeps WHERE file_key = ?",
+                                     (file_key,)).fetchone()
+        return None if row is None else (int(row[0]), bool(row[1]))
+
+    def reset_file_progress(self, file_key: str) -> None:
+        """Forget the progress of a file sweep (the next sweep of that file starts at its first line)."""
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM file_sweeps WHERE file_key = ?", (file_key,))
+
+    def commit_sweep(self, run_id: int, now: str, checked: Iterable[tuple[str, str, str, str]],
+                     alerts: Iterable[dict[str, Any]], *, cursor: tuple[Ecosystem, str] | None = None,
+                     file: dict[str, Any] | None = None) -> tuple[int, int]:
+        """Store one batch of a sweep in ONE transaction: the checked packages `(ecosystem, key, name, verdict)`,
+        their alerts (upserted on ecosystem+suspect_key+target_key), and the position reached (a feed
+        cursor, or a file's `lines_done`). Return (new alerts, alerts re-seen in this run for the first time).
+
+        An alert already seen in this run is left alone; one seen in an earlier run gets `last_seen`,
+        `last_run` and the latest evidence, keeping its id, `first_seen` and status.
+        """
+        new = reseen = 0
+        with self._transaction() as conn:
+            conn.executemany(
+                "INSERT INTO checked_packages (ecosystem, key, name, verdict, first_checked, last_checked, last_run) "
+                "VALUES (?,?,?,?,?,?,?) ON CONFLICT (ecosystem, key) DO UPDATE SET name=excluded.name, "
+                "verdict=excluded.verdict, last_checked=excluded.last_checked, last_run=excluded.last_run",
+                [(e, k, n, v, now, now, run_id) for e, k, n, v in checked],
+            )
+            for a in alerts:
+                row = conn.execute(
+                    "SELECT id, last_run FROM alerts WHERE ecosystem = ? AND suspect_key = ? AND target_key = ?",
+                    (a["ecosystem"], a["suspect_key"], a["target_key"]),
+                ).fetchone()
+                evidence = (a["suspect"], a["target"], a["target_rank"], a["categories"], a["edit_distance"],
+                            a["embedding_similarity"], a["threat_probability"], a["verdict"], a["reasons"],
+                            a["model_version"])
+                if row is None:
+                    conn.execute(
+                        "INSERT INTO alerts (ecosystem, suspect_key, target_key, suspect, target, target_rank, categories, "
+                        "edit_distance, embedding_similarity, threat_probability, verdict, reasons, model_version, "
+                        "first_seen, last_seen, first_run, last_run) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (a["ecosystem"], a["suspect_key"], a["target_key"], *evidence, now, now, run_id, run_id),
+                    )
+                    new += 1
+                elif row[1] != run_id:
+                    conn.execute(
+                        "UPDATE alerts SET suspect=?, target=?, target_rank=?, categories=?, edit_distance=?, "
+                        "embedding_similarity=?, threat_probability=?, verdict=?, reasons=?, model_version=?, "
+                        "last_seen=?, last_run=? WHERE id=?",
+                        (*evidence, now, run_id, row[0]),
+                    )
+                    reseen += 1
+            if cursor is not None:
+                conn.execute(
+                    "INSERT INTO feed_cursors (ecosystem, cursor, updated_at) VALUES (?,?,?) ON CONFLICT (ecosystem) "
+                    "DO UPDATE SET cursor=excluded.cursor, updated_at=excluded.updated_at, last_error=NULL, last_error_at=NULL",
+                    (cursor[0].value, cursor[1], now),
+                )
+            if file is not None:
+                conn.execute(
+                    "INSERT INTO file_sweeps (file_key, path, ecosystem, size, head_sha256, lines_done, finished, updated_at) "
+                    "VALUES (:file_key,:path,:ecosystem,:size,:head_sha256,:lines_done,:finished,:now) ON CONFLICT (file_key) "
+                    "DO UPDATE SET lines_done=excluded.lines_done, finished=excluded.finished, updated_at=excluded.updated_at",
+                    {**file, "now": now},
+                )
+        return new, reseen
+
+    def alert_rows(self, *, status: str | None = None, since: str | None = None,
+                   ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+        """Alerts as dicts (every column, plus the latest analyst verdict/analyst/note/recorded_at), oldest first.
+
+        `status` filters (`open`, `triaged`), `since` keeps alerts first seen at or after an ISO timestamp.
+        """
+        where, params = [], []
+        if status:
+            where.append("a.status = ?")
+            params.append(status)
+        if since:
+            where.append("a.first_seen >= ?")
+            params.append(since)
+        if ids is not None:
+            wanted = sorted({int(i) for i in ids})
+            if not wanted:
+                return []
+            where.append(f"a.id IN ({','.join('?' * len(wanted))})")
+            params += wanted
+        sql = (
+            "SELECT a.*, v.verdict AS analyst_verdict, v.analyst AS analyst, v.note AS analyst_note, "
+            "v.recorded_at AS verdict_recorded_at FROM alerts a LEFT JOIN alert_verdicts v ON v.id = "
+            "(SELECT MAX(id) FROM alert_verdicts WHERE alert_id = a.id)"
+            + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY a.id"
+        )
+        with self._lock:
+            cur = self._conn.execute(sql, params)
+            cols = [d[0] for d in cur.description]
+            return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+    def record_verdicts(self, rows: Iterable[tuple[int, str, str, str, str, str]]) -> int:
+        """Record analyst verdicts `(alert_id, verdict, analyst, note, recorded_at, source)` in one transaction.
+
+        `malicious` and `benign` close an alert (status `triaged`); `unsure` keeps it `open`.
+        """
+        rows = list(rows)
+        with self._transaction() as conn:
+            conn.executemany(
+                "INSERT INTO alert_verdicts (alert_id, verdict, analyst, note, recorded_at, source) VALUES (?,?,?,?,?,?)",
+                rows,
+            )
+            conn.executemany("UPDATE alerts SET status = ? WHERE id = ?",
+                             [("open" if r[1] == "unsure" else "triaged", r[0]) for r in rows])
+        return len(rows)
 
 
 class _Tx:

@@ -1,0 +1,200 @@
+"""The alert store's queries and the analysts' CSV loop: export open alerts, import the filled-in verdicts.
+
+    rows = alerts(store, status="open")                 # dicts with purls, URLs, categories, reasons
+    export(store, Path("alerts.csv"), since="2026-11-01")
+    report = import_verdicts(store, Path("alerts.csv"), analyst="ana")
+
+An import applies a row only when its `alert_id` exists and the row still names the same
+registry, suspect and target, and its `analyst_verdict` is `malicious`, `benign` or `unsure`.
+Every other row with a verdict or a note is reported (never silently applied). Re-importing
+the same file records nothing new. Verdicts are kept with who and when (`alert_verdicts`);
+`malicious`/`benign` close the alert (status `triaged`), `unsure` leaves it open.
+`confuguard train` reads the exported CSV directly (columns registry, suspect, target,
+analyst_verdict).
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from confuguard import names
+from confuguard.errors import ConfuguardError, InputError
+from confuguard.formats import alerts_csv
+from confuguard.store import Store
+from confuguard.types import Ecosystem, PackageId
+
+#: What analysts may write in `analyst_verdict`.
+VERDICTS = ("malicious", "benign", "unsure")
+STATUSES = ("open", "triaged", "all")
+
+
+def web_url(pkg: PackageId) -> str:
+    """The package's page on its registry's website."""
+    e = pkg.ecosystem
+    shown = names.display(pkg)
+    if e is Ecosystem.NPM:
+        return f"https://www.npmjs.com/package/{quote(shown, safe='@/')}"
+    if e is Ecosystem.PYPI:
+        return f"https://pypi.org/project/{quote(names.pep503(pkg.name), safe='')}/"
+    if e is Ecosystem.RUBYGEMS:
+        return f"https://rubygems.org/gems/{quote(pkg.name, safe='')}"
+    if e is Ecosystem.MAVEN:
+        return f"https://central.sonatype.com/artifact/{quote(pkg.namespace or '', safe='')}/{quote(pkg.name, safe='')}"
+    if e is Ecosystem.GOLANG:
+        return f"https://pkg.go.dev/{quote(names.go_module(pkg) if pkg.namespace else shown, safe='/')}"
+    return f"https://huggingface.co/{quote(shown, safe='/')}"
+
+
+def parse_since(text: str | None) -> str | None:
+    """`--since` (YYYY-MM-DD or an ISO timestamp) as the ISO string alerts are compared with."""
+    if not text:
+        return None
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            d = date.fromisoformat(text.strip())
+            return datetime(d.year, d.month, d.day, tzinfo=UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"--since {text!r}: expected YYYY-MM-DD or an ISO 8601 time") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _pkg(eco: str, shown: str) -> PackageId | None:
+    try:
+        return names.parse(shown, Ecosystem(eco))
+    except (ConfuguardError, ValueError):
+        return None
+
+
+def alerts(store: Store, *, status: str = "open", since: str | None = None) -> list[dict[str, Any]]:
+    """Alerts with every CSV column filled (status `open`, `triaged` or `all`), oldest first."""
+    if status not in STATUSES:
+        raise InputError(f"unknown status {status!r} (choose one of: {', '.join(STATUSES)})")
+    out = []
+    for a in store.alert_rows(status=None if status == "all" else status, since=since):
+        suspect, target = _pkg(a["ecosystem"], a["suspect"]), _pkg(a["ecosystem"], a["target"])
+        out.append({
+            **a,
+            "alert_id": a["id"], "registry": a["ecosystem"],
+            "suspect_purl": names.purl(suspect) if suspect else "", "suspect_url": web_url(suspect) if suspect else "",
+            "target_purl": names.purl(target) if target else "", "target_url": web_url(target) if target else "",
+            "categories": "|".join(json.loads(a["categories"])),
+            "reasons": " | ".join(json.loads(a["reasons"])),
+            "recorded_verdict": a.get("analyst_verdict"), "recorded_note": a.get("analyst_note"),
+            "analyst_verdict": "", "analyst_note": "",
+        })
+    return out
+
+
+def export(store: Store, out: Path, *, since: str | None = None, status: str = "open") -> int:
+    """Write the alert CSV to `out` (UTF-8, no BOM); return the number of alerts written."""
+    rows = alerts(store, status=status, since=since)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(out.name + ".tmp")
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            n = alerts_csv.write(rows, fh)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise InputError(f"cannot write {out}: {exc.strerror or exc}") from None
+    return n
+
+
+@dataclass
+class ImportReport:
+    """What an import did: rows applied, rows unchanged since the last import, and every refused row."""
+
+    file: str
+    rows: int = 0
+    applied: int = 0
+    unchanged: int = 0
+    blank: int = 0
+    problems: list[str] = field(default_factory=list)
+    verdicts: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "rows": self.rows, "applied": self.applied, "unchanged": self.unchanged,
+                "blank": self.blank, "refused": len(self.problems), "problems": self.problems,
+                "verdicts": self.verdicts}
+
+
+def import_verdicts(store: Store, path: Path, *, analyst: str | None = None, dry_run: bool = False,
+                    now: datetime | None = None) -> ImportReport:
+    """Read an analyst CSV and record its verdicts (all valid rows in one transaction)."""
+    who = analyst or default_analyst()
+    when = (now or datetime.now(UTC)).isoformat(timespec="seconds").replace("+00:00", "Z")
+    _, rows = alerts_csv.read(path)
+    report = ImportReport(str(path))
+    ids = [int(r["alert_id"].strip()) for _, r in rows if r.get("alert_id", "").strip().isdigit()]
+    known = {a["id"]: a for a in store.alert_rows(ids=ids)}
+    seen: set[int] = set()
+    todo: list[tuple[int, str, str, str, str, str]] = []
+    for line, row in rows:
+        report.rows += 1
+        raw_verdict = alerts_csv.unneutralise(row.get("analyst_verdict", "").strip())
+        note = alerts_csv.unneutralise(row.get("analyst_note", "").strip())
+        if not raw_verdict and not note:
+            report.blank += 1
+            continue
+        raw_id = row.get("alert_id", "").strip()
+        where = f"line {line}"
+        if not raw_id.isdigit():
+            report.problems.append(f"{where}: alert id {raw_id[:40]!r} is not an alert id (not applied)")
+            continue
+        alert_id = int(raw_id)
+        stored = known.get(alert_id)
+        if stored is None:
+            report.problems.append(f"{where}: unknown alert id {alert_id} (not applied)")
+            continue
+        edited = [c for c, have in (("registry", stored["ecosystem"]), ("suspect", stored["suspect"]),
+                                    ("target", stored["target"]))
+                  if not alerts_csv.matches(row.get(c, ""), have)]
+        if edited:
+            report.problems.append(
+                f"{where}: alert {alert_id} is {stored['suspect']} -> {stored['target']} on {stored['ecosystem']}, "
+                f"but the row's {', '.join(edited)} differ{'s' if len(edited) == 1 else ''} (edited id or row; not applied)")
+            continue
+        verdict = raw_verdict.lower()
+        if verdict not in VERDICTS:
+            shown = f"{raw_verdict[:40]!r}" if raw_verdict else "empty"
+            report.problems.append(f"{where}: alert {alert_id}: verdict {shown} is not one of "
+                                   f"{', '.join(VERDICTS)} (not applied)")
+            continue
+        if alert_id in seen:
+            report.problems.append(f"{where}: alert {alert_id} appears twice; only its first row is applied")
+            continue
+        seen.add(alert_id)
+        if stored.get("analyst_verdict") == verdict and (stored.get("analyst_note") or "") == note:
+            report.unchanged += 1
+            continue
+        todo.append((alert_id, verdict, who, note, when, path.name))
+        report.verdicts[verdict] = report.verdicts.get(verdict, 0) + 1
+    if todo and not dry_run:
+        store.record_verdicts(todo)
+    report.applied = len(todo)
+    return report
+
+
+def default_analyst() -> str:
+    """The analyst name recorded when `--analyst` is not given: `$CONFUGUARD_ANALYST`, else the login name."""
+    name = os.environ.get("CONFUGUARD_ANALYST")
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+__all__ = ["STATUSES", "VERDICTS", "ImportReport", "alerts", "default_analyst", "export", "import_verdicts",
+           "parse_since", "web_url"]

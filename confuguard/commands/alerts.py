@@ -1,0 +1,111 @@
+"""`confuguard alerts export|import|list`: the analysts' triage loop over the sweep's alerts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the `alerts` subcommand."""
+    p = sub.add_parser("alerts", help="export alerts to CSV for analysts, import their verdicts, list open alerts")
+    asub = p.add_subparsers(dest="alerts_command", metavar="ACTION")
+    exp = asub.add_parser("export", help="write alerts to a CSV for triage (columns: see the README)")
+    exp.add_argument("--db", type=Path, default=None, help="the store (default: $CONFUGUARD_DB or the user data dir)")
+    exp.add_argument("--since", default=None, metavar="DATE", help="only alerts first seen on or after DATE (YYYY-MM-DD)")
+    exp.add_argument("--status", choices=["open", "triaged", "all"], default="open", help="default: open")
+    exp.add_argument("-o", "--out", type=Path, required=True, help="the CSV file to write")
+    exp.set_defaults(func=export)
+    imp = asub.add_parser("import", help="record the analysts' verdicts from a filled-in alert CSV")
+    imp.add_argument("file", type=Path, help="the CSV (as exported, with analyst_verdict/analyst_note filled)")
+    imp.add_argument("--db", type=Path, default=None, help="the store")
+    imp.add_argument("--analyst", default=None, help="who decided (default: $CONFUGUARD_ANALYST or the login name)")
+    imp.add_argument("--dry-run", action="store_true", help="report what would be recorded, record nothing")
+    imp.add_argument("-f", "--format", choices=["text", "json"], default="text")
+    imp.set_defaults(func=import_)
+    ls = asub.add_parser("list", help="show alerts in a table (default: open ones)")
+    ls.add_argument("--db", type=Path, default=None, help="the store")
+    ls.add_argument("--since", default=None, metavar="DATE", help="only alerts first seen on or after DATE")
+    ls.add_argument("--status", choices=["open", "triaged", "all"], default="open")
+    ls.add_argument("--limit", type=int, default=200, help="show at most N alerts, newest last (default 200)")
+    ls.add_argument("-f", "--format", choices=["table", "json"], default="table")
+    ls.set_defaults(func=list_)
+    p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
+
+
+def _store(db: Path | None):  # type: ignore[no-untyped-def]
+    from confuguard.commands.check import open_store
+    from confuguard.errors import InputError
+
+    store = open_store(db)
+    if store is None:
+        raise InputError("no store yet: run `confuguard sweep` first (or pass --db PATH)")
+    return store
+
+
+def export(args: argparse.Namespace) -> int:
+    """Write the CSV; say how many alerts went into it."""
+    from confuguard.alerts import export as run
+    from confuguard.alerts import parse_since
+
+    with _store(args.db) as store:
+        n = run(store, args.out, since=parse_since(args.since), status=args.status)
+    print(f"{n} {args.status if args.status != 'all' else ''} alert{'s' if n != 1 else ''} written to {args.out}".replace("  ", " "),
+          file=sys.stderr)
+    return 0
+
+
+def import_(args: argparse.Namespace) -> int:
+    """Record verdicts; exit 2 when any row was refused (the valid rows are recorded all the same)."""
+    from confuguard.alerts import import_verdicts
+    from confuguard.formats.sanitize import terminal
+
+    with _store(args.db) as store:
+        report = import_verdicts(store, args.file, analyst=args.analyst, dry_run=args.dry_run)
+    if args.format == "json":
+        json.dump({**report.to_json(), "dry_run": args.dry_run}, sys.stdout, indent=1, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        for problem in report.problems:
+            print(f"{terminal(args.file.name)}: {terminal(problem)}", file=sys.stderr)
+        counts = ", ".join(f"{v} {k}" for k, v in sorted(report.verdicts.items())) or "none"
+        verb = "would record" if args.dry_run else "recorded"
+        print(f"{verb} {report.applied} verdict{'s' if report.applied != 1 else ''} ({counts}); "
+              f"{report.unchanged} unchanged, {report.blank} rows without a verdict, {len(report.problems)} refused")
+    return 2 if report.problems else 0
+
+
+def list_(args: argparse.Namespace) -> int:
+    """Print alerts as a table (or JSON)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from confuguard.alerts import alerts, parse_since
+    from confuguard.formats.sanitize import terminal
+
+    with _store(args.db) as store:
+        rows = alerts(store, status=args.status, since=parse_since(args.since))
+    rows = rows[-args.limit:] if args.limit > 0 else rows
+    if args.format == "json":
+        keep = ("alert_id", "first_seen", "last_seen", "registry", "suspect", "suspect_purl", "target", "target_purl",
+                "categories", "edit_distance", "embedding_similarity", "threat_probability", "verdict", "reasons",
+                "model_version", "status", "recorded_verdict", "recorded_note")
+        json.dump([{k: r.get(k) for k in keep} for r in rows], sys.stdout, indent=1, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    table = Table(title=f"{len(rows)} {args.status} alerts", title_justify="left")
+    for col in ("ID", "FIRST SEEN", "REGISTRY", "SUSPECT", "TARGET", "CATEGORIES", "THREAT", "STATUS", "REASON"):
+        table.add_column(col, overflow="fold")
+    from rich.text import Text
+
+    for r in rows:
+        prob = "-" if r["threat_probability"] is None else f"{r['threat_probability']:.2f}"
+        first_reason = r["reasons"].split(" | ")[0] if r["reasons"] else ""
+        table.add_row(str(r["alert_id"]), r["first_seen"][:16], r["registry"], Text(terminal(r["suspect"])),
+                      Text(terminal(r["target"])), r["categories"].replace("|", ", "), prob,
+                      r["status"] + (f" ({r['recorded_verdict']})" if r.get("recorded_verdict") else ""),
+                      Text(terminal(first_reason)[:120]))
+    Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200).print(table)
+    return 0

@@ -1,0 +1,180 @@
+"""`confuguard sweep [--registry all|R ...] [--db PATH] [--from FILE] [--format text|json]`: the nightly sweep."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from confuguard.errors import InputError
+from confuguard.types import Ecosystem
+
+#: Exit codes: 0 no new alert, 1 new alerts, 2 a registry failed (or usage/input error).
+EXIT_OK, EXIT_ALERTS, EXIT_FAILED = 0, 1, 2
+
+
+def _registries(values: list[str] | None) -> list[Ecosystem]:
+    if not values or any(v.strip().lower() == "all" for v in values):
+        return list(Ecosystem)
+    out: list[Ecosystem] = []
+    for v in values:
+        for part in v.split(","):
+            try:
+                eco = Ecosystem.parse(part)
+            except ValueError as exc:
+                raise InputError(str(exc)) from None
+            if eco not in out:
+                out.append(eco)
+    return out
+
+
+def _cursors(values: list[str] | None) -> dict[Ecosystem, str]:
+    out: dict[Ecosystem, str] = {}
+    for v in values or []:
+        reg, sep, cur = v.partition("=")
+        if not sep or not cur:
+            raise InputError(f"--cursor {v!r}: expected REGISTRY=CURSOR")
+        try:
+            out[Ecosystem.parse(reg)] = cur
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+    return out
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the `sweep` subcommand."""
+    p = sub.add_parser(
+        "sweep", help="check every package published since the last sweep and store alerts",
+        description="Read each registry's new-package feed from its stored cursor, check every new package "
+                    "(engine and classifier, metadata fetched live), store alerts in the local store. With --from "
+                    "FILE, screen a list of names instead (resumable; metadata from the local store when offline). "
+                    "Exit 0: no new alert; 1: new alerts; 2: a registry failed (it is retried next run) or bad usage.")
+    p.add_argument("-r", "--registry", action="extend", nargs="+", metavar="R",
+                   help="registries to sweep: all (default) or any of npm, pypi, rubygems, maven, golang, huggingface")
+    p.add_argument("--db", type=Path, default=None, help="the store (default: $CONFUGUARD_DB or the user data dir)")
+    p.add_argument("--from", dest="from_file", type=Path, metavar="FILE",
+                   help="screen the names in FILE (one per line) instead of reading feeds; needs one --registry")
+    p.add_argument("--restart", action="store_true", help="with --from: sweep the file again from its first line")
+    p.add_argument("--offline", action="store_true", help="never fetch metadata (use the local store only)")
+    p.add_argument("--cursor", action="append", metavar="R=CURSOR",
+                   help="start registry R's feed at CURSOR instead of the stored cursor (backfills)")
+    p.add_argument("--page-size", type=int, default=100, help="feed items per page and commit (default 100)")
+    p.add_argument("--batch-size", type=int, default=512, help="--from names per commit (default 512)")
+    p.add_argument("--max-items", type=int, default=None, help="stop a registry's feed after about N items")
+    p.add_argument("-f", "--format", choices=["text", "json"], default="text", help="summary format")
+    p.add_argument("--no-embeddings", action="store_true", help="skip the embedding generator")
+    p.add_argument("--no-classifier", action="store_true", help="name evidence only (alerts for every candidate)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars (they are drawn only on a terminal)")
+    p.set_defaults(func=handler)
+
+
+def handler(args: argparse.Namespace) -> int:
+    """Run the sweep, print the summary."""
+    from confuguard.commands.check import build_engine, open_store
+    from confuguard.sweep import Sweep
+
+    ecos = _registries(args.registry)
+    start = _cursors(args.cursor)
+    if args.from_file is not None:
+        if len(ecos) != 1:
+            raise InputError("--from FILE needs exactly one --registry")
+        if not args.from_file.is_file():
+            raise InputError(f"{args.from_file}: no such file")
+    elif args.restart:
+        raise InputError("--restart applies to --from FILE sweeps")
+    store = open_store(args.db, create=True)
+    assert store is not None
+    progress = RichProgress() if sys.stderr.isatty() and not args.no_progress else None
+    try:
+        engine = build_engine(no_embeddings=args.no_embeddings, no_classifier=args.no_classifier, store=store)
+        sweep = Sweep(store, engine, offline=args.offline, page_size=args.page_size, batch_size=args.batch_size,
+                      progress=progress, max_items=args.max_items)
+        try:
+            if args.from_file is not None:
+                summary = sweep.file(args.from_file, ecos[0], restart=args.restart)
+            else:
+                summary = sweep.feeds(ecos, start=start)
+        finally:
+            if progress is not None:
+                progress.close()
+    finally:
+        store.close()
+    data = summary.to_json()
+    if args.format == "json":
+        json.dump(data, sys.stdout, indent=1, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_text(data))
+    if summary.failed:
+        return EXIT_FAILED
+    return EXIT_ALERTS if summary.alerts_new else EXIT_OK
+
+
+def render_text(data: dict[str, Any]) -> str:
+    """The human summary: one line per registry, then invalid names, errors and warnings."""
+    from confuguard.formats.sanitize import terminal
+
+    head = ("REGISTRY", "STATUS", "CHECKED", "NEW ALERTS", "RE-SEEN", "BENIGN", "CLEAN", "INVALID", "ERRORS", "SECONDS")
+    rows = [head]
+    for name, r in data["registries"].items():
+        rows.append((name, r["status"], str(r["checked"]), str(r["alerts_new"]), str(r["alerts_reseen"]),
+                     str(r["benign_suppressed"]), str(r["clean"]), str(r["invalid"]), str(len(r["errors"])),
+                     f"{r['seconds']:.1f}"))
+    t = data["totals"]
+    rows.append(("total", "", str(t["checked"]), str(t["alerts_new"]), str(t["alerts_reseen"]),
+                 str(t["benign_suppressed"]), str(t["clean"]), str(t["invalid"]), str(t["errors"]), ""))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    lines = [f"sweep run {data['run_id']} (model {data['model_version']})"]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    for name, r in data["registries"].items():
+        if r["resumed_at_line"]:
+            lines.append(f"{name}: resumed {terminal(r['source'])} at line {r['resumed_at_line']}")
+        if r["invalid"]:
+            shown = ", ".join(f"{terminal(i['name'])!s} ({terminal(i['reason'])})" for i in r["invalid_names"][:10])
+            more = r["invalid"] - min(10, len(r["invalid_names"]))
+            lines.append(f"{name}: invalid names: {shown}" + (f" and {more} more" if more > 0 else ""))
+        for e in r["errors"]:
+            lines.append(f"{name}: ERROR {terminal(e)} (cursor kept; retried next run)")
+        for w in r["warnings"][:5]:
+            lines.append(f"{name}: warning: {terminal(w)}")
+    return "\n".join(lines) + "\n"
+
+
+class RichProgress:
+    """One rich progress bar per registry on stderr: items, rate, alerts so far, ETA when the total is known."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn,
+                                   TimeElapsedColumn, TimeRemainingColumn)
+        from rich.text import Text
+
+        class Rate(ProgressColumn):
+            def render(self, task: Any) -> Text:
+                speed = task.finished_speed or task.speed
+                return Text("-/s" if speed is None else f"{speed:,.0f}/s")
+
+        self._p = Progress(
+            TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(), Rate(),
+            TextColumn("alerts {task.fields[alerts]}"), TextColumn("{task.fields[status]}"),
+            TimeElapsedColumn(), TimeRemainingColumn(),
+            console=Console(stderr=True), refresh_per_second=5,
+        )
+        self._tasks: dict[str, Any] = {}
+        self._p.start()
+
+    def start(self, registry: str, total: int | None) -> None:
+        self._tasks[registry] = self._p.add_task(registry, total=total, alerts=0, status="")
+
+    def advance(self, registry: str, items: int, alerts: int) -> None:
+        self._p.update(self._tasks[registry], advance=items, alerts=alerts)
+
+    def finish(self, registry: str, status: str) -> None:
+        task = self._tasks[registry]
+        done = self._p.tasks[[t.id for t in self._p.tasks].index(task)].completed
+        self._p.update(task, total=done, status=status)
+
+    def close(self) -> None:
+        self._p.stop()

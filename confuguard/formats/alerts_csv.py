@@ -1,0 +1,121 @@
+"""The analysts' alert CSV: stable columns, UTF-8 without BOM, every attacker-controlled cell neutralised.
+
+Columns (in this order; new columns are only ever appended):
+
+    alert_id              stable id of the alert in the store: the key `alerts import` uses
+    first_seen            UTC time (ISO 8601) the sweep first raised the alert
+    last_seen             UTC time of the latest sweep run that saw the suspect again
+    registry              npm, pypi, rubygems, maven, golang, huggingface
+    suspect               the new package, as the registry writes its name
+    suspect_purl          its package URL
+    suspect_url           its page on the registry's website
+    target                the popular package it imitates
+    target_purl           the target's package URL
+    target_url            the target's page
+    target_rank           the target's popularity rank in the bundled list (1 = most popular)
+    categories            confusion categories, `|`-separated (typo, homoglyph, scope...)
+    edit_distance         Damerau-Levenshtein (OSA) distance of the comparison keys
+    embedding_similarity  cosine similarity of the name embeddings (empty: not computed)
+    threat_probability    the classifier's calibrated threat probability (empty: no classifier)
+    verdict               the tool's verdict on the pair (`suspicious`)
+    reasons               name findings, then the classifier's reasons, ` | `-separated
+    model_version         version of the classifier that raised the alert (`name-only` without one)
+    status                `open`, or `triaged` once an analyst said malicious or benign
+    analyst_verdict       for the analyst: malicious, benign or unsure (empty in the export)
+    analyst_note          for the analyst: free text (empty in the export)
+
+Text cells go through `sanitize.cell`: control, bidi and zero-width characters become visible
+escapes and a cell starting with `=`, `+`, `-`, `@`, tab, CR or LF gets a leading `'`, so no
+spreadsheet evaluates it. `unneutralise` undoes the quote when the file comes back.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TextIO
+
+from confuguard.errors import InputError
+from confuguard.formats.sanitize import cell
+
+COLUMNS: tuple[str, ...] = (
+    "alert_id", "first_seen", "last_seen", "registry", "suspect", "suspect_purl", "suspect_url",
+    "target", "target_purl", "target_url", "target_rank", "categories", "edit_distance",
+    "embedding_similarity", "threat_probability", "verdict", "reasons", "model_version", "status",
+    "analyst_verdict", "analyst_note",
+)
+#: Columns an import needs.
+REQUIRED: tuple[str, ...] = ("alert_id", "registry", "suspect", "target", "analyst_verdict", "analyst_note")
+_TEXT = frozenset({"first_seen", "last_seen", "registry", "suspect", "suspect_purl", "suspect_url", "target",
+                   "target_purl", "target_url", "categories", "verdict", "reasons", "model_version", "status",
+                   "analyst_verdict", "analyst_note"})
+
+
+def _fmt(column: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if column in _TEXT:
+        return cell(str(value))
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(int(value))
+
+
+def write(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
+    """Write the header and one line per row (dicts keyed by COLUMNS); return the number of rows."""
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(COLUMNS)
+    n = 0
+    for row in rows:
+        writer.writerow([_fmt(c, row.get(c)) for c in COLUMNS])
+        n += 1
+    return n
+
+
+def render(rows: Iterable[dict[str, Any]]) -> str:
+    """The CSV as a string."""
+    buf = io.StringIO()
+    write(rows, buf)
+    return buf.getvalue()
+
+
+def unneutralise(text: str) -> str:
+    """Undo `cell`'s leading quote (`'=x` -> `=x`); other text is returned unchanged."""
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r\n":
+        return text[1:]
+    return text
+
+
+def read(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """(header, [(line number, row)]) of an analyst CSV; a BOM, `;` or tab delimiters (spreadsheet
+    re-saves) are accepted. InputError when the file is unreadable or lacks a REQUIRED column."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text (save the sheet as CSV, UTF-8)") from None
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [h.strip().lower() for h in next(reader, [])]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise InputError(f"{path}: not an alert CSV (missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)})")
+    rows: list[tuple[int, dict[str, str]]] = []
+    for n, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        rows.append((n, {h: (values[i] if i < len(values) else "") for i, h in enumerate(header)}))
+    return header, rows
+
+
+def matches(given: str, stored: str) -> bool:
+    """Whether a cell read back still names `stored` (exactly, neutralised, or un-neutralised)."""
+    given = given.strip()
+    return given in (stored, cell(stored)) or unneutralise(given) == stored
+
+
+__all__ = ["COLUMNS", "REQUIRED", "matches", "read", "render", "unneutralise", "write"]

@@ -1,0 +1,479 @@
+"""The nightly sweep: read each registry's new-package feed from its cursor, check every new package,
+store alerts. Also screens a file of names (`--from FILE`) through the same path.
+
+    sweep = Sweep(store, engine)                       # engine as `check` builds it (classifier on)
+    summary = sweep.feeds([Ecosystem.NPM, Ecosystem.PYPI])
+    summary = sweep.file(Path("names.txt"), Ecosystem.PYPI)
+
+Crash safety. Work is committed in batches (one feed page, or `batch_size` names of a file), and
+each batch is ONE SQLite transaction holding the checked packages, their alerts and the position
+reached (the feed's `next_cursor`, or the file's line number). A sweep killed at any moment
+(`kill -9`) leaves the store at the end of the last committed batch; the next sweep re-reads the
+feed from that cursor (or the file from that line) and re-checks only the uncommitted batch.
+Alerts are keyed by (registry, suspect, target), so nothing can be doubled either.
+
+A file sweep's progress is keyed by sha256(registry, absolute path, size, sha256 of the first
+MiB): the same unchanged file resumes after the last stored line; an edited, grown or moved file
+is a new file and starts at line 1. A finished file is not swept again unless `restart=True`.
+
+A registry whose feed fails (down, rate-limited, malformed) is reported in the summary and in
+`feed_cursors.last_error`; its cursor stays put, so the next run retries the same window, and the
+other registries carry on. Invalid names are counted and listed, never fatal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from confuguard import names
+from confuguard.errors import ConfuguardError, InputError, RegistryUnavailable
+from confuguard.protocols import FeedItem, RegistryClient
+from confuguard.store import Store
+from confuguard.types import CheckResult, Ecosystem, PackageId, PackageMetadata, Verdict
+
+#: JSON summary format version.
+SUMMARY_VERSION = 1
+#: Names per committed batch of a file sweep.
+FILE_BATCH = 512
+#: Items asked for per feed page (one page = one committed batch).
+FEED_PAGE = 100
+#: Invalid names listed per registry in the summary (all are counted).
+MAX_LISTED = 50
+#: Upper bound of feed pages per registry and run (a guard against a feed that never says exhausted).
+MAX_PAGES = 10_000
+#: Test hook: the process exits with 137 (as if SIGKILLed) at the N-th crash point (items and commits).
+CRASH_ENV = "CONFUGUARD_SWEEP_CRASH_AFTER"
+_HEAD_BYTES = 1 << 20
+
+
+class Progress(Protocol):
+    """What the sweep reports while it runs (the CLI draws rich progress bars from it)."""
+
+    def start(self, registry: str, total: int | None) -> None: ...
+
+    def advance(self, registry: str, items: int, alerts: int) -> None: ...
+
+    def finish(self, registry: str, status: str) -> None: ...
+
+
+@dataclass
+class RegistrySummary:
+    """What one registry's sweep did in this run."""
+
+    registry: str
+    source: str
+    """`feed`, or the absolute path of the `--from` file."""
+    status: str = "ok"
+    """`ok`, `error` (the feed failed; retried next run), `complete` (file already swept)."""
+    checked: int = 0
+    alerts_new: int = 0
+    alerts_reseen: int = 0
+    benign_suppressed: int = 0
+    clean: int = 0
+    popular: int = 0
+    invalid: int = 0
+    invalid_names: list[dict[str, str]] = field(default_factory=list)
+    skipped: int = 0
+    """Feed items not checked: deletions and repeats of a package within one page."""
+    batches: int = 0
+    metadata_fetched: int = 0
+    metadata_failed: int = 0
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    cursor_before: str | None = None
+    cursor_after: str | None = None
+    resumed_at_line: int | None = None
+    seconds: float = 0.0
+
+    def note_invalid(self, name: str, reason: str) -> None:
+        self.invalid += 1
+        if len(self.invalid_names) < MAX_LISTED:
+            self.invalid_names.append({"name": name, "reason": reason})
+
+    def to_json(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["seconds"] = round(self.seconds, 3)
+        return d
+
+
+@dataclass
+class SweepSummary:
+    """One sweep run: the per-registry summaries."""
+
+    run_id: int
+    started_at: str
+    model_version: str
+    registries: list[RegistrySummary] = field(default_factory=list)
+    finished_at: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return any(r.status == "error" for r in self.registries)
+
+    @property
+    def alerts_new(self) -> int:
+        return sum(r.alerts_new for r in self.registries)
+
+    def totals(self) -> dict[str, int]:
+        keys = ("checked", "alerts_new", "alerts_reseen", "benign_suppressed", "clean", "popular", "invalid",
+                "skipped", "metadata_fetched", "metadata_failed")
+        out = {k: sum(getattr(r, k) for r in self.registries) for k in keys}
+        out["errors"] = sum(len(r.errors) for r in self.registries)
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": SUMMARY_VERSION, "run_id": self.run_id, "started_at": self.started_at,
+            "finished_at": self.finished_at, "model_version": self.model_version, "totals": self.totals(),
+            "registries": {r.registry: r.to_json() for r in self.registries},
+        }
+
+
+def model_version(engine: Any) -> str:
+    """The version of the classifier the engine judges with (`name-only` without one)."""
+    judge = getattr(engine, "judge", None)
+    if judge is None:
+        return "name-only"
+    model = getattr(judge, "model", None)
+    manifest = getattr(model, "manifest", None)
+    if isinstance(manifest, dict) and manifest.get("version"):
+        return str(manifest["version"])
+    from confuguard.classifier import ThreatModel
+
+    return str(ThreatModel.load().manifest.get("version") or "unknown")
+
+
+def file_identity(path: Path, ecosystem: Ecosystem) -> dict[str, Any]:
+    """The progress key of a `--from` file: registry, absolute path, size and sha256 of the first MiB."""
+    try:
+        real = path.resolve()
+        size = real.stat().st_size
+        with real.open("rb") as fh:
+            head = hashlib.sha256(fh.read(_HEAD_BYTES)).hexdigest()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    key = hashlib.sha256(f"{ecosystem.value}\0{real}\0{size}\0{head}".encode()).hexdigest()
+    return {"file_key": key, "path": str(real), "ecosystem": ecosystem.value, "size": size, "head_sha256": head}
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class Sweep:
+    """Runs sweeps against one store with one engine.
+
+    `clients(eco)` gives the RegistryClient of a registry (default: the live clients from
+    `confuguard.registries.build`, sharing one HTTP layer that caches in the store). `offline`
+    never touches the network for metadata (file sweeps only; feeds need the network).
+    """
+
+    def __init__(self, store: Store, engine: Any, *, clients: Callable[[Ecosystem], RegistryClient] | None = None,
+                 config: Any = None, offline: bool = False, page_size: int = FEED_PAGE, batch_size: int = FILE_BATCH,
+                 progress: Progress | None = None, fetch_workers: int = 8, max_items: int | None = None) -> None:
+        self.store = store
+        self.engine = engine
+        self.offline = offline
+        self.page_size = max(1, page_size)
+        self.batch_size = max(1, batch_size)
+        self.progress = progress
+        self.fetch_workers = max(1, fetch_workers)
+        self.max_items = max_items
+        self.model_version = model_version(engine)
+        self._config = config
+        self._clients_factory = clients
+        self._clients: dict[Ecosystem, RegistryClient] = {}
+        self._http: Any = None
+        self._tried_targets: set[PackageId] = set()
+        crash = os.environ.get(CRASH_ENV, "").strip()
+        self._crash_at = int(crash) if crash.isdigit() else None
+        self._crash_count = 0
+
+    # -- public ------------------------------------------------------------------------------------------
+
+    def feeds(self, ecosystems: Sequence[Ecosystem], *, start: Mapping[Ecosystem, str] | None = None) -> SweepSummary:
+        """Sweep the feeds of `ecosystems`, each from its stored cursor (or `start[eco]` when given)."""
+        summary = self._begin("feed:" + ",".join(e.value for e in ecosystems))
+        for eco in ecosystems:
+            summary.registries.append(self._feed(eco, summary.run_id, (start or {}).get(eco)))
+        return self._end(summary)
+
+    def file(self, path: Path, ecosystem: Ecosystem, *, restart: bool = False) -> SweepSummary:
+        """Screen the names of `path` (one per line, `#` comments and blank lines skipped) as `ecosystem` packages."""
+        ident = file_identity(path, ecosystem)
+        summary = self._begin(f"file:{ident['path']}")
+        summary.registries.append(self._file(path, ecosystem, ident, summary.run_id, restart))
+        return self._end(summary)
+
+    # -- feeds -------------------------------------------------------------------------------------------
+
+    def _feed(self, eco: Ecosystem, run_id: int, start: str | None) -> RegistrySummary:
+        rs = RegistrySummary(eco.value, "feed")
+        began = time.monotonic()
+        cursor = start if start is not None else self.store.feed_cursor(eco)
+        rs.cursor_before = rs.cursor_after = cursor
+        if self.progress:
+            self.progress.start(eco.value, None)
+        try:
+            client = self._client(eco)
+            for _ in range(MAX_PAGES):
+                try:
+                    page = client.feed(cursor, limit=self.page_size)
+                except Exception as exc:  # noqa: BLE001 - any failure of one feed must not stop the others
+                    self._fail(rs, eco, exc)
+                    break
+                rs.warnings += [w for w in page.errors if not any(i.error and i.error in w for i in page.items)][:20]
+                self._feed_batch(eco, rs, run_id, page.items, page.next_cursor)
+                rs.cursor_after = page.next_cursor
+                if page.exhausted or (page.next_cursor == cursor and not page.items):
+                    break
+                cursor = page.next_cursor
+                if self.max_items is not None and rs.checked + rs.invalid >= self.max_items:
+                    break
+        except Exception as exc:  # noqa: BLE001 - e.g. a checking failure on this registry's batch
+            self._fail(rs, eco, exc)
+        rs.warnings = rs.warnings[:20]
+        rs.seconds = time.monotonic() - began
+        if self.progress:
+            self.progress.finish(eco.value, rs.status)
+        return rs
+
+    def _fail(self, rs: RegistrySummary, eco: Ecosystem, exc: BaseException) -> None:
+        msg = str(exc) if isinstance(exc, ConfuguardError) else f"{type(exc).__name__}: {exc}"
+        msg = " ".join(msg.split())[:300] or type(exc).__name__
+        rs.status = "error"
+        rs.errors.append(msg)
+        try:
+            self.store.feed_error(eco, msg)
+        except ConfuguardError:
+            pass
+
+    def _feed_batch(self, eco: Ecosystem, rs: RegistrySummary, run_id: int, items: Iterable[FeedItem],
+                    next_cursor: str) -> None:
+        pkgs: list[PackageId] = []
+        seen: set[str] = set()
+        for item in items:
+            if item.package is None:
+                rs.note_invalid(item.name, item.error or "invalid name")
+                self._crash_point()
+                continue
+            k = names.key(item.package)
+            if item.action == "deleted" or k in seen:
+                rs.skipped += 1
+                continue
+            seen.add(k)
+            pkgs.append(item.package)
+        results = self._judge_live(eco, rs, self.engine.check_many(pkgs), missing_only=False) if pkgs else []
+        self._commit(rs, run_id, results, cursor=(eco, next_cursor))
+
+    # -- files -------------------------------------------------------------------------------------------
+
+    def _file(self, path: Path, eco: Ecosystem, ident: dict[str, Any], run_id: int, restart: bool) -> RegistrySummary:
+        rs = RegistrySummary(eco.value, ident["path"])
+        began = time.monotonic()
+        if restart:
+            self.store.reset_file_progress(ident["file_key"])
+        done = self.store.file_progress(ident["file_key"])
+        start_line = 0
+        if done is not None:
+            start_line, finished = done
+            if finished:
+                rs.status = "complete"
+                rs.warnings.append(f"{ident['path']} was swept completely before (use --restart to sweep it again)")
+                return rs
+            rs.resumed_at_line = start_line + 1
+        total = sum(1 for _, name in _names(path, start_line))
+        if self.progress:
+            self.progress.start(eco.value, total)
+        batch: list[str] = []
+        last_line = start_line
+        for line_no, name in _names(path, start_line):
+            batch.append(name)
+            last_line = line_no
+            if len(batch) >= self.batch_size:
+                self._file_batch(eco, rs, run_id, batch, {**ident, "lines_done": line_no, "finished": 0})
+                batch = []
+        self._file_batch(eco, rs, run_id, batch, {**ident, "lines_done": last_line, "finished": 1})
+        rs.seconds = time.monotonic() - began
+        if self.progress:
+            self.progress.finish(eco.value, rs.status)
+        return rs
+
+    def _file_batch(self, eco: Ecosystem, rs: RegistrySummary, run_id: int, texts: list[str],
+                    position: dict[str, Any]) -> None:
+        results = self.engine.check_names(texts, eco) if texts else []
+        if not self.offline:
+            results = self._judge_live(eco, rs, results, missing_only=True)
+        self._commit(rs, run_id, results, file=position)
+
+    # -- shared ------------------------------------------------------------------------------------------
+
+    def _judge_live(self, eco: Ecosystem, rs: RegistrySummary, results: list[CheckResult], *,
+                    missing_only: bool) -> list[CheckResult]:
+        """Fetch metadata of the suspects that have candidates (and of their targets not yet stored), store it,
+        and judge those suspects again. `missing_only`: fetch only suspects the store does not know."""
+        if self.offline or self.engine.judge is None:
+            return results
+        idx = [i for i, r in enumerate(results) if r.package is not None and r.candidates]
+        if not idx:
+            return results
+        suspects = [results[i].package for i in idx]
+        targets = list(dict.fromkeys(c.target for i in idx for c in results[i].candidates))
+        want: list[PackageId] = [p for p in suspects if p is not None]
+        stored = self.store.get_many(want + targets)
+        if missing_only:
+            want = [p for p in want if stored.get(p) is None]
+        want += [t for t in targets if stored.get(t) is None and t not in self._tried_targets]
+        self._tried_targets.update(targets)
+        if not want:
+            return results
+        try:
+            client = self._client(eco)
+        except ConfuguardError as exc:
+            rs.warnings.append(f"metadata: {exc}")
+            self.offline = True
+            return results
+        fetched: list[PackageMetadata] = []
+        failures: list[str] = []
+
+        def one(pkg: PackageId) -> tuple[PackageMetadata | None, str | None]:
+            try:
+                return client.metadata(pkg), None
+            except ConfuguardError as exc:
+                return None, f"{names.display(pkg)}: {exc}"
+            except Exception as exc:  # noqa: BLE001 - a parser bug on one package is not fatal
+                return None, f"{names.display(pkg)}: {type(exc).__name__}: {exc}"
+
+        unique = list(dict.fromkeys(want))
+        with ThreadPoolExecutor(max_workers=min(self.fetch_workers, len(unique)),
+                                thread_name_prefix="confuguard-sweep") as pool:
+            for meta, err in pool.map(one, unique):
+                if err is not None:
+                    failures.append(err)
+                elif meta is not None:
+                    fetched.append(meta)
+        rs.metadata_fetched += len(fetched)
+        rs.metadata_failed += len(failures)
+        if failures:
+            rs.warnings.append(f"metadata: {failures[0]}" + (f" (+{len(failures) - 1} more)" if len(failures) > 1 else ""))
+        if missing_only and failures and not fetched and all("unavailable" in f.lower() or "connect" in f.lower()
+                                                             for f in failures):
+            self.offline = True  # no network: the rest of the file uses the local store
+            rs.warnings.append("no network: metadata from the local store only")
+        if fetched:
+            self.store.put_many(fetched)
+        again = self.engine.check_many([results[i].package for i in idx])
+        out = list(results)
+        for i, res in zip(idx, again):
+            out[i] = res
+        return out
+
+    def _commit(self, rs: RegistrySummary, run_id: int, results: list[CheckResult], *,
+                cursor: tuple[Ecosystem, str] | None = None, file: dict[str, Any] | None = None) -> None:
+        checked: list[tuple[str, str, str, str]] = []
+        alerts: list[dict[str, Any]] = []
+        counts = {"checked": 0, "benign": 0, "clean": 0, "popular": 0}
+        for r in results:
+            self._crash_point()
+            if r.verdict is Verdict.INVALID or r.package is None:
+                rs.note_invalid(r.query, r.reasons[0] if r.reasons else "invalid name")
+                continue
+            counts["checked"] += 1
+            pkg = r.package
+            checked.append((pkg.ecosystem.value, names.key(pkg), names.display(pkg), r.verdict.value))
+            if r.verdict is Verdict.BENIGN:
+                counts["benign"] += 1
+            elif r.verdict is Verdict.CLEAN:
+                counts["clean"] += 1
+            elif r.verdict is Verdict.POPULAR:
+                counts["popular"] += 1
+            for c in r.candidates:
+                if r.verdict is Verdict.SUSPICIOUS and c.verdict is Verdict.SUSPICIOUS:
+                    alerts.append(alert_row(pkg, c, self.model_version))
+        new, reseen = self.store.commit_sweep(run_id, _now(), checked, alerts, cursor=cursor, file=file)
+        self._crash_point()
+        rs.batches += 1
+        rs.checked += counts["checked"]
+        rs.benign_suppressed += counts["benign"]
+        rs.clean += counts["clean"]
+        rs.popular += counts["popular"]
+        rs.alerts_new += new
+        rs.alerts_reseen += reseen
+        if self.progress:
+            self.progress.advance(rs.registry, len(results), rs.alerts_new)
+
+    def _client(self, eco: Ecosystem) -> RegistryClient:
+        client = self._clients.get(eco)
+        if client is None:
+            if self._clients_factory is not None:
+                client = self._clients_factory(eco)
+            else:
+                from confuguard.config import Config
+                from confuguard.registries import build, make_http
+
+                if self._config is None:
+                    self._config = Config.load()
+                if self._http is None:
+                    self._http = make_http(self._config, store=self.store)
+                client = build(eco, client=self._http, config=self._config)
+            self._clients[eco] = client
+        return client
+
+    def _crash_point(self) -> None:
+        if self._crash_at is None:
+            return
+        self._crash_count += 1
+        if self._crash_count >= self._crash_at:
+            os._exit(137)
+
+    def _begin(self, source: str) -> SweepSummary:
+        return SweepSummary(self.store.start_run(source), _now(), self.model_version)
+
+    def _end(self, summary: SweepSummary) -> SweepSummary:
+        summary.finished_at = _now()
+        self.store.finish_run(summary.run_id, summary.to_json())
+        return summary
+
+
+def alert_row(suspect: PackageId, cand: Any, version: str) -> dict[str, Any]:
+    """The store row of one alert (a suspicious candidate of a suspect)."""
+    return {
+        "ecosystem": suspect.ecosystem.value, "suspect_key": names.key(suspect), "suspect": names.display(suspect),
+        "target_key": names.key(cand.target), "target": names.display(cand.target), "target_rank": cand.target_rank,
+        "categories": json.dumps([c.value for c in cand.categories]), "edit_distance": cand.edit_distance,
+        "embedding_similarity": cand.embedding_similarity, "threat_probability": cand.threat_probability,
+        "verdict": (cand.verdict or Verdict.SUSPICIOUS).value,
+        "reasons": json.dumps([f"{f.category.value}: {f.detail}" for f in cand.findings] + list(cand.reasons),
+                              ensure_ascii=False),
+        "model_version": version,
+    }
+
+
+def _names(path: Path, skip_lines: int) -> Iterator[tuple[int, str]]:
+    """(physical line number, name) of the names after line `skip_lines`; blank lines and `#` comments skipped."""
+    try:
+        with path.open("r", encoding="utf-8", errors="strict", newline=None) as fh:
+            for line_no, line in enumerate(fh, 1):
+                if line_no <= skip_lines:
+                    continue
+                text = line.strip()
+                if text and not text.startswith("#"):
+                    yield line_no, text
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+__all__ = ["CRASH_ENV", "Progress", "RegistrySummary", "Sweep", "SweepSummary", "alert_row", "file_identity",
+           "model_version"]
