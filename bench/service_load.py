@@ -263,13 +263,14 @@ def server_view(before: dict[str, float], after: dict[str, float]) -> dict[str, 
 
 def in_process(sample: list[str], no_embeddings: bool, seconds: float) -> dict[str, object]:
     """The engine called directly, one name at a time, single thread (BLAS limited like the server)."""
+    from confuguard.engine import Engine
+
     try:
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(limits=int(os.environ.get("CONFUGUARD_BLAS_THREADS", "1")))
     except ImportError:
         pass
-    from confuguard.engine import Engine
 
     engine = Engine(encoder=None) if no_embeddings else Engine()
     engine.warm([Ecosystem.PYPI])

@@ -142,16 +142,21 @@ def _serve(sock: "socket.socket", args: argparse.Namespace, token: str | None) -
 
     # Requests run concurrently in a thread pool; BLAS/OpenMP threads per request on top of that
     # only oversubscribe the cores (one MiniLM encode: ~25 ms with 1 thread, ~450 ms with 2 on a busy 2-core box).
-    try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(limits=int(os.environ.get("CONFUGUARD_BLAS_THREADS", "1")))
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-        pass
+    # The variables cover libraries loaded from now on, threadpoolctl those the imports below loaded.
+    blas = os.environ.get("CONFUGUARD_BLAS_THREADS", "1")
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, blas)
     import uvicorn
 
     from confuguard.engine import Engine
     from confuguard.service import create_app
+
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=int(blas))
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        pass
 
     engine = Engine(encoder=None) if args.no_embeddings else Engine()
     app = create_app(engine, token=token, max_batch=args.max_batch, max_body=args.max_body, warm=args.registries)
