@@ -5,7 +5,9 @@
 PyPI serials, RubyGems pages until `[]`, Maven Solr start/rows, Go `since` inclusive, HF
 `Link` cursors). Switches: `drop_next(n)` closes the next n connections without answering,
 `rate_limit_next(n, retry_after)` answers 429 with `Retry-After`, `truncate_next(n)` sends half
-of the body it announced and hangs up.
+of the body it announced and hangs up, `break_path(prefix, reply)` answers every request under a
+path prefix with a fixed reply (a registry that is down or serves garbage), `delay` slows every
+answer. `Dataset.publish(ecosystem, name)` appends a new package to that registry's feed.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 import socket
 import tarfile
 import threading
+import time
 import xmlrpc.client
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -139,6 +142,31 @@ class Dataset:
             "repo1.maven.org": [{"name": "org.slf4j:slf4j-api", "dependent_repos_count": 99}],
             "proxy.golang.org": [{"name": "github.com/stretchr/testify", "dependent_packages_count": 77}],
         }
+        self._published = 0
+
+    def publish(self, ecosystem: str, name: str, version: str = "0.1.0") -> None:
+        """Append `name` to the feed of `ecosystem` (npm, pypi, rubygems, maven, golang, huggingface), stamped
+        after everything the dataset already holds (September 2026 + one second per published package)."""
+        self._published += 1
+        n = self._published
+        stamp = f"2026-10-01T00:{n // 60:02d}:{n % 60:02d}"
+        if ecosystem == "npm":
+            self.npm_changes.append({"seq": self.npm_changes[-1]["seq"] + 1, "id": name, "changes": [{"rev": f"1-{n}"}]})
+        elif ecosystem == "pypi":
+            self.pypi_journal.append([name, version, 1790000000 + n, "create", self.pypi_journal[-1][4] + 1])
+        elif ecosystem == "rubygems":
+            self.gem_timeline.append({"name": name, "number": version, "created_at": stamp + ".000Z"})
+        elif ecosystem == "maven":
+            g, _, a = name.partition(":")
+            self.maven_docs.append({"id": f"{name}:{version}", "g": g, "a": a, "v": version,
+                                    "timestamp": 1790000000000 + n * 1000})
+        elif ecosystem == "golang":
+            self.go_index.append({"Path": name, "Version": "v" + version, "Timestamp": stamp + "Z"})
+        elif ecosystem == "huggingface":
+            self.hf_models.append({"id": name, "author": name.split("/")[0], "createdAt": stamp + ".000Z",
+                                   "downloads": 0, "likes": 0, "tags": []})
+        else:
+            raise ValueError(f"unknown registry {ecosystem}")
 
 
 # -- server -----------------------------------------------------------------------------------
@@ -155,6 +183,8 @@ class FakeRegistry:
         self._truncs = 0
         self._retry_after = "0"
         self.requests: list[str] = []
+        self.broken: dict[str, Reply] = {}
+        self.delay = 0.0
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
         self.server.daemon_threads = True
         self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -194,6 +224,14 @@ class FakeRegistry:
         """Send only half of the next `n` bodies (with the full Content-Length), then close."""
         with self._lock:
             self._truncs = n
+
+    def break_path(self, prefix: str, reply: Reply | None) -> None:
+        """Answer every request whose path starts with `prefix` with `reply` (None: heal it)."""
+        with self._lock:
+            if reply is None:
+                self.broken.pop(prefix, None)
+            else:
+                self.broken[prefix] = reply
 
     def _switch(self) -> str | None:
         with self._lock:
@@ -244,6 +282,11 @@ def _make_handler(fake: FakeRegistry) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             switch = fake._switch()
+            if fake.delay:
+                time.sleep(fake.delay)
+            broken = next((r for p, r in list(fake.broken.items()) if self.path.startswith(p)), None)
+            if broken is not None and switch is None:
+                switch = "broken"
             if switch == "drop":
                 self.close_connection = True
                 try:
@@ -253,6 +296,8 @@ def _make_handler(fake: FakeRegistry) -> type[BaseHTTPRequestHandler]:
                 return
             if switch == "limit":
                 status, headers, payload = _json({"error": "rate limited"}, 429, {"Retry-After": fake._retry_after})
+            elif switch == "broken" and broken is not None:
+                status, headers, payload = broken
             else:
                 try:
                     status, headers, payload = route(fake.data, method, self.path, body, fake.base_url)
