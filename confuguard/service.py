@@ -22,7 +22,8 @@ with verdict "invalid", never an error); 400 body is not JSON or not a JSON obje
 or wrong bearer token; 404/405 unknown path or method; 413 body over `max_body` bytes (default
 1 MiB) or batch over `max_batch` names; 415 a body sent with a non-JSON Content-Type; 422
 missing field, wrong type, unknown field, unknown registry or empty name; 503 the engine is
-still warming up (check endpoints only; `Retry-After: 1`). Every error body is
+still warming up (check endpoints only; `Retry-After: 1`), or the engine met a data/model error
+(DataError and the like: a server-side problem, logged on stderr). Every error body is
 `{"error": "<one line>"}`.
 
 Authentication: with `token` set, every path except `/healthz`, `/readyz` and `/openapi.json`
@@ -53,6 +54,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from confuguard import __version__
+from confuguard.errors import ConfuguardError, InputError
 from confuguard.formats.jsonfmt import SCHEMA_VERSION, result_dict
 from confuguard.metrics import CONTENT_TYPE, Metrics
 from confuguard.types import CheckResult, Ecosystem
@@ -398,6 +400,13 @@ def create_app(
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return _error(exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(ConfuguardError)
+    async def _engine_error(request: Request, exc: ConfuguardError) -> JSONResponse:
+        if isinstance(exc, InputError):
+            return _error(422, str(exc))
+        print(f"confuguard: error: {request.method} {request.url.path}: {' '.join(str(exc).split())}", file=sys.stderr)
+        return _error(503, str(exc))  # data or model trouble on the server's side: not the client's fault
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:

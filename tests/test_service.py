@@ -20,7 +20,7 @@ import uvicorn
 from confuguard.cli import main as cli_main
 from confuguard.commands import serve as serve_cmd
 from confuguard.engine import Engine
-from confuguard.errors import InputError
+from confuguard.errors import DataError, InputError
 from confuguard.formats import jsonfmt
 from confuguard.service import create_app
 from confuguard.types import Ecosystem
@@ -315,6 +315,33 @@ def test_failed_warm_up_stays_unready(engine, capsys):
     finally:
         s.stop()
     assert "warming the engine failed" in capsys.readouterr().err
+
+
+class BrokenEngine(GatedEngine):
+    """Warm, but its checks meet errors."""
+
+    def __init__(self, inner: Engine, error: Exception) -> None:
+        super().__init__(inner)
+        self.gate.set()
+        self.error = error
+
+    def check_names(self, texts, ecosystem):
+        if texts == ["boom"]:
+            raise self.error
+        return self.inner.check_names(texts, ecosystem)
+
+
+@pytest.mark.parametrize(("error", "status"), [(DataError("pypi target list truncated"), 503),
+                                               (InputError("bad thing"), 422), (KeyError("bug"), 500)])
+def test_engine_errors_are_json(engine, error, status, capsys):
+    s = Served(create_app(BrokenEngine(engine, error), warm=[Ecosystem.PYPI]))
+    try:
+        s.wait_ready()
+        msg = error_of(post(s, "/v1/check", {"registry": "pypi", "name": "boom"}), status)
+        assert msg == ("internal error" if status == 500 else str(error))
+        assert post(s, "/v1/check", {"registry": "pypi", "name": "reqeusts"}).status_code == 200
+    finally:
+        s.stop()
 
 
 _SAMPLE = re.compile(r'^([a-z_]+)(\{[^}]*\})? (\S+)$')
