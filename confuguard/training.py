@@ -152,7 +152,8 @@ def _parse_row(kind: str, get: Any) -> tuple[PackageId, PackageId | None, int] |
         eco = _eco(get("registry"))
         if eco is None:
             return "unknown registries"
-        full, target_text = get("suspect"), get("target")
+        # the alert CSV quotes cells that start like a formula (`'@scope/name`): undo it
+        full, target_text = (v[1:] if v[:1] == "'" and v[1:2] in "=+-@" else v for v in (get("suspect"), get("target")))
         label = _label(get("analyst_verdict"))
     if label is None:
         return "unlabelled rows"

