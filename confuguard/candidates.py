@@ -14,9 +14,9 @@ FAISS top-k), so a lookup never loops over every target in Python. Generators, a
 * `affix`: a contiguous run of the suspect's tokens is a whole target name (`python3-dateutil`
   contains `dateutil`), or the suspect is a prefix/suffix of a target (simplification).
 * `token`: targets sharing a rare word, or any two words (reordering and substitutions).
-* `embedding`: nearest target names in the FAISS index of MiniLM name embeddings; used for names
-  of two or more tokens, where token-level and semantic substitutions live (MiniLM tokenises by
-  word pieces, so typos are left to `edit`).
+* `embedding`: nearest target names in the FAISS index of name embeddings (the mean of the
+  names' MiniLM word vectors, `models/wordvec.py`); used for names of two or more words, where
+  token-level and semantic substitutions live (typos are left to `edit`).
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ from rapidfuzz.distance import Levenshtein
 
 from confuguard import names
 from confuguard.corpus import Corpus, Target
-from confuguard.models.embedder import name_text
 from confuguard.tokens import tokenize
-from confuguard.models.index import NameIndex
+from confuguard.models.index import Embeddings
+from confuguard.models.wordvec import words_of
 from confuguard.types import Ecosystem, PackageId
 
 MAX_EDIT = 2
@@ -67,17 +67,9 @@ def fold(text: str) -> str:
     return s
 
 
-_DIGITS = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
-
-
-def split_words(text: str) -> tuple[str, ...]:
-    """Cheap tokens of a target name: delimiters, camelCase and letter/digit boundaries."""
-    return tuple(_DIGITS.sub(" ", name_text(text)).split())
-
-
 def token_sequences(text: str) -> set[tuple[str, ...]]:
     """Readings of a suspect's name: the cheap split, and word segmentation of glued words (`pythonkafka`)."""
-    return {split_words(text), tokenize(text)}
+    return {words_of(text), tokenize(text)}
 
 
 @dataclass
@@ -94,10 +86,10 @@ class Proposals:
 class CandidateGenerator:
     """Bounded candidate search over one registry's targets."""
 
-    def __init__(self, corpus: Corpus, index: Callable[[], NameIndex] | None = None) -> None:
+    def __init__(self, corpus: Corpus, embeddings: Callable[[], Embeddings] | None = None) -> None:
         self.corpus = corpus
-        self._index_factory = index
-        self._index: NameIndex | None = None
+        self._embeddings_factory = embeddings
+        self._embeddings: Embeddings | None = None
         ts = corpus.targets
         self.keys = [t.key for t in ts]
         self.leaves = [t.leaf for t in ts]
@@ -112,7 +104,7 @@ class CandidateGenerator:
             self._by_leaf[squash(t.leaf)].append(pos)
             if t.namespace:
                 self._by_ns[t.namespace].append(pos)
-            words = sorted(set(split_words(t.leaf if t.namespace and corpus.ecosystem is not Ecosystem.NPM else t.key)))
+            words = sorted(set(words_of(t.leaf if t.namespace and corpus.ecosystem is not Ecosystem.NPM else t.key)))
             for tok in words:
                 self._by_token[tok].append(pos)
             if len(words) <= PAIR_MAX_WORDS:
@@ -134,19 +126,19 @@ class CandidateGenerator:
         return {f for f in forms if f}
 
     @property
-    def index(self) -> NameIndex | None:
-        """The FAISS index, loaded on first use (None when the generator has no embeddings)."""
-        if self._index is None and self._index_factory is not None:
-            self._index = self._index_factory()
-        return self._index
+    def embeddings(self) -> Embeddings | None:
+        """Word vectors and FAISS index, loaded on first use (None when the generator has no embeddings)."""
+        if self._embeddings is None and self._embeddings_factory is not None:
+            self._embeddings = self._embeddings_factory()
+        return self._embeddings
 
-    def needs_embedding(self, pkg: PackageId) -> bool:
-        """True when the embedding generator applies to `pkg` (two or more words in its name)."""
-        return self._index_factory is not None and len(name_text(self._leaf_text(pkg)).split()) >= 2
-
-    def query_text(self, pkg: PackageId) -> str:
-        """The text embedded for a suspect (same convention as the indexed targets)."""
-        return name_text(self._leaf_text(pkg))
+    def vector(self, pkg: PackageId) -> np.ndarray | None:
+        """The suspect's name vector when the embedding generator applies (two or more words, one known)."""
+        text = self._leaf_text(pkg)
+        if self._embeddings_factory is None or len(words_of(text)) < 2:
+            return None
+        emb = self.embeddings
+        return emb.vector(text) if emb is not None else None
 
     def _leaf_text(self, pkg: PackageId) -> str:
         if pkg.ecosystem in (Ecosystem.MAVEN, Ecosystem.GOLANG, Ecosystem.HUGGINGFACE):
@@ -156,7 +148,7 @@ class CandidateGenerator:
     def propose(self, pkg: PackageId, vector: np.ndarray | None = None, *, near_keys: list[int] | None = None) -> Proposals:
         """All targets any generator proposes for `pkg`.
 
-        `vector` is the suspect's name embedding (when `needs_embedding`); `near_keys` the
+        `vector` is the suspect's name embedding (from `vector`); `near_keys` the
         positions within edit distance of the key when already computed in bulk.
         """
         out = Proposals()
@@ -175,8 +167,9 @@ class CandidateGenerator:
             self._namespace_proposals(pkg, leaf, ns, out)
         self._affix_proposals(pkg, out)
         self._token_proposals(pkg, out)
-        if vector is not None and self.index is not None:
-            sims, ids = self.index.search(vector.reshape(1, -1), EMBED_K)
+        emb = self._embeddings
+        if vector is not None and emb is not None:
+            sims, ids = emb.index.search(vector.reshape(1, -1), EMBED_K)
             for sim, pos in zip(sims[0], ids[0]):
                 if pos >= 0 and sim >= EMBED_MIN_SIM:
                     out.add(int(pos), "embedding")

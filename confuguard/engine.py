@@ -25,7 +25,7 @@ from confuguard.categories import classify, skeleton
 from confuguard.corpus import Corpus
 from confuguard.errors import InputError
 from confuguard.models.embedder import Encoder, default_encoder
-from confuguard.models.index import NameIndex, load_or_build
+from confuguard.models.index import Embeddings, load_embeddings
 from confuguard.types import Candidate, Category, CheckResult, Ecosystem, Finding, PackageId, Verdict
 
 MAX_CANDIDATES = 5
@@ -69,15 +69,18 @@ class Engine:
         corpora: dict[Ecosystem, Corpus] | None = None,
         *,
         encoder: Callable[[], Encoder] | None = default_encoder,
-        index: Callable[[Corpus, Encoder], NameIndex] = load_or_build,
+        embeddings: Callable[[Corpus, Callable[[], Encoder] | None], Embeddings] = load_embeddings,
         judge: Judge | None = None,
     ) -> None:
-        """`corpora` overrides the bundled lists; `encoder=None` disables the embedding generator;
+        """`corpora` overrides the bundled lists; `encoder=None` disables the embedding generator
+        (the encoder only runs to build word vectors missing from the cache);
         `judge` (the benign classifier) decides each candidate's verdict, else every candidate is suspicious."""
         self._corpora = dict(corpora or {})
         self.judge = judge
+        self.threads = -1
+        """Threads for the bulk edit-distance scan (-1: all cores); worker processes set 1."""
         self._encoder_factory = encoder
-        self._index_builder = index
+        self._embeddings_loader = embeddings
         self._registries: dict[Ecosystem, _Registry] = {}
         self._lock = threading.RLock()
 
@@ -92,17 +95,15 @@ class Engine:
                     factory = None
                     if self._encoder_factory is not None:
                         enc = self._encoder_factory
-                        factory = lambda c=corpus: self._index_builder(c, enc())  # noqa: E731
+                        factory = lambda c=corpus: self._embeddings_loader(c, enc)  # noqa: E731
                     reg = _Registry(corpus, CandidateGenerator(corpus, factory))
                     self._registries[ecosystem] = reg
         return reg
 
     def warm(self, ecosystems: Iterable[Ecosystem]) -> None:
-        """Load corpora, indexes and the encoder now rather than on the first check."""
+        """Load corpora, word vectors and indexes now rather than on the first check."""
         for eco in ecosystems:
-            gen = self.registry(eco).generator
-            if gen.index is not None and self._encoder_factory is not None:
-                self._encoder_factory()
+            self.registry(eco).generator.embeddings  # noqa: B018 (loads them)
 
     def check_name(self, text: str, ecosystem: Ecosystem) -> CheckResult:
         """Check one name as typed by a user (invalid names give an INVALID result, not an error)."""
@@ -157,15 +158,11 @@ class Engine:
         keys = [names.key(pkgs[i]) for i in todo]
         if len(todo) > 8:
             matrix = process.cdist(keys, gen.keys, scorer=Levenshtein.distance, score_cutoff=MAX_EDIT,
-                                   dtype=np.uint8, workers=-1)
+                                   dtype=np.uint8, workers=self.threads)
             near = [np.flatnonzero(row <= MAX_EDIT).tolist() for row in matrix]
         else:
             near = [None] * len(todo)
-        embed_rows = [j for j, i in enumerate(todo) if gen.needs_embedding(pkgs[i])]
-        vectors: dict[int, np.ndarray] = {}
-        if embed_rows and gen.index is not None and self._encoder_factory is not None:
-            enc = self._encoder_factory().encode([gen.query_text(pkgs[todo[j]]) for j in embed_rows])
-            vectors = {j: enc[n] for n, j in enumerate(embed_rows)}
+        vectors = {j: v for j, i in enumerate(todo) if (v := gen.vector(pkgs[i])) is not None}
         for j, i in enumerate(todo):
             pkg = pkgs[i]
             props = gen.propose(pkg, vectors.get(j), near_keys=near[j])
@@ -179,9 +176,9 @@ class Engine:
         targets = reg.corpus.targets
         positions = sorted(found)
         sims: dict[int, float] = {}
-        index = reg.generator.index if vector is not None else None
-        if index is not None:
-            vecs = index.index.reconstruct_batch(np.asarray(positions, dtype=np.int64))
+        emb = reg.generator.embeddings if vector is not None else None
+        if emb is not None:
+            vecs = emb.index.index.reconstruct_batch(np.asarray(positions, dtype=np.int64))
             sims = dict(zip(positions, (vecs @ vector).tolist()))
         key = names.key(pkg)
         cands = []

@@ -149,3 +149,9 @@ def synonyms() -> dict[str, frozenset[str]]:
         for a in group:
             out.setdefault(a, set()).update(g for g in group if g != a)
     return {k: frozenset(v) for k, v in out.items()}
+
+
+def frequent_tokens() -> tuple[str, ...]:
+    """The frequent name tokens of `tokens.tsv`, most frequent first."""
+    counts, _ = _tokens()
+    return tuple(sorted(counts, key=lambda t: (-counts[t], t)))

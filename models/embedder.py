@@ -27,6 +27,7 @@ import numpy as np
 from confuguard.errors import ModelArtifactError
 
 DIM = 384
+MODEL_ID = "all-MiniLM-L6-v2"
 MAX_TOKENS = 64
 _SPLIT = re.compile(r"[\s\-_.~/:@+]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")

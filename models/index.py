@@ -1,9 +1,11 @@
-"""FAISS index of target-name embeddings, cached outside the repo and rebuilt when the data changes."""
+"""FAISS index of target-name embeddings (composed from MiniLM word vectors), cached outside the repo
+and rebuilt when the data changes."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,21 +14,22 @@ import numpy as np
 
 from confuguard.corpus import Corpus, Target
 from confuguard.errors import DataError
-from confuguard.models.embedder import DIM, Encoder, name_text
+from confuguard.models.embedder import DIM, Encoder
+from confuguard.models.wordvec import WordVectors, load_or_extend, words_of
 from confuguard.paths import cache_dir
 from confuguard.types import Ecosystem
 
 #: Corpora up to this size use an exact flat index; larger ones use HNSW.
 FLAT_LIMIT = 4096
 _HNSW_M = 32
-_FORMAT = "v1"
+_FORMAT = "v2"
 
 
 def target_text(target: Target) -> str:
     """The text embedded for a target: the whole npm name (scope included), the leaf elsewhere."""
     if target.package.ecosystem in (Ecosystem.MAVEN, Ecosystem.GOLANG, Ecosystem.HUGGINGFACE):
-        return name_text(target.leaf)
-    return name_text(str(target.package))
+        return target.leaf
+    return str(target.package)
 
 
 @dataclass
@@ -86,16 +89,18 @@ def index_path(corpus: Corpus) -> Path:
     return cache_dir() / "index" / f"{corpus.ecosystem.value}-{_FORMAT}-{corpus.digest[:20]}.faiss"
 
 
-def load_or_build(corpus: Corpus, encoder: Encoder, *, rebuild: bool = False) -> NameIndex:
-    """The cached index of `corpus`, built (and cached) when missing, stale or unreadable."""
+def load_or_build(corpus: Corpus, words: WordVectors, *, rebuild: bool = False) -> NameIndex:
+    """The cached index of `corpus`'s name vectors, built (and cached) when missing, stale or unreadable.
+
+    `words` must hold every target word (see `load_embeddings`).
+    """
     path = index_path(corpus)
     if path.is_file() and not rebuild:
         try:
             return NameIndex.read(path, len(corpus.targets))
         except DataError:
             pass
-    vectors = encoder.encode([target_text(t) for t in corpus.targets])
-    index = NameIndex.build(vectors)
+    index = NameIndex.build(words.name_vectors([target_text(t) for t in corpus.targets]))
     try:
         index.save(path)
         for stale in path.parent.glob(f"{corpus.ecosystem.value}-*.faiss"):
@@ -104,3 +109,30 @@ def load_or_build(corpus: Corpus, encoder: Encoder, *, rebuild: bool = False) ->
     except OSError:
         pass  # a read-only cache only costs a rebuild next time
     return index
+
+
+@dataclass
+class Embeddings:
+    """What the embedding generator needs for one registry: the word table and the target index."""
+
+    words: WordVectors
+    index: NameIndex
+
+    def vector(self, text: str) -> np.ndarray | None:
+        """The name vector of a suspect's text, None when none of its words is known."""
+        return self.words.name_vector(text)
+
+
+def vocabulary(corpus: Corpus) -> set[str]:
+    """The words a registry's embeddings need: its target words and the frequent name tokens."""
+    from confuguard.lexicon import frequent_tokens
+
+    wanted = {w for t in corpus.targets for w in words_of(target_text(t))}
+    wanted.update(w for tok in frequent_tokens() for w in words_of(tok))
+    return wanted
+
+
+def load_embeddings(corpus: Corpus, encoder: Callable[[], Encoder] | None, *, rebuild: bool = False) -> Embeddings:
+    """Word table (extended with this registry's words if needed) and the registry's name index."""
+    words = load_or_extend(vocabulary(corpus), encoder)
+    return Embeddings(words, load_or_build(corpus, words, rebuild=rebuild))

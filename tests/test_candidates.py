@@ -62,15 +62,36 @@ def test_scoped_and_namespaced_generators():
 
 def test_index_cache_rebuilds_when_data_changes(hash_encoder):
     from confuguard.models.index import index_path, load_or_build
+    from confuguard.models.wordvec import WordVectors
 
+    words = WordVectors(["requests", "numpy", "pandas"], hash_encoder.encode(["requests", "numpy", "pandas"]))
     a = _corpus(["requests", "numpy"])
     b = _corpus(["requests", "numpy", "pandas"])
-    assert len(load_or_build(a, hash_encoder)) == 2
+    assert len(load_or_build(a, words)) == 2
     assert index_path(a).is_file()
-    assert len(load_or_build(b, hash_encoder)) == 3
+    assert len(load_or_build(b, words)) == 3
     assert not index_path(a).exists()  # the stale index was replaced
     index_path(b).write_bytes(b"truncated")
-    assert len(load_or_build(b, hash_encoder)) == 3  # an unreadable cache is rebuilt, not fatal
+    assert len(load_or_build(b, words)) == 3  # an unreadable cache is rebuilt, not fatal
+
+
+def test_word_table_is_extended_not_rebuilt(hash_encoder):
+    from confuguard.models.wordvec import load_or_extend, words_of
+
+    calls = []
+
+    def enc():
+        calls.append(1)
+        return hash_encoder
+
+    t1 = load_or_extend({"python", "dateutil"}, enc)
+    t2 = load_or_extend({"python", "dateutil"}, enc)  # cached: no encoding
+    t3 = load_or_extend({"python", "kafka"}, enc)     # only the new word is encoded
+    assert len(calls) == 2 and len(t1) == len(t2) == 2 and len(t3) == 3
+    v1, v2 = t3.name_vector("dateutil-python"), t3.name_vector("python_dateutil")
+    assert v1 is not None and np.allclose(v1, v2)     # reordering embeds identically
+    assert t3.name_vector("unknown-words") is None
+    assert words_of("pytz3-dev") == ("pytz", "3", "dev")
 
 
 def test_corpus_cache_gives_the_same_targets(tmp_path):

@@ -211,23 +211,11 @@ def test_cli_main_runs_scan(engine, capsys, tmp_path):
     assert (row["name"], row["line"], row["verdict"]) == ("rai1s", 1, "suspicious")
 
 
-def test_default_factory_uses_engine_load_when_available(monkeypatch):
-    import sys
-    import types
-
-    fake_module = types.ModuleType("confuguard.engine")
-
-    class Engine:
-        loaded = False
-
-        @classmethod
-        def load(cls):
-            cls.loaded = True
-            return cls()
-
-    fake_module.Engine = Engine
-    monkeypatch.setitem(sys.modules, "confuguard.engine", fake_module)
-    assert isinstance(scan._default_engine(), Engine) and Engine.loaded
+def test_default_factory_builds_the_judged_engine(monkeypatch, tmp_path):
+    monkeypatch.setenv("CONFUGUARD_DB", str(tmp_path / "absent.db"))
+    engine = scan._default_engine()
+    assert engine.judge is not None  # scan judges with the benign classifier, as check does
+    assert not (tmp_path / "absent.db").exists()  # no store is created just to scan
 
 
 def test_ecosystems_of_the_fixtures_cover_all_six():

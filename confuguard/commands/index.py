@@ -13,27 +13,28 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the `index` subcommand."""
     p = sub.add_parser("index", help="manage the cached embedding indexes")
     isub = p.add_subparsers(dest="index_command", metavar="ACTION")
-    b = isub.add_parser("build", help="build the FAISS index of each registry's popular names")
+    b = isub.add_parser("build", help="encode the word vectors and build the FAISS index of each registry's popular names")
     b.add_argument("-r", "--registry", action="append", default=None,
                    help="registry to build (repeatable; default: all)")
     b.add_argument("--encoder", choices=["numpy", "sentence-transformers"], default="numpy",
-                   help="numpy (default) or the reference sentence-transformers encoder; both give the same vectors")
-    b.add_argument("--force", action="store_true", help="rebuild even if a fresh index is cached")
+                   help="encoder for missing word vectors: numpy (default) or the reference sentence-transformers; same vectors")
+    b.add_argument("--force", action="store_true", help="rebuild the indexes even if fresh ones are cached")
     b.set_defaults(func=build)
     p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
 
 
 def build(args: argparse.Namespace) -> int:
-    """Build indexes and report their size and time."""
+    """Build the word vectors and indexes and report their size and time."""
     from confuguard import corpus
     from confuguard.models.embedder import MiniLMEncoder, SentenceTransformerEncoder
-    from confuguard.models.index import index_path, load_or_build
+    from confuguard.models.index import index_path, load_embeddings
 
     ecos = [Ecosystem.parse(r) for r in args.registry] if args.registry else list(Ecosystem)
-    encoder = SentenceTransformerEncoder() if args.encoder == "sentence-transformers" else MiniLMEncoder()
+    encoder = SentenceTransformerEncoder if args.encoder == "sentence-transformers" else MiniLMEncoder
     for eco in ecos:
         start = time.perf_counter()
         c = corpus.load(eco)
-        idx = load_or_build(c, encoder, rebuild=args.force)
-        print(f"{eco.value}: {len(idx)} names indexed in {time.perf_counter() - start:.1f}s -> {index_path(c)}")
+        emb = load_embeddings(c, encoder, rebuild=args.force)
+        print(f"{eco.value}: {len(emb.index)} names indexed ({len(emb.words)} word vectors) in "
+              f"{time.perf_counter() - start:.1f}s -> {index_path(c)}")
     return 0

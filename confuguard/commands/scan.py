@@ -42,10 +42,10 @@ class Checker(Protocol):
 
 
 def _default_engine() -> Checker:
-    from confuguard.engine import Engine
+    """The engine as `check` builds it, judging with the metadata of the default store (`$CONFUGUARD_DB`)."""
+    from confuguard.commands.check import build_engine, open_store
 
-    load = getattr(Engine, "load", None)
-    return load() if callable(load) else Engine()
+    return build_engine(store=open_store(None))
 
 
 ENGINE_FACTORY: Callable[[], Checker] = _default_engine

@@ -44,6 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-r", "--registry", dest="registries", type=registry_arg, action="append", default=None,
                    metavar="R", help="registry to load at start-up (repeatable; default: all six; others load on first use)")
     p.add_argument("--no-embeddings", action="store_true", help="skip the embedding generator (edit/token rules only)")
+    p.add_argument("--no-classifier", action="store_true", help="name evidence only: every candidate is suspicious")
+    p.add_argument("--db", type=Path, default=None, help="local metadata store for the classifier (default: user data dir)")
     p.add_argument("--max-batch", type=int, default=DEFAULT_MAX_BATCH, metavar="N",
                    help=f"most names per batch request (default {DEFAULT_MAX_BATCH}; more: 413)")
     p.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY, metavar="BYTES",
@@ -148,7 +150,7 @@ def _serve(sock: "socket.socket", args: argparse.Namespace, token: str | None) -
         os.environ.setdefault(var, blas)
     import uvicorn
 
-    from confuguard.engine import Engine
+    from confuguard.commands.check import build_engine, open_store
     from confuguard.service import create_app
 
     try:
@@ -158,7 +160,7 @@ def _serve(sock: "socket.socket", args: argparse.Namespace, token: str | None) -
     except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
         pass
 
-    engine = Engine(encoder=None) if args.no_embeddings else Engine()
+    engine = build_engine(no_embeddings=args.no_embeddings, no_classifier=args.no_classifier, store=open_store(args.db))
     app = create_app(engine, token=token, max_batch=args.max_batch, max_body=args.max_body, warm=args.registries)
     config = uvicorn.Config(app, log_level="warning", access_log=args.access_log, server_header=False,
                             timeout_graceful_shutdown=10)
