@@ -20,7 +20,7 @@ import time
 from _common import Baseline, random_ordinary
 
 from confuguard import corpus
-from confuguard.engine import Engine
+from confuguard.commands.check import build_engine
 from confuguard.types import Ecosystem
 
 
@@ -41,7 +41,7 @@ def main(n: int = 5000) -> None:
         typos.append(s[:i] + s[i + 1 : i + 2] + s[i] + s[i + 2 :])
     names_ = random_ordinary(eco, c, n - len(typos)) + typos
     rng.shuffle(names_)
-    engine = Engine()
+    engine = build_engine()  # as `check` runs: embeddings and the benign classifier (no store)
     engine.warm([eco])
     engine.check_names(names_[:50], eco)
     lat = []
