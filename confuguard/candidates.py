@@ -4,8 +4,9 @@ Each generator is bounded (C-level scans with score cutoffs, hash lookups, bisec
 FAISS top-k), so a lookup never loops over every target in Python. Generators, and the
 `found_by` tag each one puts on its candidates:
 
-* `edit`: Levenshtein distance <= 2 on the comparison key (rapidfuzz with a cutoff); a swap of
-  two adjacent letters is distance 2, so this is a superset of one Damerau-Levenshtein step.
+* `edit`: Levenshtein distance <= 2 between the comparison keys without separators (rapidfuzz with
+  a cutoff); a swap of two adjacent letters is distance 2, so this is a superset of one
+  Damerau-Levenshtein step, also when separators changed too (`bitcionjslib` ~ `bitcoinjs-lib`).
 * `leaf` / `namespace`: the same on the name part (artifactId, Go repo, HF model, npm bare
   name) and on the namespace (scope, groupId, Go owner, HF author), so namespaced names get
   every rule, not only the scope rule.
@@ -92,6 +93,8 @@ class CandidateGenerator:
         self._embeddings: Embeddings | None = None
         ts = corpus.targets
         self.keys = [t.key for t in ts]
+        self.squashed = [squash(k) for k in self.keys]
+        """What the edit scan compares: keys without separators, so `bitcionjslib` meets `bitcoinjs-lib`."""
         self.leaves = [t.leaf for t in ts]
         self._forms: dict[str, list[int]] = defaultdict(list)
         self._by_leaf: dict[str, list[int]] = defaultdict(list)
@@ -149,7 +152,7 @@ class CandidateGenerator:
         """All targets any generator proposes for `pkg`.
 
         `vector` is the suspect's name embedding (from `vector`); `near_keys` the
-        positions within edit distance of the key when already computed in bulk.
+        positions within edit distance of the squashed key when already computed in bulk.
         """
         out = Proposals()
         key = names.key(pkg)
@@ -157,7 +160,7 @@ class CandidateGenerator:
         ns = names.namespace(pkg)
         if near_keys is None:
             near_keys = [pos for _, _, pos in process.extract(
-                key, self.keys, scorer=Levenshtein.distance, score_cutoff=MAX_EDIT, limit=None)]
+                squash(key), self.squashed, scorer=Levenshtein.distance, score_cutoff=MAX_EDIT, limit=None)]
         for pos in near_keys:
             out.add(pos, "edit")
         for form in {fold(key), fold(leaf)} if ns and pkg.ecosystem is Ecosystem.NPM else {fold(key)}:

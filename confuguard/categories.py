@@ -207,6 +207,22 @@ def _diff(x: str, y: str) -> tuple[int, int]:
     return p, s
 
 
+def _shuffled(x: str, y: str) -> bool:
+    """`x` has `y`'s letters with one moved by two places (`rceat` for `react`, `degbu` for `debug`)
+    or two separate pairs of neighbours swapped."""
+    if len(x) != len(y) or sorted(x) != sorted(y):
+        return False
+    diff = [i for i in range(len(x)) if x[i] != y[i]]
+    if not diff:
+        return False
+    if diff[-1] - diff[0] < 3:
+        return True
+    if len(diff) != 4 or diff[1] != diff[0] + 1 or diff[3] != diff[2] + 1:
+        return False
+    i, j, k, m = diff
+    return x[i] == y[j] and x[j] == y[i] and x[k] == y[m] and x[m] == y[k]
+
+
 def _describe_edit(x: str, y: str) -> str:
     """Words for a small edit turning target `y` into suspect `x`."""
     p, s = _diff(x, y)
@@ -700,6 +716,8 @@ def _leaf(eco: Ecosystem, a: _Name, b: _Name, sim: TokenSimilarity | None) -> di
     short = min(len(fa), len(fb))
     if dist == 1 and not (hg or sp or gr or hp or ve) and (short >= 6 or (short >= 3 and _slip(fa, fb))):
         out[C.TYPO] = f"one typo away from '{b.low}': {_describe_edit(fa, fb)}"
+    elif dist == 2 and short >= 5 and not (hg or sp or gr or hp or ve) and _shuffled(fa, fb):
+        out[C.TYPO] = f"the letters of '{b.low}' slightly shuffled"
     if sp:
         out[C.ALTERNATE_SPELLING] = sp
     if gr:
