@@ -484,3 +484,10 @@ def test_mutations_of_a_name_are_seen(base: str, suffix: str) -> None:
         return
     if names.key(s) != names.key(t):
         assert classify(s, t)
+
+
+def test_shuffled_letters_are_typos() -> None:
+    assert cats("rceat", "react", NPM) == [C.TYPO]       # a letter moved two places
+    assert cats("degbu", "debug", NPM) == [C.TYPO]
+    assert C.TYPO in cats("bitcionjslib", "bitcoinjs-lib", NPM)  # swap with the separator dropped
+    assert cats("tcaer", "react", NPM) == []             # an anagram is not a slip
