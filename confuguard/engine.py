@@ -46,6 +46,9 @@ CATEGORY_STRENGTH: dict[Category, float] = {
     Category.ASEMANTIC_SUBSTITUTION: 0.7,
 }
 _BULK = 512
+#: Short names (4-5 characters) need a finger-slip edit to count as typos, except for the most
+#: popular targets: any one-character change of one of these is reported (`numipy` for `numpy`).
+TOP_TARGETS = 100
 
 #: Judges candidates: gets the suspect and its candidates (best first), returns them with
 #: `threat_probability`, `verdict` (SUSPICIOUS or BENIGN) and `reasons` filled.
@@ -185,9 +188,12 @@ class Engine:
         for pos in positions:
             t = targets[pos]
             findings = classify(pkg, t.package)
+            dist = OSA.distance(key, t.key)
+            if not findings and dist == 1 and t.rank <= TOP_TARGETS and len(t.key) >= 4 and t.namespace is None:
+                findings = (Finding(Category.TYPO, f"one typo away from '{t.key}', one of the {TOP_TARGETS} most "
+                                                   f"popular {pkg.ecosystem.value} packages"),)
             if not findings:
                 continue
-            dist = OSA.distance(key, t.key)
             sim = sims.get(pos)
             score = max(
                 max(CATEGORY_STRENGTH.get(f.category, 0.5) for f in findings),

@@ -17,6 +17,7 @@ def engine() -> Engine:
 ATTACKS = [
     # (registry, suspect, imitated target, a category that must be reported)
     (E.PYPI, "reqeusts", "requests", Category.TYPO),
+    (E.PYPI, "numipy", "numpy", Category.TYPO),  # short, but one of the most popular names
     (E.PYPI, "python3-dateutil", "python-dateutil", None),
     (E.PYPI, "dateutil-python", "python-dateutil", Category.REORDERING),
     (E.PYPI, "colourama", "colorama", Category.ALTERNATE_SPELLING),
