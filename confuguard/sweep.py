@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from confuguard import names
-from confuguard.errors import ConfuguardError, InputError, RegistryUnavailable
+from confuguard.errors import ConfuguardError, InputError
 from confuguard.protocols import FeedItem, RegistryClient
 from confuguard.store import Store
 from confuguard.types import CheckResult, Ecosystem, PackageId, PackageMetadata, Verdict
