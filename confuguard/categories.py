@@ -854,12 +854,12 @@ def _scope(
     if tns and not sns:
         if eco is Ecosystem.HUGGINGFACE:
             return char_only  # legacy ids without author are redirects, not copies
-        if tns in lexicon.term_set("mirror_scopes"):
-            return {}
         folded = {"".join(chunks(tns)) + b.flat, b.flat + "".join(chunks(tns))}
-        if a.flat in folded:
+        if a.flat in folded:  # `types-node` for `@types/node` too
             out[C.SCOPE] = f"folds the scope @{tns} into the name"
             return out
+        if tns in lexicon.term_set("mirror_scopes"):
+            return {}  # `node` is the package `@types/node` describes, not a copy of it
         if leaf_equal and _specific(b):
             out[C.SCOPE] = f"drops the scope @{tns} from '@{tns}/{b.low}'"
             if C.DELIMITER in leaf:

@@ -28,6 +28,8 @@ ATTACKS = [
     (E.NPM, "@typescript_eslinter/eslint-plugin", "@typescript-eslint/eslint-plugin", Category.SCOPE),
     (E.NPM, "xterm-addon-clipboard", "@xterm/addon-clipboard", Category.SCOPE),
     (E.NPM, "require-port", "requires-port", Category.GRAMMATICAL_SUBSTITUTION),
+    (E.NPM, "@type/node", "@types/node", Category.SCOPE),
+    (E.NPM, "types-node", "@types/node", Category.SCOPE),
     (E.RUBYGEMS, "rai1s", "rails", None),
     (E.RUBYGEMS, "active-support", "activesupport", Category.DELIMITER),
     (E.MAVEN, "org.fasterxml.jackson.core:jackson-databind", "com.fasterxml.jackson.core:jackson-databind", Category.SCOPE),
