@@ -872,7 +872,9 @@ def _scope(
             out[C.SCOPE] = f"drops the scope @{tns} and changes the name"
             out.update(leaf)
             return out
-        return char_only
+        # a plain typo of a scoped package's bare name (`iclipboard` ~ `@lexical/clipboard`) imitates
+        # nothing anyone installs: users type the scope
+        return {} if eco is Ecosystem.NPM else char_only
     if sns and not tns:
         if "".join(chunks(sns)) + a.flat == b.flat:
             out[C.SCOPE] = f"splits '{b.low}' into the scope @{sns} and a name"

@@ -491,3 +491,9 @@ def test_shuffled_letters_are_typos() -> None:
     assert cats("degbu", "debug", NPM) == [C.TYPO]
     assert C.TYPO in cats("bitcionjslib", "bitcoinjs-lib", NPM)  # swap with the separator dropped
     assert cats("tcaer", "react", NPM) == []             # an anagram is not a slip
+
+
+def test_typo_of_a_scoped_packages_bare_name_is_not_a_confusion() -> None:
+    # users install `@lexical/clipboard`; an unscoped `iclipboard` imitates nothing they type
+    assert cats("iclipboard", "@lexical/clipboard", NPM) == []
+    assert C.SCOPE in cats("lexical-clipboard", "@lexical/clipboard", NPM)  # folding the scope still is
