@@ -20,25 +20,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from confuguard.paths import bundled_data
 from confuguard.types import Ecosystem
-
-_HERE = Path(__file__).resolve().parent
-
 
 @cache
 def lexicon_dir() -> Path:
-    """The folder holding the lexicon files (the repo's `data/lexicon`, or the installed `confuguard.data`)."""
-    candidates = [_HERE.parent / "data" / "lexicon"]
-    try:
-        from importlib.resources import files
-
-        candidates.append(Path(str(files("confuguard.data"))) / "lexicon")
-    except (ImportError, ModuleNotFoundError, TypeError):
-        pass
-    for c in candidates:
-        if (c / "tokens.tsv").is_file():
-            return c
-    return candidates[0]
+    """The folder holding the lexicon files (`data/lexicon`, installed as `confuguard.data`)."""
+    return bundled_data() / "lexicon"
 
 
 def _lines(name: str) -> list[str]:
