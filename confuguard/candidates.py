@@ -4,9 +4,9 @@ Each generator is bounded (C-level scans with score cutoffs, hash lookups, bisec
 FAISS top-k), so a lookup never loops over every target in Python. Generators, and the
 `found_by` tag each one puts on its candidates:
 
-* `edit`: Levenshtein distance <= 2 between the comparison keys without separators (rapidfuzz with
-  a cutoff); a swap of two adjacent letters is distance 2, so this is a superset of one
-  Damerau-Levenshtein step, also when separators changed too (`bitcionjslib` ~ `bitcoinjs-lib`).
+* `edit`: optimal-string-alignment distance <= 2 between the comparison keys without separators
+  (rapidfuzz with a cutoff): one or two Damerau-Levenshtein steps, also when separators changed
+  too (`bitcionjslib` ~ `bitcoinjs-lib`, `mogobd` ~ `mongodb`).
 * `leaf` / `namespace`: the same on the name part (artifactId, Go repo, HF model, npm bare
   name) and on the namespace (scope, groupId, Go owner, HF author), so namespaced names get
   every rule, not only the scope rule.
@@ -14,6 +14,10 @@ FAISS top-k), so a lookup never loops over every target in Python. Generators, a
   (delimiter changes, homoglyphs, scope glued into the name: `cicada-render` ~ `@cicada/render`).
 * `affix`: a contiguous run of the suspect's tokens is a whole target name (`python3-dateutil`
   contains `dateutil`), or the suspect is a prefix/suffix of a target (simplification).
+* `core`: the name, its core (ecosystem markers such as `py`, `lib`, `-python`, `.js` removed,
+  `confuguard.tokens.core`) or a run of its words is within one edit of a target's key or core
+  (`libcurl` ~ `pycurl`, `openvc` ~ `opencv-python`, `matplatlib-plus` ~ `matplotlib`); found by
+  hash lookups of one-letter deletions, so typos stacked on affixes are bounded too.
 * `token`: targets sharing a rare word, or any two words (reordering and substitutions).
 * `embedding`: nearest target names in the FAISS index of name embeddings (the mean of the
   names' MiniLM word vectors, `models/wordvec.py`); used for names of two or more words, where
@@ -31,11 +35,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from confuguard import names
 from confuguard.corpus import Corpus, Target
-from confuguard.tokens import tokenize
+from confuguard.tokens import core, tokenize
 from confuguard.models.index import Embeddings
 from confuguard.models.wordvec import words_of
 from confuguard.types import Ecosystem, PackageId
@@ -49,6 +53,11 @@ TOKEN_DF_CAP = 40
 #: Targets of at most this many words are also indexed by each pair of their words.
 PAIR_MAX_WORDS = 6
 AFFIX_PREFIX_LIMIT = 8
+#: Forms at least this long are matched within one edit by the `core` generator (shorter: exactly).
+CORE_EDIT_MIN = 5
+CORE_EXACT_MIN = 4
+#: Names of more words than this only try their word runs up to this length.
+CORE_MAX_WORDS = 8
 _SQUASH = re.compile(r"[^a-z0-9]+")
 _FOLD = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "5": "s", "3": "e", "4": "a", "7": "t", "8": "b"})
 _MULTI = (("rn", "m"), ("vv", "w"), ("cl", "d"), ("nn", "m"))
@@ -66,6 +75,15 @@ def fold(text: str) -> str:
     for a, b in _MULTI:
         s = s.replace(a, b)
     return s
+
+
+def _one_deletion(form: str) -> set[str]:
+    """`form` and every string one letter shorter (the deletion neighbourhood of a lookup key)."""
+    if len(form) < CORE_EXACT_MIN:
+        return set()
+    if len(form) < CORE_EDIT_MIN:
+        return {form}
+    return {form} | {form[:i] + form[i + 1 :] for i in range(len(form))}
 
 
 def token_sequences(text: str) -> set[tuple[str, ...]]:
@@ -114,6 +132,18 @@ class CandidateGenerator:
                 for pair in itertools.combinations(words, 2):
                     self._by_pair[pair].append(pos)
         self.namespaces = sorted(self._by_ns)
+        self._aliases: dict[int, tuple[str, ...]] = {}
+        self._near: dict[str, list[int]] = defaultdict(list)
+        own = set(self.squashed)
+        for pos, t in enumerate(ts):
+            if t.namespace:
+                continue
+            c = core(t.key)
+            # a core that is itself a target's name belongs to that target (`lodash-node` -> `lodash`)
+            forms = (self.squashed[pos],) if c in own else tuple({self.squashed[pos], c})
+            self._aliases[pos] = forms
+            for form in {d for f in forms for d in _one_deletion(f)}:
+                self._near[form].append(pos)
         pairs = sorted((squash(t.key), i) for i, t in enumerate(ts))
         self._sorted = [p[0] for p in pairs]
         self._sorted_pos = [p[1] for p in pairs]
@@ -160,7 +190,7 @@ class CandidateGenerator:
         ns = names.namespace(pkg)
         if near_keys is None:
             near_keys = [pos for _, _, pos in process.extract(
-                squash(key), self.squashed, scorer=Levenshtein.distance, score_cutoff=MAX_EDIT, limit=None)]
+                squash(key), self.squashed, scorer=OSA.distance, score_cutoff=MAX_EDIT, limit=None)]
         for pos in near_keys:
             out.add(pos, "edit")
         for form in {fold(key), fold(leaf)} if ns and pkg.ecosystem is Ecosystem.NPM else {fold(key)}:
@@ -169,6 +199,8 @@ class CandidateGenerator:
         if ns or pkg.ecosystem is Ecosystem.NPM:
             self._namespace_proposals(pkg, leaf, ns, out)
         self._affix_proposals(pkg, out)
+        if ns is None and self._aliases:
+            self._core_proposals(pkg, out)
         self._token_proposals(pkg, out)
         emb = self._embeddings
         if vector is not None and emb is not None:
@@ -222,6 +254,27 @@ class CandidateGenerator:
                     if not sorted_keys[j].startswith(probe):
                         break
                     out.add(positions[j], "affix")
+
+    def _core_proposals(self, pkg: PackageId, out: Proposals) -> None:
+        text = str(pkg)
+        queries = {squash(text), core(text)}
+        for toks in token_sequences(text):
+            toks = toks[:CORE_MAX_WORDS]
+            for i in range(len(toks)):
+                for j in range(i + 1, len(toks) + 1):
+                    if j - i < len(toks):
+                        queries.add("".join(toks[i:j]))
+        for q in queries:
+            if len(q) < CORE_EXACT_MIN:
+                continue
+            seen: set[int] = set()
+            for d in _one_deletion(q):
+                seen.update(self._near.get(d, ()))
+            for pos in seen:
+                forms = self._aliases[pos]
+                if q in forms or (len(q) >= CORE_EDIT_MIN and any(
+                        len(f) >= CORE_EDIT_MIN and OSA.distance(q, f, score_cutoff=1) <= 1 for f in forms)):
+                    out.add(pos, "core")
 
     def _token_proposals(self, pkg: PackageId, out: Proposals) -> None:
         toks = {t for seq in token_sequences(self._leaf_text(pkg)) for t in seq}

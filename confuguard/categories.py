@@ -16,7 +16,12 @@ Rules, one line each (suspect -> target):
   ambiguous (one edit turns most of them into another real name), so when the shorter flat form has
   fewer than 6 characters the edit must be a finger slip: adjacent swap, dropped letter, doubled
   letter, or a letter replaced by a neighbouring QWERTY key (`axois`, `chak`, `asyync`, `hulp`);
-  under 3 characters never.
+  under 3 characters never. Two steps count when they are a swap of neighbouring letters plus a
+  dropped or doubled letter, the first letter kept, on names of >= 6 characters (`mogobd`,
+  `regenraotr`); two substitutions or two drops do not (they mostly make another ordinary name).
+  One step in the *core* also counts, the names stripped of ecosystem markers (`py`, `lib`,
+  `-python`, `.js`, versions: `confuguard.tokens.core`), under the same finger-slip rule below 8
+  characters (`openvc` -> `opencv-python`).
   Reported only when no more specific character-level category (homoglyph, spelling, grammar,
   sound, version) explains the same edit.
 - HOMOGLYPH: (a) the suspect has non-ASCII characters and its `skeleton` (Unicode confusables folded
@@ -33,7 +38,8 @@ Rules, one line each (suspect -> target):
   filler* (api, sdk, client, cli, utils, core, http, lib, dev, pro, plus ...) and the target is not a
   common family root (fewer than FAMILY_WEAK registry names use it as a prefix/suffix root, see
   `token_family_size`). Any other added term never fires. Fillers glued without a separator count
-  only when strong (or `lib`) on a target of >= 4 characters (`mysqljs`). A filler stacked on a
+  only when strong (or `lib`) on a target of >= 4 characters (`mysqljs`); a version number glued
+  on before a separated term is read as a separate term (`pytz3-dev`). A filler stacked on a
   one-edit typo of the target also fires (`matplatlib-plus`). So `pytest-xdist`,
   `eslint-plugin-react`, `django-foo`, `react-dom` never fire against `pytest`/`eslint`/`django`/
   `react`, while `axios-http`, `twilio-npm`, `python3-dateutil`, `jquery.js` do.
@@ -83,7 +89,7 @@ import jellyfish
 from rapidfuzz.distance import OSA
 
 from confuguard import lexicon, names
-from confuguard.tokens import DELIMITERS, chunks, segment, tokenize
+from confuguard.tokens import DELIMITERS, chunks, core, segment, tokenize
 from confuguard.types import Category, Ecosystem, Finding, PackageId
 
 __all__ = [
@@ -96,6 +102,8 @@ __all__ = [
 
 #: A target used as root by fewer names than this is not a common family root: weak fillers fire AFFIX.
 FAMILY_WEAK = 150
+#: Names at least this long (both) count a swap plus a dropped or doubled letter as a typo (`mogobd`).
+TWO_TYPO_MIN = 6
 #: `token_similarity` score at or above which an aligned token pair counts as a semantic substitution.
 SEMANTIC_THRESHOLD = 0.75
 
@@ -221,6 +229,23 @@ def _shuffled(x: str, y: str) -> bool:
         return False
     i, j, k, m = diff
     return x[i] == y[j] and x[j] == y[i] and x[k] == y[m] and x[m] == y[k]
+
+
+def _drops_and_doubles(y: str) -> set[str]:
+    """Every string one dropped or doubled letter away from `y`."""
+    out = {y[:i] + y[i + 1 :] for i in range(len(y))} | {y[:i] + y[i] + y[i:] for i in range(len(y))}
+    out.discard(y)
+    return out
+
+
+def _two_slips(fa: str, fb: str) -> bool:
+    """`fa` is `fb` (>= 6 letters, same first letter) with two neighbouring letters swapped and one letter dropped or
+    doubled (`mogobd` ~ `mongodb`, `regenraotr` ~ `regenerator`). Two substitutions, or two drops,
+    turn most names into another ordinary name (`simple` ~ `simple-is`), so they are left out."""
+    if min(len(fa), len(fb)) < TWO_TYPO_MIN or fa[0] != fb[0]:
+        return False
+    swaps = {fb[:i] + fb[i + 1] + fb[i] + fb[i + 2 :] for i in range(len(fb) - 1)} - {fb}
+    return any(fa in _drops_and_doubles(m) for m in swaps)
 
 
 def _describe_edit(x: str, y: str) -> str:
@@ -497,6 +522,9 @@ def _affix(eco: Ecosystem, a: _Name, b: _Name) -> str | None:
             where = "leading" if i > 0 and i + len(tb) == len(ta) else "trailing" if i == 0 else "surrounding"
             start = len("".join(ta[:i]))
             end = start + len(b.flat)
+            k = i + len(tb)
+            if end not in a.parts and k < len(ta) and ta[k].isdigit():
+                end += len(ta[k])  # a version glued on (`pytz3-dev`)
             if not (start in a.parts and end in a.parts):
                 extras = None  # glued: judged on the flat form below
     if extras is None and len(a.flat) > len(b.flat):
@@ -686,6 +714,17 @@ def _asemantic(eco: Ecosystem, a: _Name, b: _Name, p: int, s: int) -> str | None
     return None
 
 
+def _core_typo(a: _Name, b: _Name) -> str | None:
+    """A typo in the core of a name once ecosystem markers are dropped (`openvc` ~ `opencv-python`)."""
+    ca, cb = core(a.low), core(b.low)
+    if (ca, cb) == (a.flat, b.flat) or not (ca.isalpha() and cb.isalpha()):
+        return None
+    short = min(len(ca), len(cb))
+    if short < 5 or OSA.distance(ca, cb, score_cutoff=2) != 1 or not (short >= 8 or _slip(ca, cb)):
+        return None
+    return f"one typo away from '{cb}', the core of '{b.low}': {_describe_edit(ca, cb)}"
+
+
 # --------------------------------------------------------------------------------------------------
 # leaf pipeline
 
@@ -718,6 +757,8 @@ def _leaf(eco: Ecosystem, a: _Name, b: _Name, sim: TokenSimilarity | None) -> di
         out[C.TYPO] = f"one typo away from '{b.low}': {_describe_edit(fa, fb)}"
     elif dist == 2 and short >= 5 and not (hg or sp or gr or hp or ve) and _shuffled(fa, fb):
         out[C.TYPO] = f"the letters of '{b.low}' slightly shuffled"
+    elif dist == 2 and not (hg or sp or gr or hp or ve) and _two_slips(fa, fb):
+        out[C.TYPO] = f"two slips away from '{b.low}': letters swapped and one dropped or doubled"
     if sp:
         out[C.ALTERNATE_SPELLING] = sp
     if gr:
@@ -748,6 +789,10 @@ def _leaf(eco: Ecosystem, a: _Name, b: _Name, sim: TokenSimilarity | None) -> di
         out[C.SEMANTIC_SUBSTITUTION] = "uses synonyms of the target's words"
     if a.seps != b.seps and any(k in _CHAR_LEVEL or k is C.GRAMMATICAL_SUBSTITUTION for k in out):
         out[C.DELIMITER] = "also changes the separators"
+    if not out:
+        ct = _core_typo(a, b)
+        if ct:
+            out[C.TYPO] = ct
     return out
 
 

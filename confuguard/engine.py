@@ -160,7 +160,7 @@ class Engine:
             return [r for r in results if r is not None]
         keys = [squash(names.key(pkgs[i])) for i in todo]
         if len(todo) > 8:
-            matrix = process.cdist(keys, gen.squashed, scorer=Levenshtein.distance, score_cutoff=MAX_EDIT,
+            matrix = process.cdist(keys, gen.squashed, scorer=OSA.distance, score_cutoff=MAX_EDIT,
                                    dtype=np.uint8, workers=self.threads)
             near = [np.flatnonzero(row <= MAX_EDIT).tolist() for row in matrix]
         else:

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from confuguard import lexicon
 
-__all__ = ["chunks", "flat", "segment", "tokenize", "token_count", "is_word", "DELIMITERS"]
+__all__ = ["chunks", "core", "flat", "segment", "tokenize", "token_count", "is_word", "DELIMITERS"]
 
 #: Characters treated as separators inside a name component.
 DELIMITERS = frozenset("-_.~ ")
@@ -162,3 +162,48 @@ def tokenize(name: str) -> tuple[str, ...]:
         else:
             out.extend(segment(c))
     return tuple(out)
+
+
+#: Glued prefixes/suffixes that only say which ecosystem a name belongs to (`pycurl`, `libcurl`, `chartjs`).
+_GLUED_PREFIXES = ("python", "py", "lib", "node")
+_GLUED_SUFFIXES = ("py", "js", "lib")
+#: A core shorter than this is not stripped further (`numpy` keeps its `py`).
+_MIN_CORE = 4
+
+
+def _marker(tok: str) -> bool:
+    return (
+        tok in lexicon.term_set("filler_strong")
+        or tok in ("lib", "libs")
+        or tok.isdigit()
+        or (len(tok) >= 2 and tok[0] == "v" and tok[1:].isdigit())
+    )
+
+
+@lru_cache(maxsize=65536)
+def core(name: str) -> str:
+    """The name without the ecosystem markers around it, flat: what two spellings of one project share.
+
+    Strips marker tokens at both ends (strong fillers such as `python`, `js`, `node`, plus `lib`
+    and version numbers), then one glued marker prefix/suffix, never below 4 characters.
+
+    >>> core("pycurl"), core("libcurl"), core("opencv-python"), core("numpy")
+    ('curl', 'curl', 'opencv', 'numpy')
+    """
+    toks = list(tokenize(name))
+    while len(toks) > 1 and _marker(toks[0]) and len("".join(toks[1:])) >= _MIN_CORE:
+        toks.pop(0)
+    while len(toks) > 1 and _marker(toks[-1]) and len("".join(toks[:-1])) >= _MIN_CORE:
+        toks.pop()
+    first, last = toks[0], toks[-1]
+    for p in _GLUED_PREFIXES:
+        if first.startswith(p):
+            if len(first) - len(p) >= _MIN_CORE:
+                toks[0] = first = first[len(p):]
+            break
+    for x in _GLUED_SUFFIXES:
+        if last.endswith(x):
+            if len(toks[-1]) - len(x) >= _MIN_CORE:
+                toks[-1] = toks[-1][: -len(x)]
+            break
+    return "".join(toks)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from confuguard import names
-from confuguard.candidates import MAX_EDIT, CandidateGenerator, fold, squash
+from confuguard.candidates import CORE_EDIT_MIN, CORE_EXACT_MIN, MAX_EDIT, CandidateGenerator, fold, squash, token_sequences
 from confuguard.corpus import from_rows
 from confuguard.models.index import NameIndex, target_text
+from confuguard.tokens import core
 from confuguard.types import Ecosystem
 
 from conftest import HashEncoder
@@ -33,9 +34,50 @@ def test_edit_and_form_generators_equal_brute_force(targets, query):
     key = names.key(pkg)
     found = gen.propose(pkg).found_by
     by_edit = {p for p, how in found.items() if "edit" in how}
-    assert by_edit == {p for p, t in enumerate(corpus.targets) if Levenshtein.distance(squash(key), squash(t.key)) <= MAX_EDIT}
+    assert by_edit == {p for p, t in enumerate(corpus.targets) if OSA.distance(squash(key), squash(t.key)) <= MAX_EDIT}
     by_form = {p for p, how in found.items() if "form" in how}
     assert by_form == {p for p, t in enumerate(corpus.targets) if fold(t.key) == fold(key)}
+
+
+def _core_match(q: str, forms: set[str]) -> bool:
+    if len(q) < CORE_EXACT_MIN:
+        return False
+    return q in forms or (len(q) >= CORE_EDIT_MIN and any(
+        len(f) >= CORE_EDIT_MIN and OSA.distance(q, f) <= 1 for f in forms))
+
+
+core_name_st = st.builds(lambda pre, body, suf: pre + body + suf, st.sampled_from(["", "py", "lib", "python-", "node-"]),
+                         st.text(alphabet="abcdelmnorstu", min_size=3, max_size=9), st.sampled_from(["", "-js", ".py", "-lib", "2"]))
+
+
+@settings(max_examples=80, deadline=None)
+@given(targets=st.lists(core_name_st, min_size=1, max_size=40, unique=True), query=core_name_st)
+def test_core_generator_equals_brute_force(targets, query):
+    corpus = _corpus(targets)
+    gen = CandidateGenerator(corpus)
+    pkg = names.parse(query, Ecosystem.PYPI)
+    found = {p for p, how in gen.propose(pkg).found_by.items() if "core" in how}
+    own = {squash(t.key) for t in corpus.targets}
+    queries = {squash(str(pkg)), core(str(pkg))}
+    for toks in token_sequences(str(pkg)):
+        queries |= {"".join(toks[i:j]) for i in range(len(toks)) for j in range(i + 1, len(toks) + 1) if j - i < len(toks)}
+    brute = set()
+    for p, t in enumerate(corpus.targets):
+        forms = {squash(t.key)} | ({core(t.key)} if core(t.key) not in own else set())
+        if any(_core_match(q, forms) for q in queries):
+            brute.add(p)
+    assert found == brute
+
+
+def test_core_generator_finds_typos_stacked_on_affixes():
+    corpus = _corpus(["pycurl", "opencv-python", "matplotlib", "lodash", "lodash-node"])
+    gen = CandidateGenerator(corpus)
+    for suspect, expected in [("libcurl", "pycurl"), ("openvc", "opencv-python"), ("matplatlib-plus", "matplotlib")]:
+        found = gen.propose(names.parse(suspect, Ecosystem.PYPI)).found_by
+        assert any("core" in how and str(corpus.targets[p].package) == expected for p, how in found.items()), suspect
+    # a core that is itself a popular name belongs to that package only
+    found = gen.propose(names.parse("lodahs", Ecosystem.PYPI)).found_by
+    assert "lodash-node" not in {str(corpus.targets[p].package) for p, how in found.items() if "core" in how}
 
 
 @settings(max_examples=30, deadline=None)

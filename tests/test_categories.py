@@ -497,3 +497,26 @@ def test_typo_of_a_scoped_packages_bare_name_is_not_a_confusion() -> None:
     # users install `@lexical/clipboard`; an unscoped `iclipboard` imitates nothing they type
     assert cats("iclipboard", "@lexical/clipboard", NPM) == []
     assert C.SCOPE in cats("lexical-clipboard", "@lexical/clipboard", NPM)  # folding the scope still is
+
+
+def test_two_slips_on_a_longer_name_are_typos() -> None:
+    # a swap plus a dropped/doubled letter, first letter kept, >= 6 letters
+    assert C.TYPO in cats("mogobd", "mongodb", NPM)
+    assert C.TYPO in cats("regenraotr", "regenerator", NPM)
+    # two drops read as a shortened name, two substitutions as another word: not typos
+    assert C.TYPO not in cats("simple", "simple-is", NPM)
+    assert C.TYPO not in cats("resistance", "persistence", PYPI)
+    assert cats("reqeusts", "grequests", PYPI) == []  # the first letter dropped too
+    assert cats("mogbd", "mongo", NPM) == []          # too short for two edits
+
+
+def test_typo_in_the_core_once_ecosystem_markers_are_dropped() -> None:
+    assert cats("openvc", "opencv-python", PYPI) == [C.TYPO]
+    (f,) = classify(names.parse("openvc", PYPI), names.parse("opencv-python", PYPI))
+    assert "core of 'opencv-python'" in f.detail and "swaps" in f.detail
+    assert cats("zuid-js", "uuid", NPM) == []  # a short core still needs a finger slip
+
+
+def test_version_glued_onto_the_name_before_a_filler() -> None:
+    assert C.AFFIX in cats("pytz3-dev", "pytz", PYPI)
+    assert cats("pytest3-xdist", "pytest", PYPI) == []  # the extension-family rule still holds

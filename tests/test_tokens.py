@@ -56,3 +56,14 @@ def test_tokenize_total_and_lossless(text: str) -> None:
     assert all(t and t == t.lower() for t in toks)
     assert "".join(toks) == flat(text)
     assert tokenize(text) == toks
+
+
+def test_core_drops_ecosystem_markers_but_keeps_short_names() -> None:
+    from confuguard.tokens import core
+
+    assert core("pycurl") == core("libcurl") == "curl"
+    assert core("opencv-python") == "opencv"
+    assert core("chart.js") == "chart"
+    assert core("requests2") == "requests"
+    assert core("numpy") == "numpy"            # 'num' would be too short to mean anything
+    assert core("python-ftp") == "pythonftp"   # nor 'ftp'
