@@ -56,11 +56,13 @@ Rules, one line each (suspect -> target):
 - ASEMANTIC_SUBSTITUTION: strict: the only difference is one generic technical term swapped for
   another (`discord.js` -> `discord.dll`, `pycurl` -> `libcurl`), the shared part >= 4 characters and
   not a common family root, and the two terms are not synonyms.
-- GRAMMATICAL_SUBSTITUTION: inflection of one word (s, es, ed, d, er, r, ing, y/ies) at a token end.
+- GRAMMATICAL_SUBSTITUTION: inflection of one word (s, es, ed, d, er, r, ing, y/ies) at a token end,
+  not a separate part (`pytorch-es` is not `pytorches`).
 - HOMOPHONIC: one aligned token (or the flat forms, within 2 edits) sounds the same: equal Metaphone
   and equal Soundex digits (`buffer-zor` -> `buffer-xor`, `asinc` -> `async`).
 - VERSION_SUFFIX: equal once trailing numbers / `vN` are removed, and those differ (`requests2`,
-  `lodash-v4`, `react-dom18`, `jquery.3`).
+  `lodash-v4`, `react-dom18`, `jquery.3`); numbers of three or more digits are identifiers, not
+  versions (`sha256`, `iso-8859`).
 - SCOPE: namespace confusion per registry (see `_scope`): npm unscoped copy of a scoped package
   (scope dropped or folded into the name), scope look-alike with the same/similar name; Maven groupId
   look-alike (TLD swap, one label typo'd) or the same artifactId under an unrelated groupId; Go owner
@@ -102,6 +104,8 @@ __all__ = [
 
 #: A target used as root by fewer names than this is not a common family root: weak fillers fire AFFIX.
 FAMILY_WEAK = 150
+#: Trailing numbers of more digits than this are identifiers (`sha256`, `iso-8859`), not versions.
+VERSION_DIGITS = 2
 #: Names at least this long (both) count a swap plus a dropped or doubled letter as a typo (`mogobd`).
 TWO_TYPO_MIN = 6
 #: `token_similarity` score at or above which an aligned token pair counts as a semantic substitution.
@@ -292,7 +296,8 @@ def _slip(x: str, y: str) -> bool:
 
 
 def _is_version(tok: str) -> bool:
-    return tok.isdigit() or (len(tok) >= 2 and tok[0] == "v" and tok[1:].isdigit())
+    digits = tok[1:] if len(tok) >= 2 and tok[0] == "v" else tok
+    return digits.isdigit() and len(digits) <= VERSION_DIGITS
 
 
 def _strip_version(toks: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -406,7 +411,9 @@ def _grammatical(a: _Name, b: _Name, p: int, s: int) -> str | None:
     fa, fb = a.flat, b.flat
     da, db = fa[p : len(fa) - s], fb[p : len(fb) - s]
     if len(da) + len(db) <= 4 and (not da or not db or da in ("y", "e") or db in ("y", "e")):
-        # the change sits at the end of a word in the longer form
+        # the change sits at the end of a word in the longer form, not in a separate part (`pytorch-es`)
+        if p in (a.parts if len(fa) > len(fb) else b.parts):
+            return None
         for longer, bounds in ((fa, a.bounds), (fb, b.bounds)):
             end = len(longer) - s
             if end in bounds or end == len(longer):
@@ -475,6 +482,8 @@ def _version(a: _Name, b: _Name) -> str | None:
     if not (va or vb) or "".join(ba) != "".join(bb) or len("".join(bb)) < 2:
         return None
     sa, sb = "".join(v for v in va if v != "v"), "".join(v for v in vb if v != "v")
+    if max(len(sa), len(sb)) > VERSION_DIGITS:
+        return None  # a model or standard number (`iso-8859`, `sha256`, `mcp23008`), not a version
     if va and not vb:
         return f"adds the version number '{_q(va)}'"
     if vb and not va:

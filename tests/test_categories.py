@@ -520,3 +520,16 @@ def test_typo_in_the_core_once_ecosystem_markers_are_dropped() -> None:
 def test_version_glued_onto_the_name_before_a_filler() -> None:
     assert C.AFFIX in cats("pytz3-dev", "pytz", PYPI)
     assert cats("pytest3-xdist", "pytest", PYPI) == []  # the extension-family rule still holds
+
+
+def test_long_numbers_are_identifiers_not_versions() -> None:
+    assert cats("react-native-sha1", "react-native-sha256", NPM) == []
+    assert cats("iso-8859-6", "iso-639-3", NPM) == []
+    assert cats("mcp23008", "mcp", PYPI) == []
+    assert C.VERSION_SUFFIX in cats("requests2", "requests", PYPI)
+    assert C.VERSION_SUFFIX in cats("discord-selfbot-v11", "discord-selfbot-v13", NPM)
+
+
+def test_inflection_is_not_a_separate_part() -> None:
+    assert C.GRAMMATICAL_SUBSTITUTION not in cats("pytorch-es", "pytorch", PYPI)
+    assert C.GRAMMATICAL_SUBSTITUTION in cats("cloudevent", "cloudevents", NPM)
