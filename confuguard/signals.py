@@ -27,7 +27,7 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from confuguard import names
+from confuguard import lexicon, names
 from confuguard.allowlist import Allowlist
 from confuguard.types import Candidate, Category, Ecosystem, PackageId, PackageMetadata
 
@@ -258,6 +258,19 @@ def sig_extension_word(pair: Pair) -> Signal:
     if hit:
         return Signal("extension_word", 1.0, f"adds the purpose word '{hit[0]}' to `{pair.target}` (plugin/extension naming)")
     return Signal("extension_word", 0.0)
+
+
+def sig_campaign_word(pair: Pair) -> Signal:
+    """The suspect adds a word malware campaigns lure with (crypto exchanges, wallets, Discord tokens, cheats)."""
+    terms = lexicon.term_set("campaign_terms")
+    extra = set(_leaf_tokens(pair.suspect)) - set(_leaf_tokens(pair.target))
+    hit = sorted(extra & terms)
+    if not hit:
+        flat_s, flat_t = _squash(str(pair.suspect).lower()), _squash(str(pair.target).lower())
+        hit = sorted(t for t in terms if len(t) >= 5 and t in flat_s and t not in flat_t)
+    if hit:
+        return Signal("campaign_word", 1.0, f"adds '{hit[0]}', a lure of known malware campaigns (crypto, tokens, cheats)")
+    return Signal("campaign_word", 0.0)
 
 
 def sig_scoped_elsewhere(pair: Pair) -> Signal:
@@ -638,6 +651,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("target_popularity", 3.0, 1.0, group=_N),
     FeatureSpec("name_length", 10.0, 5.0, -2.0, 3.0, group=_N),
     FeatureSpec("extension_word", 0.0, group=_N, prior=-0.5),
+    FeatureSpec("campaign_word", 0.0, group=_N, prior=1.0),
     FeatureSpec("scoped_elsewhere", 0.0, group=_N, prior=-1.0),
     FeatureSpec("contains_target", 0.0, group=_N),
     FeatureSpec("token_overlap", 0.5, 0.5, group=_N),
@@ -676,7 +690,7 @@ FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 SIGNALS: tuple[Callable[[Pair], Signal], ...] = (
     *(_category_signal(g) for g in _CAT_GROUPS),
     sig_edit_distance, sig_name_similarity, sig_embedding_similarity, sig_target_popularity, sig_name_length,
-    sig_extension_word, sig_scoped_elsewhere, sig_contains_target, sig_token_overlap, sig_extra_nonword,
+    sig_extension_word, sig_campaign_word, sig_scoped_elsewhere, sig_contains_target, sig_token_overlap, sig_extra_nonword,
     sig_close_popular, sig_same_namespace, sig_allowlisted_org,
     sig_security_holding, sig_placeholder_text, sig_summary_empty, sig_description_similarity,
     sig_description_copied, sig_mentions_target, sig_suspect_downloads, sig_download_ratio, sig_suspect_popular,

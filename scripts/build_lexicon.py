@@ -160,6 +160,17 @@ TERMS: dict[str, object] = {
         ["l", "ll"], ["ou", "ow"], ["ai", "ay"], ["ei", "ie"], ["ey", "y"], ["er", "or"], ["er", "ar"],
         ["or", "our"], ["k", "ch"], ["sh", "ch"], ["x", "ex"], ["u", "ew"], ["u", "you"], ["c", "ss"],
     ],
+    # Lures of the malware campaigns published on npm and PyPI since 2022 (crypto exchanges and wallets,
+    # Discord/Telegram token tools, game cheats), from the public reports of Phylum, Socket, Checkmarx,
+    # ReversingLabs and Sonatype as we know them: a lookalike that adds one of these words is riskier.
+    "campaign_terms": sorted({
+        "binance", "bitget", "bitfinex", "bybit", "coinbase", "kraken", "kucoin", "okx", "upbit", "whitebit",
+        "huobi", "mexc", "bitmex", "bithumb", "deribit", "poloniex", "bitstamp", "gateio",
+        "wallet", "wallets", "crypto", "bitcoin", "btc", "ethereum", "solana", "web3", "nft", "metamask",
+        "phantom", "usdt", "defi", "airdrop", "mnemonic", "seedphrase", "trc20", "erc20",
+        "discord", "selfbot", "nitro", "grabber", "stealer", "webhook", "telegram", "roblox", "steam",
+        "hack", "cheat", "cheats", "crack", "cracked", "keylogger", "spoof", "bypass",
+    }),
     # Ecosystem markers an ASEMANTIC swap replaces in the target (`discord.js` -> `discord.dll`).
     "marker_terms": ["go", "js", "jsx", "lib", "net", "node", "php", "py", "rb", "rs", "ts"],
     # Technical jargon a squatter swaps in for an ecosystem marker (`discord.js` -> `discord.dll`).

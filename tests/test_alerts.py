@@ -25,7 +25,7 @@ from confuguard.types import Ecosystem
 
 NAMES = {
     Ecosystem.PYPI: "reqeusts\nnumpyy\nrequests\nclean-internal-thing-zq\n",
-    Ecosystem.NPM: "@typescript_eslinter/eslint\nlodahs\n",
+    Ecosystem.NPM: "@typescript_eslinter/parser\nlodahs\n",
 }
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
@@ -71,7 +71,7 @@ def test_export_columns_encoding_and_neutralisation(db: Path, tmp_path: Path) ->
     rows = rows_of(out)
     pairs = {(r["registry"], alerts_csv.unneutralise(r["suspect"]), r["target"]) for r in rows}
     assert ("pypi", "reqeusts", "requests") in pairs and ("npm", "lodahs", "lodash") in pairs
-    assert ("npm", "@typescript_eslinter/eslint", "@typescript-eslint/eslint-plugin") in {
+    assert ("npm", "@typescript_eslinter/parser", "@typescript-eslint/parser") in {
         (a, b, alerts_csv.unneutralise(c)) for a, b, c in pairs}
     for r in rows:
         for col, value in r.items():
@@ -83,8 +83,8 @@ def test_export_columns_encoding_and_neutralisation(db: Path, tmp_path: Path) ->
     assert req["target_url"] == "https://pypi.org/project/requests/" and req["categories"] == "typo"
     assert float(req["threat_probability"]) >= 0.55 and req["verdict"] == "suspicious" and req["model_version"]
     scoped = next(r for r in rows if "typescript" in r["suspect"])
-    assert scoped["suspect"] == "'@typescript_eslinter/eslint"
-    assert scoped["suspect_url"].startswith("https://www.npmjs.com/package/@typescript_eslinter/eslint")
+    assert scoped["suspect"] == "'@typescript_eslinter/parser"
+    assert scoped["suspect_url"].startswith("https://www.npmjs.com/package/@typescript_eslinter/parser")
     evil = next(r for r in rows if "HYPERLINK" in r["suspect"])
     assert evil["suspect"].startswith("'=") and "\\x1b" in evil["reasons"] and "\\u202e" in evil["reasons"]
     with Store.open(db) as st:
@@ -117,7 +117,7 @@ def test_import_applies_valid_rows_and_reports_the_rest(db: Path, tmp_path: Path
     unknown = {c: "" for c in alerts_csv.COLUMNS} | {"alert_id": "9999", "registry": "pypi", "suspect": "x",
                                                        "target": "y", "analyst_verdict": "benign"}
     _fill(out, {"reqeusts": ("malicious", "=typosquat, reported"), "lodahs": ("Benign", "team fork"),
-                "@typescript_eslinter/eslint": ("unsure", ""), "numpyy": ("maybe", "")},
+                "@typescript_eslinter/parser": ("unsure", ""), "numpyy": ("maybe", "")},
           extra=[unknown])
     rows = rows_of(out)  # an analyst pastes numpyy's verdict onto the wrong id: the suspect no longer matches
     moved = next(r for r in rows if r["suspect"] == "numpyy")
@@ -136,7 +136,7 @@ def test_import_applies_valid_rows_and_reports_the_rest(db: Path, tmp_path: Path
         assert got["reqeusts"]["analyst_verdict"] == "malicious" and got["reqeusts"]["analyst"] == "ana"
         assert got["reqeusts"]["analyst_note"] == "=typosquat, reported"  # stored as typed, neutralised on export
         assert got["reqeusts"]["status"] == "triaged" and got["lodahs"]["status"] == "triaged"
-        assert got["@typescript_eslinter/eslint"]["status"] == "open"  # unsure keeps it open
+        assert got["@typescript_eslinter/parser"]["status"] == "open"  # unsure keeps it open
         assert got["reqeusts"]["verdict_recorded_at"].endswith("Z")
         again = import_verdicts(st, out, analyst="bob")
         assert again.applied == 0 and again.unchanged == 3
@@ -162,12 +162,12 @@ def test_train_reads_the_analyst_csv(db: Path, tmp_path: Path) -> None:
     with Store.open(db) as st:
         export(st, out)
     _fill(out, {"reqeusts": ("malicious", ""), "lodahs": ("benign", ""),
-                "@typescript_eslinter/eslint": ("malicious", ""), "numpyy": ("unsure", "")})
+                "@typescript_eslinter/parser": ("malicious", ""), "numpyy": ("unsure", "")})
     report = training.read_labelled(out)
     assert report.kind == "alerts"
     got = {(str(p.suspect), str(p.target), p.label) for p in report.pairs}
     assert got == {("reqeusts", "requests", 1), ("lodahs", "lodash", 0),
-                   ("@typescript_eslinter/eslint", "@typescript-eslint/eslint-plugin", 1)}
+                   ("@typescript_eslinter/parser", "@typescript-eslint/parser", 1)}
 
 
 def test_cli_export_import_list(db: Path, tmp_path: Path, capsys, monkeypatch) -> None:

@@ -173,3 +173,12 @@ def test_vector_clips_and_centres():
     assert np.all(sig.vector(signals) == 0.0)
     huge = tuple(sig.Signal(f.name, 1e9) for f in sig.FEATURES)
     assert np.all(sig.vector(huge) == np.array([f.hi for f in sig.FEATURES]))
+
+
+def test_campaign_word_is_a_lure_added_to_the_target():
+    s = one("campaign_word", "binance-axios", "axios")
+    assert s.value == 1.0 and "'binance'" in s.reason
+    assert one("campaign_word", "okxweb3-utils", "web3-utils").value == 0.0   # okx glued but short: token only
+    assert one("campaign_word", "discordselfbot", "discord.js").value == 1.0  # glued 'selfbot'
+    assert one("campaign_word", "discord.jss", "discord.js").value == 0.0     # the target's own word
+    assert one("campaign_word", "lodahs", "lodash").value == 0.0
