@@ -273,6 +273,28 @@ def sig_campaign_word(pair: Pair) -> Signal:
     return Signal("campaign_word", 0.0)
 
 
+#: A shared leading run of words used as a root by at least this many registry names is a family
+#: (`eslint-config-*`, `babel-preset-*`): two of its members differ by purpose, not by a trick.
+FAMILY_MIN = 150
+_CHAR_LEVEL = frozenset({Category.TYPO, Category.HOMOGLYPH, Category.HOMOPHONIC, Category.ALTERNATE_SPELLING,
+                         Category.DELIMITER, Category.GRAMMATICAL_SUBSTITUTION, Category.VERSION_SUFFIX})
+
+
+def sig_family_member(pair: Pair) -> Signal:
+    """Suspect and target are different members of one large name family (`eslint-config-a` vs `-b`)."""
+    if any(c in _CHAR_LEVEL for c in pair.candidate.categories):
+        return Signal("family_member", 0.0)  # a misspelt or renumbered member (`eslint-config-airbnd`) is a trick
+    a, b = _leaf_tokens(pair.suspect), _leaf_tokens(pair.target)
+    k = 0
+    while k < min(len(a), len(b)) and a[k] == b[k]:
+        k += 1
+    if 0 < k < min(len(a), len(b)):
+        root = "-".join(a[:k])
+        if lexicon.family_size(pair.suspect.ecosystem, root) >= FAMILY_MIN:
+            return Signal("family_member", 1.0, f"another member of the large `{root}-*` family, not a copy of `{pair.target}`")
+    return Signal("family_member", 0.0)
+
+
 def sig_scoped_elsewhere(pair: Pair) -> Signal:
     """The suspect lives in its own namespace, unrelated to the target's (a fork or a team's copy, not a namespace trick)."""
     a, b = names.namespace(pair.suspect), names.namespace(pair.target)
@@ -652,6 +674,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("name_length", 10.0, 5.0, -2.0, 3.0, group=_N),
     FeatureSpec("extension_word", 0.0, group=_N, prior=-0.5),
     FeatureSpec("campaign_word", 0.0, group=_N, prior=1.0),
+    FeatureSpec("family_member", 0.0, group=_N, prior=-0.5),
     FeatureSpec("scoped_elsewhere", 0.0, group=_N, prior=-1.0),
     FeatureSpec("contains_target", 0.0, group=_N),
     FeatureSpec("token_overlap", 0.5, 0.5, group=_N),
@@ -690,7 +713,7 @@ FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 SIGNALS: tuple[Callable[[Pair], Signal], ...] = (
     *(_category_signal(g) for g in _CAT_GROUPS),
     sig_edit_distance, sig_name_similarity, sig_embedding_similarity, sig_target_popularity, sig_name_length,
-    sig_extension_word, sig_campaign_word, sig_scoped_elsewhere, sig_contains_target, sig_token_overlap, sig_extra_nonword,
+    sig_extension_word, sig_campaign_word, sig_family_member, sig_scoped_elsewhere, sig_contains_target, sig_token_overlap, sig_extra_nonword,
     sig_close_popular, sig_same_namespace, sig_allowlisted_org,
     sig_security_holding, sig_placeholder_text, sig_summary_empty, sig_description_similarity,
     sig_description_copied, sig_mentions_target, sig_suspect_downloads, sig_download_ratio, sig_suspect_popular,

@@ -182,3 +182,12 @@ def test_campaign_word_is_a_lure_added_to_the_target():
     assert one("campaign_word", "discordselfbot", "discord.js").value == 1.0  # glued 'selfbot'
     assert one("campaign_word", "discord.jss", "discord.js").value == 0.0     # the target's own word
     assert one("campaign_word", "lodahs", "lodash").value == 0.0
+
+
+def test_family_member_is_a_different_plugin_of_a_large_family():
+    s = one("family_member", "eslint-config-clock", "eslint-config-love", cats=(Category.ASEMANTIC_SUBSTITUTION,))
+    assert s.value == 1.0 and "eslint-config-*" in s.reason
+    # a misspelt member is a trick, not a sibling
+    assert one("family_member", "eslint-config-airbnd", "eslint-config-airbnb").value == 0.0
+    # a small family root says nothing
+    assert one("family_member", "left-pad-foo", "left-pad-bar", cats=(Category.ASEMANTIC_SUBSTITUTION,)).value == 0.0
