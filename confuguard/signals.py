@@ -347,6 +347,11 @@ def sig_close_popular(pair: Pair) -> Signal:
     return Signal("close_popular", v, f"{d} edit{'s' if d > 1 else ''} from `{pair.target}`, one of the most used packages" if v > 0.5 else None)
 
 
+#: Last groupId labels that name no particular project.
+_GENERIC_GROUP_LABELS = frozenset("core common commons api java maven plugin plugins tools util utils lib libs "
+                                  "external thirdparty github gitlab sourceforge".split())
+
+
 def sig_same_namespace(pair: Pair) -> Signal:
     """Same npm scope / Maven groupId / Go owner / HF author as the target (+1), different (-1), none (unknown)."""
     a, b = names.namespace(pair.suspect), names.namespace(pair.target)
@@ -356,6 +361,10 @@ def sig_same_namespace(pair: Pair) -> Signal:
         return Signal("same_namespace", 1.0, f"published under the same namespace as `{pair.target}` ({a})")
     if a and b and pair.suspect.ecosystem is Ecosystem.MAVEN and (a.startswith(b + ".") or b.startswith(a + ".")):
         return Signal("same_namespace", 1.0, f"groupId {a} belongs to the same organisation as `{pair.target}`")
+    if a and b and pair.suspect.ecosystem is Ecosystem.MAVEN:
+        la, lb = a.rsplit(".", 1)[-1], b.rsplit(".", 1)[-1]
+        if la == lb and len(la) >= 4 and la not in _GENERIC_GROUP_LABELS:
+            return Signal("same_namespace", 1.0, f"groupId {a} names the same project ('{la}') as `{pair.target}`'s: a relocation")
     return Signal("same_namespace", -1.0, f"different namespace from `{pair.target}`" if a else None)
 
 

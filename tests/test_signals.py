@@ -191,3 +191,12 @@ def test_family_member_is_a_different_plugin_of_a_large_family():
     assert one("family_member", "eslint-config-airbnd", "eslint-config-airbnb").value == 0.0
     # a small family root says nothing
     assert one("family_member", "left-pad-foo", "left-pad-bar", cats=(Category.ASEMANTIC_SUBSTITUTION,)).value == 0.0
+
+
+def test_maven_relocated_group_is_the_same_project():
+    MVN = Ecosystem.MAVEN
+    s = one("same_namespace", "org.apache.groovy:groovy-jaxb", "org.codehaus.groovy:groovy-jaxb", MVN, cats=(Category.SCOPE,))
+    assert s.value == 1.0 and "relocation" in s.reason
+    s = one("same_namespace", "org.evil.core:jackson-databind", "com.fasterxml.jackson.core:jackson-databind", MVN,
+            cats=(Category.SCOPE,))
+    assert s.value == -1.0  # 'core' names no project
