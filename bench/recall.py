@@ -2,7 +2,9 @@
 
 Share of rows whose true target is among the top-3 candidates (over all rows, and over rows
 whose target is in the bundled list), how many true targets are missing from the lists, and
-the same for the GuardDog-style baseline run in the same process.
+the same for the GuardDog-style baseline run in the same process. Rows with no target (`nan`)
+or whose target is the suspect itself are counted apart, not scored: no name can be found
+imitating an unknown package or itself.
 
     .venv/bin/python bench/recall.py
 """
@@ -18,6 +20,10 @@ from _common import Baseline, neupane_rows
 from confuguard import corpus, names
 from confuguard.engine import Engine
 from confuguard.errors import InputError
+
+
+#: NeupaneDB is a pandas export: `nan` is its mark of an unknown target (`DiscordSafety,nan`).
+NO_TARGET = frozenset({"", "nan"})
 
 
 def main() -> None:
@@ -38,6 +44,12 @@ def main() -> None:
                 tkey = names.key(names.parse(target, eco))
             except InputError:
                 s["target_unparseable"] += 1
+                continue
+            if target in NO_TARGET:
+                s["no_target"] += 1
+                continue
+            if res.package is not None and names.key(res.package) == tkey:
+                s["same_package"] += 1
                 continue
             s["rows"] += 1
             bundled = tkey in keys
@@ -62,6 +74,9 @@ def main() -> None:
               f"{r_b:13.3f} {b_b:17.3f} {r_b / max(b_b, 1e-9):6.2f} {s['ms_per_name']:8}")
         if s["popular_suspect"]:
             print(f"  note: {s['popular_suspect']} {eco} suspects are themselves in the bundled popular list")
+        if s["no_target"] or s["same_package"]:
+            print(f"  not scored: {s['no_target']} {eco} rows with no target (`nan`), "
+                  f"{s['same_package']} naming the suspect itself as its target")
     tot = {k: sum(s[k] for s in stats.values()) for k in ("rows", "bundled", "hit", "hit_bundled", "base_hit_bundled")}
     print(f"{'all':10} {tot['rows']:5} {tot['bundled']:8} {tot['rows'] - tot['bundled']:8} "
           f"{tot['hit'] / tot['rows']:9.3f} {tot['hit_bundled'] / tot['bundled']:13.3f} "

@@ -11,7 +11,7 @@ mismatch raises a one-line ModelArtifactError. Prediction is plain numpy:
 
     p = sigmoid(a * (coef . x + intercept) + b)          x = signals.vector(...)
 
-A candidate is SUSPICIOUS when p >= the manifest threshold (0.55 for the shipped model, chosen on
+A candidate is SUSPICIOUS when p >= the manifest threshold (0.6 for the shipped model, chosen on
 grouped out-of-fold predictions: NeupaneDB no-malware FPR <= 0.10 with ConfuDB precision >= 0.5).
 
 The Judge applies the model to every candidate the engine finds:

@@ -49,6 +49,13 @@ _BULK = 512
 #: Short names (4-5 characters) need a finger-slip edit to count as typos, except for the most
 #: popular targets: any one-character change of one of these is reported (`numipy` for `numpy`).
 TOP_TARGETS = 100
+#: Targets ranked past this (npm's 25,001-50,000) are the long tail: they are there to catch the
+#: attacks aimed at them (typos, dependency confusion on `@azure/arm-*`), so only character-level
+#: tricks (typo, look-alike characters) and namespace confusion count against them. Word and
+#: separator rules (affix, word forms, reordering, delimiters) on a name this far down the list
+#: match ordinary naming far more often than an attack.
+TAIL_RANK = 25000
+_TAIL_CATEGORIES = frozenset({Category.TYPO, Category.HOMOGLYPH, Category.SCOPE})
 
 #: Judges candidates: gets the suspect and its candidates (best first), returns them with
 #: `threat_probability`, `verdict` (SUSPICIOUS or BENIGN) and `reasons` filled.
@@ -192,6 +199,8 @@ class Engine:
             if not findings and dist == 1 and t.rank <= TOP_TARGETS and len(t.key) >= 4 and t.namespace is None:
                 findings = (Finding(Category.TYPO, f"one typo away from '{t.key}', one of the {TOP_TARGETS} most "
                                                    f"popular {pkg.ecosystem.value} packages"),)
+            if t.rank > TAIL_RANK:
+                findings = findings if any(f.category in _TAIL_CATEGORIES for f in findings) else ()
             if not findings:
                 continue
             sim = sims.get(pos)
@@ -206,7 +215,7 @@ class Engine:
                 found_by=frozenset(found[pos]),
             ))
         cands.sort(key=lambda c: (-c.score, c.target_rank))
-        return tuple(cands[:MAX_CANDIDATES])
+        return tuple(_drop_echoes(cands)[:MAX_CANDIDATES])
 
     def _invalid(self, text: str, ecosystem: Ecosystem, reason: str) -> CheckResult:
         """INVALID result; a non-ASCII name whose ASCII skeleton imitates a target says so."""
@@ -231,6 +240,24 @@ class Engine:
                     )
         reasons = (reason,) + ((f"imitates {cands[0].target} with look-alike characters",) if cands else ())
         return CheckResult(query=text, ecosystem=ecosystem, verdict=Verdict.INVALID, candidates=cands, reasons=reasons)
+
+
+#: A target this many times less popular than another candidate's, and within ECHO_EDITS of
+#: its name, is that package's own echo (`loadash` next to `lodash`): only the original is reported.
+ECHO_RANK_RATIO = 10
+ECHO_EDITS = 1
+
+
+def _drop_echoes(cands: list[Candidate]) -> list[Candidate]:
+    """Candidates minus the targets that are themselves look-alikes of a far more popular candidate target."""
+    keys = [squash(names.key(c.target)) for c in cands]
+    return [
+        c for i, c in enumerate(cands)
+        if not any(
+            d.target_rank * ECHO_RANK_RATIO <= c.target_rank and OSA.distance(keys[i], keys[j], score_cutoff=ECHO_EDITS) <= ECHO_EDITS
+            for j, d in enumerate(cands) if j != i
+        )
+    ]
 
 
 def _all_suspicious(cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:

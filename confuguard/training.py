@@ -144,6 +144,8 @@ def _parse_row(kind: str, get: Any) -> tuple[PackageId, PackageId | None, int] |
         if eco is None:
             return "unknown registries"
         full, target_text, label = get("typosquat_pkg"), get("legitimate_pkg"), 1
+        if target_text == "nan":  # the file is a pandas export: `nan` marks an unknown target
+            target_text = ""
     elif kind == "neupane-nomalware":
         eco = _eco(get("ecosystem")) or Ecosystem.NPM
         full, target_text = get("adversarial pkg"), get("original pkg")
@@ -327,7 +329,7 @@ __all__ = [
 # -- the whole training run -------------------------------------------------------------------------------
 
 #: Default decision threshold on the calibrated probability (documented in the manifest and README).
-DEFAULT_THRESHOLD = 0.55
+DEFAULT_THRESHOLD = 0.6
 
 
 def group_of(pair: LabelledPair) -> str:

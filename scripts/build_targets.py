@@ -135,7 +135,7 @@ def build_pypi(args: argparse.Namespace) -> tuple[TargetList, list[str]]:
 
 def build_npm(args: argparse.Namespace) -> tuple[TargetList, list[str]]:
     path = args.packages / "npm.tsv"
-    tl = TargetList(Ecosystem.NPM, limit=25000)
+    tl = TargetList(Ecosystem.NPM, limit=50000)
     tl.add("npm.tsv downloads_a_month", [(n, str(d)) for n, d in src.npm_by_downloads(path)])
     notes = [
         f"input: {path.name}, the package list of the build machine (name, version, downloads_a_month, summary);"

@@ -4,7 +4,7 @@
 # 1. imports the PyPI and npm snapshots into a scratch store (offline metadata),
 # 2. samples presumed-benign ordinary names (seed 1000, 8000 per registry) with the engine's candidates,
 # 3. trains on ConfuDB dev + NeupaneDB (both files) + the ordinary sample, GroupKFold(5) by target,
-#    threshold 0.55, and writes models/threat/{weights,manifest}.json.
+#    threshold 0.6, and writes models/threat/{weights,manifest}.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVAL=${1:-../shared/eval}
@@ -26,4 +26,4 @@ PYEOF
 fi
 "$PY" scripts/sample_ordinary.py --db "$DB" --per-registry 8000 --seed 1000 "$WORK/ordinary.csv"
 "$PY" -m confuguard.cli train "$EVAL/confudb_dev.csv" "$EVAL/NeupaneDB_no_malware.csv" \
-  "$EVAL/NeupaneDB_real_malware.csv" "$WORK/ordinary.csv" --db "$DB" --threshold 0.55 --C 0.5 --folds 5
+  "$EVAL/NeupaneDB_real_malware.csv" "$WORK/ordinary.csv" --db "$DB" --threshold 0.6 --C 0.5 --folds 5

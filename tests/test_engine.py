@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from confuguard import corpus, names
-from confuguard.engine import Engine
+from confuguard.engine import TAIL_RANK, Engine
 from confuguard.types import Category, Ecosystem as E, Verdict
 
 
@@ -92,3 +92,20 @@ def test_batch_equals_single_lookups(engine):
     single = [engine.check_name(n, E.PYPI) for n in names_]
     assert [(r.verdict, [str(c.target) for c in r.candidates]) for r in batch] == \
            [(r.verdict, [str(c.target) for c in r.candidates]) for r in single]
+
+
+def test_long_tail_targets_only_count_character_and_namespace_tricks(engine):
+    ranks = {k: t.rank for k, t in corpus.load(E.NPM).by_key().items()}
+    tail = ("coinstring", "@azure/arm-apimanagement", "react-contextmenu")
+    if any(ranks.get(k, 0) <= TAIL_RANK for k in tail):
+        pytest.skip("the bundled npm list no longer ranks these in its long tail")
+    found = lambda n: {str(c.target): c.categories for c in engine.check_name(n, E.NPM).candidates}  # noqa: E731
+    assert Category.TYPO in found("coinstrig")["coinstring"]
+    assert Category.SCOPE in found("arm-apimanagement")["@azure/arm-apimanagement"]
+    assert "react-contextmenu" not in found("react-context-menu")  # a separator change only
+
+
+def test_a_lookalike_of_a_far_more_popular_target_is_not_reported_beside_it(engine):
+    cands = [str(c.target) for c in engine.check_name("lodahs", E.NPM).candidates]
+    assert cands[0] == "lodash"
+    assert "loadash" not in cands  # itself one edit from `lodash`, hundreds of ranks lower

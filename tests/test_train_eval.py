@@ -30,6 +30,7 @@ baz,qux,npm,,,Unavailable
 NEUPANE_MAL = """typosquat_pkg,legitimate_pkg,registry,confusion,categories,source,study,source_file,hallucianated
 babel-loadre,babel-loader,npm,TP,['x'],s,st,f,False
 rest-client2,rest-client,RubyGems,TP,['x'],s,st,f,False
+jajajejejiji,nan,npm,TP,['nan'],s,st,f,False
 """
 ALERTS = """registry,suspect,target,analyst_verdict,analyst,notes
 npm,reactt,react,malicious,ann,
@@ -53,7 +54,8 @@ def test_readers_detect_each_format(tmp_path):
     n = read_labelled(write(tmp_path, "n.csv", NEUPANE_NO))
     assert n.kind == "neupane-nomalware" and [p.label for p in n.pairs] == [0, 1] and n.skipped["unlabelled rows"] == 2
     m = read_labelled(write(tmp_path, "m.csv", NEUPANE_MAL))
-    assert [p.suspect.ecosystem.value for p in m.pairs] == ["npm", "rubygems"] and all(p.label for p in m.pairs)
+    assert [p.suspect.ecosystem.value for p in m.pairs] == ["npm", "rubygems", "npm"] and all(p.label for p in m.pairs)
+    assert m.pairs[2].target is None  # `nan` is the file's mark of an unknown target, not the npm package
     a = read_labelled(write(tmp_path, "a.csv", ALERTS))
     assert a.kind == "alerts" and [p.label for p in a.pairs] == [1, 0]
     with pytest.raises(InputError, match="unrecognised"):
