@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 import numpy as np
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from confuguard import lexicon, names
 from confuguard.allowlist import Allowlist
@@ -330,8 +330,12 @@ def _is_word(token: str) -> bool:
 
 
 def sig_extra_nonword(pair: Pair) -> Signal:
-    """Share of the suspect's added tokens that are neither English words nor purpose words (brand-like noise)."""
-    extra = [t for t in _leaf_tokens(pair.suspect) if t not in set(_leaf_tokens(pair.target)) and not t.isdigit()]
+    """Share of the suspect's added tokens that are neither English words nor purpose words (brand-like noise).
+
+    A token within two edits of one of the target's is a misspelling of it, not an added word."""
+    own = set(_leaf_tokens(pair.target))
+    extra = [t for t in _leaf_tokens(pair.suspect)
+             if t not in own and not t.isdigit() and not any(OSA.distance(t, o, score_cutoff=2) <= 2 for o in own)]
     if not extra:
         return Signal("extra_nonword", 0.0)
     odd = [t for t in extra if t not in EXTENSION_WORDS and not _is_word(t)]

@@ -200,3 +200,9 @@ def test_maven_relocated_group_is_the_same_project():
     s = one("same_namespace", "org.evil.core:jackson-databind", "com.fasterxml.jackson.core:jackson-databind", MVN,
             cats=(Category.SCOPE,))
     assert s.value == -1.0  # 'core' names no project
+
+
+def test_a_misspelt_word_is_not_an_added_word():
+    assert one("extra_nonword", "jcconv", "jaconv", PYPI).value == 0.0
+    s = one("extra_nonword", "lodash-zqxv", "lodash", cats=(Category.AFFIX,))
+    assert s.value == 1.0 and "'zqxv'" in s.reason
