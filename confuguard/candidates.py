@@ -27,21 +27,27 @@ FAISS top-k), so a lookup never loops over every target in Python. Generators, a
 from __future__ import annotations
 
 import bisect
+import hashlib
 import itertools
 import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from confuguard import names
+from confuguard import lexicon, names, postings
 from confuguard.corpus import Corpus, Target
-from confuguard.tokens import core, tokenize
+from confuguard.models import embedder, wordvec
 from confuguard.models.index import Embeddings
 from confuguard.models.wordvec import words_of
+from confuguard.paths import cache_dir
+from confuguard.postings import Postings, pack, unpack
+from confuguard.tokens import core, tokenize
 from confuguard.types import Ecosystem, PackageId
 
 MAX_EDIT = 2
@@ -102,61 +108,155 @@ class Proposals:
         self.found_by[pos].add(how)
 
 
-class CandidateGenerator:
-    """Bounded candidate search over one registry's targets."""
+def _target_forms(t: Target) -> set[str]:
+    forms = {fold(t.key)}
+    if t.namespace and t.package.ecosystem is Ecosystem.NPM:
+        forms.add(fold(t.leaf))
+    return {f for f in forms if f}
 
-    def __init__(self, corpus: Corpus, embeddings: Callable[[], Embeddings] | None = None) -> None:
-        self.corpus = corpus
-        self._embeddings_factory = embeddings
-        self._embeddings: Embeddings | None = None
+
+#: What the cached tables are derived by: a change to any of these rebuilds them.
+_TABLE_SOURCES = (
+    Path(__file__), Path(__file__).with_name("tokens.py"), Path(__file__).with_name("lexicon.py"),
+    Path(wordvec.__file__), Path(embedder.__file__),
+)
+
+
+@lru_cache(maxsize=1)
+def _derivation_digest() -> str:
+    h = hashlib.sha256()
+    for f in (*_TABLE_SOURCES, *sorted(lexicon.lexicon_dir().iterdir())):
+        if f.is_file():
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def _tables_file(corpus: Corpus) -> Path | None:
+    if not corpus.digest:
+        return None  # an in-memory corpus (tests, refreshed lists before saving): nothing to key on
+    return cache_dir() / "generator" / f"{corpus.ecosystem.value}-{corpus.digest[:20]}-{_derivation_digest()[:16]}.npz"
+
+
+def prepare_tables(corpus: Corpus, *, force: bool = False) -> Path | None:
+    """Build and cache the lookup tables of `corpus` unless fresh ones are cached (always when `force`)."""
+    path = _tables_file(corpus)
+    if path is not None and (force or postings.load(path) is None):
+        postings.save(path, _Tables.build(corpus).arrays())
+    return path
+
+
+@dataclass
+class _Tables:
+    """The generator's lookup tables over one target list."""
+
+    squashed: list[str]
+    forms: Postings
+    by_leaf: Postings
+    by_ns: Postings
+    by_token: Postings
+    by_pair: Postings  # key: the two words joined by a space
+    near: Postings
+    aliases: list[str]  # per target: its squashed key and core, space-joined ('' for namespaced targets)
+    sorted_keys: list[str]
+    sorted_pos: list[int]
+    rsorted_keys: list[str]
+    rsorted_pos: list[int]
+
+    _MAPS = ("forms", "by_leaf", "by_ns", "by_token", "by_pair", "near")
+    _LISTS = ("squashed", "aliases", "sorted_keys", "rsorted_keys")
+
+    @classmethod
+    def build(cls, corpus: Corpus) -> _Tables:
+        """Derive every table from the target names."""
         ts = corpus.targets
-        self.keys = [t.key for t in ts]
-        self.squashed = [squash(k) for k in self.keys]
-        """What the edit scan compares: keys without separators, so `bitcionjslib` meets `bitcoinjs-lib`."""
-        self.leaves = [t.leaf for t in ts]
-        self._forms: dict[str, list[int]] = defaultdict(list)
-        self._by_leaf: dict[str, list[int]] = defaultdict(list)
-        self._by_ns: dict[str, list[int]] = defaultdict(list)
-        self._by_token: dict[str, list[int]] = defaultdict(list)
-        self._by_pair: dict[tuple[str, str], list[int]] = defaultdict(list)
+        squashed = [squash(t.key) for t in ts]
+        maps: dict[str, dict[str, list[int]]] = {m: defaultdict(list) for m in cls._MAPS}
         for pos, t in enumerate(ts):
-            for form in self._target_forms(t):
-                self._forms[form].append(pos)
-            self._by_leaf[squash(t.leaf)].append(pos)
+            for form in _target_forms(t):
+                maps["forms"][form].append(pos)
+            maps["by_leaf"][squash(t.leaf)].append(pos)
             if t.namespace:
-                self._by_ns[t.namespace].append(pos)
+                maps["by_ns"][t.namespace].append(pos)
             words = sorted(set(words_of(t.leaf if t.namespace and corpus.ecosystem is not Ecosystem.NPM else t.key)))
             for tok in words:
-                self._by_token[tok].append(pos)
+                maps["by_token"][tok].append(pos)
             if len(words) <= PAIR_MAX_WORDS:
-                for pair in itertools.combinations(words, 2):
-                    self._by_pair[pair].append(pos)
-        self.namespaces = sorted(self._by_ns)
-        self._aliases: dict[int, tuple[str, ...]] = {}
-        self._near: dict[str, list[int]] = defaultdict(list)
-        own = set(self.squashed)
+                for a, b in itertools.combinations(words, 2):
+                    maps["by_pair"][f"{a} {b}"].append(pos)
+        aliases = [""] * len(ts)
+        own = set(squashed)
         for pos, t in enumerate(ts):
             if t.namespace:
                 continue
             c = core(t.key)
             # a core that is itself a target's name belongs to that target (`lodash-node` -> `lodash`)
-            forms = (self.squashed[pos],) if c in own else tuple({self.squashed[pos], c})
-            self._aliases[pos] = forms
+            forms = (squashed[pos],) if c in own else tuple(sorted({squashed[pos], c}))
+            aliases[pos] = " ".join(forms)
             for form in {d for f in forms for d in _one_deletion(f)}:
-                self._near[form].append(pos)
-        pairs = sorted((squash(t.key), i) for i, t in enumerate(ts))
-        self._sorted = [p[0] for p in pairs]
-        self._sorted_pos = [p[1] for p in pairs]
-        rpairs = sorted((squash(t.key)[::-1], i) for i, t in enumerate(ts))
-        self._rsorted = [p[0] for p in rpairs]
-        self._rsorted_pos = [p[1] for p in rpairs]
+                maps["near"][form].append(pos)
+        fwd = sorted((k, i) for i, k in enumerate(squashed))
+        rev = sorted((k[::-1], i) for i, k in enumerate(squashed))
+        return cls(
+            squashed, *(Postings.of(maps[m]) for m in cls._MAPS), aliases,
+            [k for k, _ in fwd], [i for _, i in fwd], [k for k, _ in rev], [i for _, i in rev],
+        )
 
-    @staticmethod
-    def _target_forms(t: Target) -> set[str]:
-        forms = {fold(t.key)}
-        if t.namespace and t.package.ecosystem is Ecosystem.NPM:
-            forms.add(fold(t.leaf))
-        return {f for f in forms if f}
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The tables as named arrays for `postings.save`."""
+        out: dict[str, np.ndarray] = {}
+        for m in self._MAPS:
+            out.update(getattr(self, m).arrays(m))
+        for name in self._LISTS:
+            out[name] = pack(getattr(self, name))
+        out["sorted_pos"] = np.asarray(self.sorted_pos, dtype=np.int32)
+        out["rsorted_pos"] = np.asarray(self.rsorted_pos, dtype=np.int32)
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], n: int) -> _Tables:
+        """Tables of `n` targets from `arrays`; KeyError/ValueError when they do not fit."""
+        lists = {name: unpack(arrays[name], n) for name in cls._LISTS}
+        maps = {m: Postings.from_arrays(arrays, m) for m in cls._MAPS}
+        sorted_pos, rsorted_pos = arrays["sorted_pos"].tolist(), arrays["rsorted_pos"].tolist()
+        if len(sorted_pos) != n or len(rsorted_pos) != n:
+            raise ValueError("cached tables hold another number of targets")
+        return cls(lists["squashed"], **maps, aliases=lists["aliases"], sorted_keys=lists["sorted_keys"],
+                   sorted_pos=sorted_pos, rsorted_keys=lists["rsorted_keys"], rsorted_pos=rsorted_pos)
+
+
+class CandidateGenerator:
+    """Bounded candidate search over one registry's targets.
+
+    Its lookup tables are cached in the cache dir (`postings`), keyed by the target list and
+    by the code and lexicon that derive them, so a cold start loads them instead of building.
+    """
+
+    def __init__(self, corpus: Corpus, embeddings: Callable[[], Embeddings] | None = None, *, cache: bool = True) -> None:
+        self.corpus = corpus
+        self._embeddings_factory = embeddings
+        self._embeddings: Embeddings | None = None
+        self.keys = [t.key for t in corpus.targets]
+        self.leaves = [t.leaf for t in corpus.targets]
+        path = _tables_file(corpus) if cache else None
+        arrays = postings.load(path) if path is not None else None
+        try:
+            tables = _Tables.from_arrays(arrays, len(self.keys)) if arrays is not None else None
+        except (KeyError, ValueError, IndexError):
+            tables = None
+        if tables is None:
+            tables = _Tables.build(corpus)
+            if path is not None:
+                postings.save(path, tables.arrays())
+        self.squashed = tables.squashed
+        """What the edit scan compares: keys without separators, so `bitcionjslib` meets `bitcoinjs-lib`."""
+        self._forms, self._by_leaf, self._by_ns = tables.forms, tables.by_leaf, tables.by_ns
+        self._by_token, self._by_pair, self._near = tables.by_token, tables.by_pair, tables.near
+        self.namespaces = self._by_ns.keys()
+        self._aliases = tables.aliases
+        self._has_aliases = any(tables.aliases)
+        self._sorted, self._sorted_pos = tables.sorted_keys, tables.sorted_pos
+        self._rsorted, self._rsorted_pos = tables.rsorted_keys, tables.rsorted_pos
 
     @property
     def embeddings(self) -> Embeddings | None:
@@ -194,12 +294,12 @@ class CandidateGenerator:
         for pos in near_keys:
             out.add(pos, "edit")
         for form in {fold(key), fold(leaf)} if ns and pkg.ecosystem is Ecosystem.NPM else {fold(key)}:
-            for pos in self._forms.get(form, ()):
+            for pos in self._forms.get(form):
                 out.add(pos, "form")
         if ns or pkg.ecosystem is Ecosystem.NPM:
             self._namespace_proposals(pkg, leaf, ns, out)
         self._affix_proposals(pkg, out)
-        if ns is None and self._aliases:
+        if ns is None and self._has_aliases:
             self._core_proposals(pkg, out)
         self._token_proposals(pkg, out)
         emb = self._embeddings
@@ -213,7 +313,7 @@ class CandidateGenerator:
 
     def _namespace_proposals(self, pkg: PackageId, leaf: str, ns: str | None, out: Proposals) -> None:
         sleaf = squash(leaf)
-        same_leaf = self._by_leaf.get(sleaf, ())
+        same_leaf = self._by_leaf.get(sleaf)
         for pos in same_leaf:
             out.add(pos, "leaf")
         if len(leaf) >= 4:
@@ -225,7 +325,7 @@ class CandidateGenerator:
                                                  score_cutoff=cutoff, limit=20):
                 if near_ns == ns:
                     continue
-                for pos in self._by_ns[near_ns]:
+                for pos in self._by_ns.get(near_ns):
                     if squash(self.leaves[pos]) == sleaf or Levenshtein.distance(self.leaves[pos], leaf, score_cutoff=2) <= 2:
                         out.add(pos, "namespace")
         elif pkg.ecosystem is Ecosystem.NPM:
@@ -233,7 +333,7 @@ class CandidateGenerator:
             for toks in token_sequences(leaf):
                 for cut in range(1, len(toks)):
                     scope, rest = "-".join(toks[:cut]), "-".join(toks[cut:])
-                    for pos in self._by_ns.get(scope, ()):
+                    for pos in self._by_ns.get(scope):
                         if squash(self.leaves[pos]) == squash(rest):
                             out.add(pos, "namespace")
 
@@ -243,7 +343,7 @@ class CandidateGenerator:
                 for j in range(i + 1, len(toks) + 1):
                     if j - i == len(toks):
                         continue
-                    for pos in self._forms.get(fold("".join(toks[i:j])), ()):
+                    for pos in self._forms.get(fold("".join(toks[i:j]))):
                         out.add(pos, "affix")
         s = squash(names.key(pkg))
         if len(s) >= 4:
@@ -269,9 +369,9 @@ class CandidateGenerator:
                 continue
             seen: set[int] = set()
             for d in _one_deletion(q):
-                seen.update(self._near.get(d, ()))
+                seen.update(self._near.get(d))
             for pos in seen:
-                forms = self._aliases[pos]
+                forms = self._aliases[pos].split(" ")
                 if q in forms or (len(q) >= CORE_EDIT_MIN and any(
                         len(f) >= CORE_EDIT_MIN and OSA.distance(q, f, score_cutoff=1) <= 1 for f in forms)):
                     out.add(pos, "core")
@@ -281,13 +381,13 @@ class CandidateGenerator:
         if len(toks) < 2:
             return
         for tok in toks:
-            hits = self._by_token.get(tok, ())
+            hits = self._by_token.get(tok)
             if 0 < len(hits) <= TOKEN_DF_CAP:
                 for pos in hits:
                     out.add(pos, "token")
         # two shared words, however common each is alone (`python-mysqldb` ~ `mysql-python`)
         for pair in itertools.combinations(sorted(toks), 2):
-            hits = self._by_pair.get(pair, ())
+            hits = self._by_pair.get(" ".join(pair))
             if len(hits) <= TOKEN_DF_CAP:
                 for pos in hits:
                     out.add(pos, "token")

@@ -7,8 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
-from confuguard import names
-from confuguard.candidates import CORE_EDIT_MIN, CORE_EXACT_MIN, MAX_EDIT, CandidateGenerator, fold, squash, token_sequences
+from confuguard import names, postings
+from confuguard import corpus as corpus_mod
+from confuguard.candidates import (CORE_EDIT_MIN, CORE_EXACT_MIN, MAX_EDIT, CandidateGenerator, fold, prepare_tables, squash,
+                                   token_sequences)
 from confuguard.corpus import from_rows
 from confuguard.models.index import NameIndex, target_text
 from confuguard.tokens import core
@@ -151,3 +153,36 @@ def test_corpus_cache_gives_the_same_targets(tmp_path):
     from confuguard.errors import DataError
     with _pytest.raises(DataError, match="header"):
         corpus.load(Ecosystem.PYPI, f)
+
+
+TARGETS = ["requests", "python-dateutil", "opencv-python", "pycurl", "matplotlib", "django-rest-framework",
+           "numpy", "lodash", "mysql-connector", "beautifulsoup4"]
+QUERIES = ["reqeusts", "dateutil-python", "openvc", "libcurl", "matplatlib-plus", "rest-framework-django",
+           "numpyy", "mysql", "bs4-beautifulsoup", "zzz-unrelated"]
+
+
+def test_lookup_tables_are_cached_and_a_damaged_cache_is_rebuilt(tmp_path):
+    listing = tmp_path / "pypi.tsv"
+    listing.write_text("name\trank\tpopularity\n" + "".join(f"{n}\t{i + 1}\t\n" for i, n in enumerate(TARGETS)))
+    corpus = corpus_mod.load(Ecosystem.PYPI, listing)
+    fresh = CandidateGenerator(corpus, cache=False)
+
+    def same_as_fresh(gen: CandidateGenerator) -> bool:
+        return all(dict(gen.propose(p).found_by) == dict(fresh.propose(p).found_by)
+                   for p in (names.parse(q, Ecosystem.PYPI) for q in QUERIES))
+
+    table = prepare_tables(corpus)
+    assert table is not None and postings.load(table) is not None
+    assert same_as_fresh(CandidateGenerator(corpus))
+    for damage in (b"not an npz", table.read_bytes()[: table.stat().st_size // 2]):
+        table.write_bytes(damage)
+        assert same_as_fresh(CandidateGenerator(corpus))  # rebuilt, not a crash
+        assert postings.load(table) is not None  # and saved again
+
+
+def test_postings_round_trip_through_arrays():
+    p = postings.Postings.of({"b": [3, 1], "a": [2], "": [0]})
+    q = postings.Postings.from_arrays(p.arrays("m"), "m")
+    assert q.keys() == ["", "a", "b"] and q.get("b") == [3, 1] and q.get("") == [0] and q.get("zz") == []
+    empty = postings.Postings.from_arrays(postings.Postings.of({}).arrays("e"), "e")
+    assert len(empty) == 0 and empty.get("a") == []

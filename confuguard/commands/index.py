@@ -1,4 +1,4 @@
-"""`confuguard index build`: build (or rebuild) the cached FAISS indexes of target-name embeddings."""
+"""`confuguard index build`: build (or rebuild) the cached FAISS indexes and candidate lookup tables."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the `index` subcommand."""
     p = sub.add_parser("index", help="manage the cached embedding indexes")
     isub = p.add_subparsers(dest="index_command", metavar="ACTION")
-    b = isub.add_parser("build", help="encode the word vectors and build the FAISS index of each registry's popular names")
+    b = isub.add_parser("build", help="encode the word vectors, build the FAISS index and the candidate lookup tables of each registry's popular names")
     b.add_argument("-r", "--registry", action="append", default=None,
                    help="registry to build (repeatable; default: all)")
     b.add_argument("--encoder", choices=["numpy", "sentence-transformers"], default="numpy",
                    help="encoder for missing word vectors: numpy (default) or the reference sentence-transformers; same vectors")
-    b.add_argument("--force", action="store_true", help="rebuild the indexes even if fresh ones are cached")
+    b.add_argument("--force", action="store_true", help="rebuild the indexes and tables even if fresh ones are cached")
     b.set_defaults(func=build)
     p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
 
@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def build(args: argparse.Namespace) -> int:
     """Build the word vectors and indexes and report their size and time."""
     from confuguard import corpus
+    from confuguard.candidates import prepare_tables
     from confuguard.models.embedder import MiniLMEncoder, SentenceTransformerEncoder
     from confuguard.models.index import index_path, load_embeddings
 
@@ -35,6 +36,7 @@ def build(args: argparse.Namespace) -> int:
         start = time.perf_counter()
         c = corpus.load(eco)
         emb = load_embeddings(c, encoder, rebuild=args.force)
+        tables = prepare_tables(c, force=args.force)
         print(f"{eco.value}: {len(emb.index)} names indexed ({len(emb.words)} word vectors) in "
-              f"{time.perf_counter() - start:.1f}s -> {index_path(c)}")
+              f"{time.perf_counter() - start:.1f}s -> {index_path(c)}, lookup tables -> {tables}")
     return 0
