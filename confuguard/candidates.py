@@ -138,11 +138,20 @@ def _tables_file(corpus: Corpus) -> Path | None:
     return cache_dir() / "generator" / f"{corpus.ecosystem.value}-{corpus.digest[:20]}-{_derivation_digest()[:16]}.npz"
 
 
+def _save_tables(path: Path, tables: _Tables) -> None:
+    """Cache `tables` at `path` and drop the registry's stale tables (older lists, older code)."""
+    postings.save(path, tables.arrays())
+    registry = path.name.split("-", 1)[0]
+    for old in path.parent.glob(f"{registry}-*.npz"):
+        if old != path:
+            old.unlink(missing_ok=True)
+
+
 def prepare_tables(corpus: Corpus, *, force: bool = False) -> Path | None:
     """Build and cache the lookup tables of `corpus` unless fresh ones are cached (always when `force`)."""
     path = _tables_file(corpus)
     if path is not None and (force or postings.load(path) is None):
-        postings.save(path, _Tables.build(corpus).arrays())
+        _save_tables(path, _Tables.build(corpus))
     return path
 
 
@@ -247,7 +256,7 @@ class CandidateGenerator:
         if tables is None:
             tables = _Tables.build(corpus)
             if path is not None:
-                postings.save(path, tables.arrays())
+                _save_tables(path, tables)
         self.squashed = tables.squashed
         """What the edit scan compares: keys without separators, so `bitcionjslib` meets `bitcoinjs-lib`."""
         self._forms, self._by_leaf, self._by_ns = tables.forms, tables.by_leaf, tables.by_ns

@@ -174,10 +174,14 @@ def test_lookup_tables_are_cached_and_a_damaged_cache_is_rebuilt(tmp_path):
     table = prepare_tables(corpus)
     assert table is not None and postings.load(table) is not None
     assert same_as_fresh(CandidateGenerator(corpus))
+    stale, other = table.with_name("pypi-0000-1111.npz"), table.with_name("npm-0000-1111.npz")
     for damage in (b"not an npz", table.read_bytes()[: table.stat().st_size // 2]):
+        stale.write_bytes(b"an older list's tables")
+        other.write_bytes(b"another registry's tables")
         table.write_bytes(damage)
         assert same_as_fresh(CandidateGenerator(corpus))  # rebuilt, not a crash
-        assert postings.load(table) is not None  # and saved again
+        assert postings.load(table) is not None  # and saved again,
+        assert not stale.exists() and other.exists()  # replacing only this registry's stale tables
 
 
 def test_postings_round_trip_through_arrays():
