@@ -219,17 +219,23 @@ class Judge:
 
 def explain(signals: tuple[sig.Signal, ...], contributions: np.ndarray, verdict: Verdict,
             limit: int = MAX_REASONS) -> tuple[str, ...]:
-    """Plain-words reasons, strongest first: the signals pushing towards the verdict, then the strongest one against."""
+    """Plain-words reasons, strongest first: the signals pushing towards the verdict, then the strongest one against.
+
+    A signal whose contribution runs against what it means (a fitted weight that turned the sign of
+    its prior through collinearity, e.g. "widely used itself" pushing towards a threat) is not cited.
+    """
     sign = 1.0 if verdict is Verdict.SUSPICIOUS else -1.0
+    priors = np.array([f.prior for f in sig.FEATURES])
+    citable = [bool(signals[i].reason) and priors[i] * contributions[i] >= 0 for i in range(len(signals))]
     order = np.argsort(-sign * contributions)
     out: list[str] = []
     for i in order:
         if sign * contributions[i] <= 0.05 or len(out) >= limit:
             break
         r = signals[i].reason
-        if r and r not in out:
+        if citable[i] and r not in out:
             out.append(r)
-    against = [i for i in np.argsort(sign * contributions) if sign * contributions[i] < -0.3 and signals[i].reason]
+    against = [i for i in np.argsort(sign * contributions) if sign * contributions[i] < -0.3 and citable[i]]
     if against and len(out) < limit + 1:
         out.append(f"although: {signals[against[0]].reason}")
     return tuple(out)

@@ -29,6 +29,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from confuguard import lexicon, names
 from confuguard.allowlist import Allowlist
+from confuguard.tokens import core, tokenize
 from confuguard.types import Candidate, Category, Ecosystem, PackageId, PackageMetadata
 
 
@@ -173,7 +174,8 @@ def _sym(value: bool) -> float:
 
 
 def _leaf_tokens(pkg: PackageId) -> list[str]:
-    return [t for t in re.split(r"[-_./]+", names.leaf(pkg)) if t]
+    """The words of the name part, glued words segmented as the categories read them (`pythonkafka`)."""
+    return list(tokenize(names.leaf(pkg)))
 
 
 # -- name-level signals (always known) ------------------------------------------------------------
@@ -332,10 +334,13 @@ def _is_word(token: str) -> bool:
 def sig_extra_nonword(pair: Pair) -> Signal:
     """Share of the suspect's added tokens that are neither English words nor purpose words (brand-like noise).
 
-    A token within two edits of one of the target's is a misspelling of it, not an added word."""
+    A token within two edits of one of the target's is a misspelling of it, and one with the target's
+    core (`libcurl` for `pycurl`) another spelling of it: neither is an added word."""
     own = set(_leaf_tokens(pair.target))
+    own_core = core(names.leaf(pair.target))
     extra = [t for t in _leaf_tokens(pair.suspect)
-             if t not in own and not t.isdigit() and not any(OSA.distance(t, o, score_cutoff=2) <= 2 for o in own)]
+             if t not in own and not t.isdigit() and core(t) != own_core
+             and not any(OSA.distance(t, o, score_cutoff=2) <= 2 for o in own)]
     if not extra:
         return Signal("extra_nonword", 0.0)
     odd = [t for t in extra if t not in EXTENSION_WORDS and not _is_word(t)]

@@ -119,3 +119,15 @@ def test_engine_uses_the_judge():
     res = engine.check_name("reqeusts", Ecosystem.PYPI)
     assert res.verdict is Verdict.SUSPICIOUS
     assert res.candidates[0].threat_probability is not None and res.candidates[0].reasons
+
+
+def test_a_reason_is_never_cited_against_its_meaning():
+    from confuguard.classifier import explain
+
+    names_ = [f.name for f in sig.FEATURES]
+    signals = tuple(sig.Signal(n, 1.0, f"reason of {n}") for n in names_)
+    contrib = np.zeros(len(names_))
+    contrib[names_.index("suspect_popular")] = 2.0  # a popular suspect pushed towards "threat" by a fitted weight
+    contrib[names_.index("cat_typo")] = 1.0
+    reasons = explain(signals, contrib, Verdict.SUSPICIOUS)
+    assert reasons == ("reason of cat_typo",)

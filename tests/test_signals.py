@@ -206,3 +206,9 @@ def test_a_misspelt_word_is_not_an_added_word():
     assert one("extra_nonword", "jcconv", "jaconv", PYPI).value == 0.0
     s = one("extra_nonword", "lodash-zqxv", "lodash", cats=(Category.AFFIX,))
     assert s.value == 1.0 and "'zqxv'" in s.reason
+
+
+def test_glued_words_and_marker_spellings_are_read_as_the_target_words():
+    assert one("extra_nonword", "pythonkafka", "kafka-python", PYPI, cats=(Category.REORDERING,)).value == 0.0
+    assert one("extra_nonword", "libcurl", "pycurl", PYPI, cats=(Category.ASEMANTIC_SUBSTITUTION,)).value == 0.0
+    assert one("token_overlap", "pythonkafka", "kafka-python", PYPI, cats=(Category.REORDERING,)).value == 1.0
