@@ -3,7 +3,8 @@
 Two ways to get the pairs a row is judged on (`targets=`):
 
 * `labelled` (default): the row's labelled target is the candidate; the classifier judges that pair,
-  as ConfuGuard's NeupaneDB protocol does. Rows without a target fall back to the engine.
+  as ConfuGuard's NeupaneDB protocol does. Rows without a target fall back to the engine. A suspect
+  that is itself in the bundled popular list is predicted benign, as `check` says `popular` for it.
 * `engine`: the engine's own candidates for the name; the row is a threat prediction when any
   candidate ends suspicious, and a name with no candidate is predicted benign (ConfuGuard's
   ConfuDB protocol). This measures candidate recall and the classifier together.
@@ -21,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from confuguard import names
+from confuguard import corpus, names
 from confuguard.classifier import Judge
 from confuguard.training import LabelledPair, metrics, pair_candidate, read_labelled
 from confuguard.types import Ecosystem, PackageId, Verdict
@@ -36,8 +37,14 @@ def predict_pairs(pairs: Sequence[LabelledPair], judge: Judge, *, targets: str =
         raise ValueError(f"targets must be one of {MODES}")
     out: list[tuple[int, float | None, str] | None] = [None] * len(pairs)
     need_engine: list[int] = []
+    popular: dict[Ecosystem, set[str]] = {}
     for i, p in enumerate(pairs):
-        if targets == "labelled" and p.target is not None:
+        eco = p.suspect.ecosystem
+        if eco not in popular:
+            popular[eco] = {t.key for t in corpus.load(eco).targets}
+        if targets == "labelled" and names.key(p.suspect) in popular[eco]:
+            out[i] = (0, None, "popular")
+        elif targets == "labelled" and p.target is not None:
             cand = pair_candidate(p.suspect, p.target)
             judged = judge(p.suspect, (cand,))[0]
             out[i] = (int(judged.verdict is Verdict.SUSPICIOUS), judged.threat_probability, "labelled")
@@ -82,7 +89,6 @@ def evaluate_file(path: Path | str, judge: Judge, *, targets: str = "labelled", 
 
 def random_names(store: Any, ecosystem: Ecosystem, n: int, *, seed: int = 1, exclude_popular: bool = True) -> list[PackageId]:
     """`n` random package names of `ecosystem` from the store (snapshot rows), outside the popular list."""
-    from confuguard import corpus
 
     popular = {t.key for t in corpus.load(ecosystem).targets} if exclude_popular else set()
     with store._lock:  # noqa: SLF001 - read-only sampling query

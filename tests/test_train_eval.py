@@ -111,3 +111,15 @@ def test_shipped_model_on_shared_eval_without_metadata(capsys):
     res = json.loads(capsys.readouterr().out)["results"][0]
     # name-level evidence alone still catches the published attacks (in-sample: the model trained on them)
     assert res["overall"]["recall"] >= 0.9
+
+
+def test_eval_predicts_a_popular_suspect_benign_as_check_does(tmp_path):
+    from confuguard.classifier import Judge
+    from confuguard.evaluation import predict_pairs
+
+    rows = read_labelled(write(tmp_path, "a.csv", "registry,suspect,target,analyst_verdict,analyst,notes\n"
+                                                  "npm,lodash,lodash-es,malicious,ann,\n"
+                                                  "npm,lodahs,lodash,malicious,ann,\n"))
+    (pop, _, how_pop), (typo, p_typo, how_typo) = predict_pairs(rows.pairs, Judge.default())
+    assert (pop, how_pop) == (0, "popular")
+    assert (typo, how_typo) == (1, "labelled") and p_typo is not None
