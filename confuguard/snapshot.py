@@ -5,7 +5,9 @@ Formats (first line is the header, tab-separated, one package a line):
     pypi  name  version  month  rank_among_15000_most_downloaded  summary
     npm   name  version  downloads_a_month  summary
 
-Imports stream in batches; short or malformed lines are counted and reported with their line
+A header cell may carry a note after its column name, in parentheses (`summary (words in
+[tested here: ...] at its start are ...)`); such a leading `[tested here: ...]` note in a summary
+was not written by the package's authors and is dropped. Imports stream in batches; short or malformed lines are counted and reported with their line
 numbers, invalid names are skipped and counted. Only a wrong header is fatal. Snapshot rows
 never overwrite records fetched live.
 """
@@ -13,6 +15,7 @@ never overwrite records fetched live.
 from __future__ import annotations
 
 import functools
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -34,6 +37,12 @@ HEADERS: dict[Ecosystem, tuple[str, ...]] = {
 BATCH = 5000
 MAX_PROBLEMS = 20
 _SUMMARY_LIMIT = 1000
+_TESTED_NOTE = re.compile(r"^\[tested here:[^\]]*\]\s*")
+
+
+def _column(cell: str) -> str:
+    """A header cell's column name, without a parenthesised note."""
+    return cell.split("(", 1)[0].strip()
 
 
 @dataclass(slots=True)
@@ -77,7 +86,7 @@ def import_snapshot(
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
     with handle:
-        header = tuple(handle.readline().rstrip("\r\n").split("\t"))
+        header = tuple(_column(c) for c in handle.readline().rstrip("\r\n").split("\t"))
         if header != HEADERS[ecosystem]:
             other = next((e for e, h in HEADERS.items() if h == header), None)
             hint = f" (that is the {other.value} format)" if other else ""
@@ -129,7 +138,7 @@ def _rows(
 
 def _record(pkg: PackageId, cols: list[str], ecosystem: Ecosystem, source: str, now: datetime) -> PackageMetadata:
     version = cols[1].strip() or None
-    summary = cols[-1].strip()[:_SUMMARY_LIMIT] or None
+    summary = _TESTED_NOTE.sub("", cols[-1].strip())[:_SUMMARY_LIMIT] or None
     if ecosystem is Ecosystem.NPM:
         raw = cols[2].strip()
         if raw and not raw.isdigit():

@@ -32,7 +32,7 @@ def _require(path: Path, hint: str) -> Path:
 def _tsv_rows(path: Path) -> Iterable[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as f:
         reader = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
-        header = next(reader)
+        header = [cell.split("(", 1)[0].strip() for cell in next(reader)]  # drop a "(note)" after a column name
         for row in reader:
             if len(row) == len(header):
                 yield dict(zip(header, row))
