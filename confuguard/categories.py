@@ -881,6 +881,16 @@ def _ns_lookalike(eco: Ecosystem, x: str, y: str, leaf_equal: bool) -> str | Non
     return f"scope @{w}" if eco is Ecosystem.NPM else f"author {w}"
 
 
+def namespace_imitation(suspect: PackageId, target: PackageId) -> str | None:
+    """How `suspect`'s namespace imitates `target`'s (a look-alike scope, groupId, owner or author), or None.
+
+    None also when either has no namespace or both have the same one."""
+    (_, sns, raw_a), (_, tns, raw_b) = _info(suspect), _info(target)
+    if not sns or not tns or sns == tns or suspect.ecosystem is not target.ecosystem:
+        return None
+    return _ns_lookalike(suspect.ecosystem, sns, tns, _name(raw_a).flat == _name(raw_b).flat)
+
+
 def _specific(n: _Name) -> bool:
     return len(n.toks) >= 2 or len(n.flat) >= 8
 

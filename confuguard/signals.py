@@ -29,6 +29,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from confuguard import lexicon, names
 from confuguard.allowlist import Allowlist
+from confuguard.categories import namespace_imitation
 from confuguard.tokens import core, tokenize
 from confuguard.types import Candidate, Category, Ecosystem, PackageId, PackageMetadata
 
@@ -303,6 +304,21 @@ def sig_scoped_elsewhere(pair: Pair) -> Signal:
     if a is None or a == b or Category.SCOPE in pair.candidate.categories:
         return Signal("scoped_elsewhere", 0.0)
     return Signal("scoped_elsewhere", 1.0, f"published in its own namespace ({a}), not posing as `{pair.target}`'s")
+
+
+def sig_namespace_lookalike(pair: Pair) -> Signal:
+    """Both names are namespaced, differently: the suspect's namespace imitates the target's (+1) or is unrelated (-1).
+
+    An unrelated namespace is a publisher of its own (on Maven Central a verified one): the same
+    name there is a repackaging, fork or relocation far more often than an attack."""
+    a, b = names.namespace(pair.suspect), names.namespace(pair.target)
+    if a is None or b is None or a == b:
+        return Signal("namespace_lookalike", None)
+    look = namespace_imitation(pair.suspect, pair.target)
+    if look:
+        return Signal("namespace_lookalike", 1.0, look)
+    reason = f"published by its own publisher ({a}), whose namespace does not imitate {b}"
+    return Signal("namespace_lookalike", -1.0, reason if Category.SCOPE in pair.candidate.categories else None)
 
 
 def _squash(text: str) -> str:
@@ -694,6 +710,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("campaign_word", 0.0, group=_N, prior=1.0),
     FeatureSpec("family_member", 0.0, group=_N, prior=-0.5),
     FeatureSpec("scoped_elsewhere", 0.0, group=_N, prior=-1.0),
+    FeatureSpec("namespace_lookalike", 0.0, group=_N, prior=1.0),
     FeatureSpec("contains_target", 0.0, group=_N),
     FeatureSpec("token_overlap", 0.5, 0.5, group=_N),
     FeatureSpec("extra_nonword", 0.0, group=_N),
@@ -731,7 +748,8 @@ FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 SIGNALS: tuple[Callable[[Pair], Signal], ...] = (
     *(_category_signal(g) for g in _CAT_GROUPS),
     sig_edit_distance, sig_name_similarity, sig_embedding_similarity, sig_target_popularity, sig_name_length,
-    sig_extension_word, sig_campaign_word, sig_family_member, sig_scoped_elsewhere, sig_contains_target, sig_token_overlap, sig_extra_nonword,
+    sig_extension_word, sig_campaign_word, sig_family_member, sig_scoped_elsewhere, sig_namespace_lookalike,
+    sig_contains_target, sig_token_overlap, sig_extra_nonword,
     sig_close_popular, sig_same_namespace, sig_allowlisted_org,
     sig_security_holding, sig_placeholder_text, sig_summary_empty, sig_description_similarity,
     sig_description_copied, sig_mentions_target, sig_suspect_downloads, sig_download_ratio, sig_suspect_popular,

@@ -128,6 +128,20 @@ def test_age_versions_cadence_and_release():
     assert one("initial_version", "lodahs", "lodash", sm=meta("lodahs", latest_version="4.17.21")).value == 0.0
 
 
+def test_namespace_lookalike_tells_an_imitated_publisher_from_another_publisher():
+    MVN = Ecosystem.MAVEN
+    s = one("namespace_lookalike", "com.fasterxm1.jackson.core:jackson-databind",
+            "com.fasterxml.jackson.core:jackson-databind", MVN, cats=(Category.SCOPE,))
+    assert s.value == 1.0 and "fasterxm1" in s.reason
+    s = one("namespace_lookalike", "org.netbeans.external:javax.annotation", "org.glassfish:javax.annotation", MVN,
+            cats=(Category.SCOPE,))
+    assert s.value == -1.0 and "does not imitate org.glassfish" in s.reason
+    assert one("namespace_lookalike", "@babe1/core", "@babel/core", cats=(Category.SCOPE,)).value == 1.0
+    # only one side namespaced, or the same namespace: nothing to compare
+    assert one("namespace_lookalike", "@evil/lodash", "lodash", cats=()).value is None
+    assert one("namespace_lookalike", "@babel/cor", "@babel/core").value is None
+
+
 def test_deprecation_yank_relocation():
     assert one("deprecated", "lodahs", "lodash", sm=meta("lodahs", deprecated=True)).value == 1.0
     assert one("yanked", "reqeusts", "requests", PYPI, sm=meta("reqeusts", PYPI, yanked=True)).value == 1.0
