@@ -43,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
                     w.writerow([eco.value, res.query, str(c.target), "benign", "presumed benign: random ordinary name"])
                     rows += 1
     print(f"{args.out}: {rows} presumed-benign pairs", file=sys.stderr)
+    if rows == 0:
+        print(f"no pairs: the store {args.db} has no snapshot rows of {', '.join(e.value for e in regs)} "
+              "(import the snapshots first)", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -13,7 +13,10 @@ WORK=${CONFUGUARD_TRAIN_DIR:-$(mktemp -d)}
 PY=${PYTHON:-.venv/bin/python}
 DB="$WORK/store.db"
 if [ ! -s "$DB" ]; then
-  "$PY" - "$DB" "$PKGS" <<'PYEOF'
+  # import into a scratch file and move it into place only when both imports worked, so a failed
+  # import is never mistaken for a finished store by the next run
+  rm -f "$DB.partial"
+  "$PY" - "$DB.partial" "$PKGS" <<'PYEOF'
 import sys
 from pathlib import Path
 from confuguard.snapshot import import_snapshot
@@ -23,6 +26,7 @@ with Store.open(sys.argv[1]) as store:
     for eco in (Ecosystem.NPM, Ecosystem.PYPI):
         print(import_snapshot(Path(sys.argv[2]) / f"{eco.value}.tsv", eco, store).summary())
 PYEOF
+  mv "$DB.partial" "$DB"
 fi
 "$PY" scripts/sample_ordinary.py --db "$DB" --per-registry 8000 --seed 1000 "$WORK/ordinary.csv"
 "$PY" -m confuguard.cli train "$EVAL/confudb_dev.csv" "$EVAL/NeupaneDB_no_malware.csv" \
