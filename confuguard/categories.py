@@ -878,7 +878,7 @@ def _ns_lookalike(eco: Ecosystem, x: str, y: str, leaf_equal: bool) -> str | Non
     w = _word_lookalike(x, y, leaf_equal)
     if w is None:
         return None
-    return f"scope @{w}" if eco is Ecosystem.NPM else f"author {w}"
+    return f"scope {w}" if eco is Ecosystem.NPM else f"author {w}"
 
 
 def namespace_imitation(suspect: PackageId, target: PackageId) -> str | None:

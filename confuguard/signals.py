@@ -80,6 +80,8 @@ class FeatureSpec:
     hi: float = 3.0
     prior: float = 0.0
     """Weight used when training data has no coverage for this feature (domain prior, logit units)."""
+    fixed: bool = False
+    """The prior is a registry guarantee, not an estimate: training never replaces it."""
     group: str = "metadata"
     """`name` (always known from the engine) or `metadata`."""
 
@@ -315,8 +317,8 @@ def sig_namespace_lookalike(pair: Pair) -> Signal:
     if a is None or b is None or a == b:
         return Signal("namespace_lookalike", None)
     look = namespace_imitation(pair.suspect, pair.target)
-    if look:
-        return Signal("namespace_lookalike", 1.0, look)
+    if look:  # the SCOPE finding already says how, in the same words
+        return Signal("namespace_lookalike", 1.0, None if Category.SCOPE in pair.candidate.categories else look)
     reason = f"published by its own publisher ({a}), whose namespace does not imitate {b}"
     return Signal("namespace_lookalike", -1.0, reason if Category.SCOPE in pair.candidate.categories else None)
 
@@ -397,6 +399,10 @@ def sig_allowlisted_org(pair: Pair) -> Signal:
     """The suspect's namespace belongs to an allowlisted organisation (+1), to another one (-1), none (unknown)."""
     allow = pair.allowlist or Allowlist.default()
     owner = allow.owner(pair.suspect)
+    if owner is not None and names.namespace(pair.suspect) == names.namespace(pair.target):
+        # only Go gets here (other registries' same-namespace pairs are siblings): a slip in a repo name
+        # under the owner (`github.com/stretchr/testfy`) names a path the owner never published
+        return Signal("allowlisted_org", 0.0)
     if owner is not None:
         return Signal("allowlisted_org", 1.0, f"published by {owner} (allowlisted organisation)")
     return Signal("allowlisted_org", 0.0)
@@ -716,7 +722,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("extra_nonword", 0.0, group=_N),
     FeatureSpec("close_popular", 0.0, group=_N, prior=1.0),
     FeatureSpec("same_namespace", 0.0, group=_N, prior=-2.0),
-    FeatureSpec("allowlisted_org", 0.0, group=_N, prior=-3.0),
+    # an allowlisted namespace can only be published to by its organisation: never a third party's squat
+    FeatureSpec("allowlisted_org", 0.0, group=_N, prior=-6.0, fixed=True),
     FeatureSpec("security_holding", 0.0, prior=4.0),
     FeatureSpec("placeholder_text", 0.0, prior=-1.5),
     FeatureSpec("summary_empty", 0.5, 0.5, -1.0, 1.0, prior=0.7),

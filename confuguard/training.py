@@ -15,7 +15,7 @@ threat types, comments, sources) ever reaches a feature. Metadata comes from the
 
 Fitting: L2 logistic regression on `signals.vector`, balanced classes; out-of-fold scores by
 GroupKFold over the target package (no target in both train and test folds); Platt calibration
-fitted on the out-of-fold scores; features the data never exercised keep their domain prior.
+fitted on the out-of-fold scores; features the data never exercised, and registry guarantees (`FeatureSpec.fixed`), keep their domain prior.
 """
 
 from __future__ import annotations
@@ -256,7 +256,7 @@ def fit(X: np.ndarray, y: np.ndarray, groups: Sequence[str], *, folds: int = 5, 
     from sklearn.model_selection import GroupKFold
 
     support = {f.name: int(np.count_nonzero(X[:, j])) for j, f in enumerate(sig.FEATURES)}
-    prior_idx = [j for j, f in enumerate(sig.FEATURES) if support[f.name] < MIN_SUPPORT]
+    prior_idx = [j for j, f in enumerate(sig.FEATURES) if f.fixed or support[f.name] < MIN_SUPPORT]
     learn = np.array([j for j in range(X.shape[1]) if j not in prior_idx], dtype=int)
     prior = np.array([f.prior for f in sig.FEATURES])
 

@@ -131,3 +131,27 @@ def test_a_reason_is_never_cited_against_its_meaning():
     contrib[names_.index("cat_typo")] = 1.0
     reasons = explain(signals, contrib, Verdict.SUSPICIOUS)
     assert reasons == ("reason of cat_typo",)
+
+
+def test_an_allowlisted_organisation_is_never_judged_a_squat():
+    # the scope can only be published to by its organisation: the strongest name evidence does not make a third-party squat
+    judge = Judge.default()
+    suspect = names.parse("@azure-tools/storage-blob", NPM)
+    out = judge(suspect, (cand("@azure/storage-blob", rank=50, dist=2, cats=(Category.SCOPE,)),))[0]
+    assert out.verdict is Verdict.BENIGN
+    assert any("allowlisted organisation" in r for r in out.reasons)
+    unlisted = judge(names.parse("@azure-tool/storage-blob", NPM),
+                     (cand("@azure/storage-blob", rank=50, dist=1, cats=(Category.SCOPE,)),))[0]
+    assert unlisted.verdict is Verdict.SUSPICIOUS
+
+
+def test_training_never_replaces_a_fixed_registry_guarantee():
+    from confuguard.training import fit
+
+    j = sig.FEATURE_NAMES.index("allowlisted_org")
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, len(sig.FEATURES)))
+    X[:, j] = 1.0  # every row allowlisted, half of them labelled threats: the data would learn ~0
+    y = np.array([0, 1] * 100)
+    res = fit(X, y, [str(i % 40) for i in range(200)], folds=4)
+    assert res.coef[j] == sig.FEATURES[j].prior and "allowlisted_org" in res.prior_features

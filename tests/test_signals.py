@@ -132,6 +132,9 @@ def test_namespace_lookalike_tells_an_imitated_publisher_from_another_publisher(
     MVN = Ecosystem.MAVEN
     s = one("namespace_lookalike", "com.fasterxm1.jackson.core:jackson-databind",
             "com.fasterxml.jackson.core:jackson-databind", MVN, cats=(Category.SCOPE,))
+    assert s.value == 1.0 and s.reason is None  # the SCOPE finding says it already
+    s = one("namespace_lookalike", "com.fasterxm1.jackson.core:jackson-databind",
+            "com.fasterxml.jackson.core:jackson-databind", MVN, cats=(Category.TYPO,))
     assert s.value == 1.0 and "fasterxm1" in s.reason
     s = one("namespace_lookalike", "org.netbeans.external:javax.annotation", "org.glassfish:javax.annotation", MVN,
             cats=(Category.SCOPE,))
@@ -154,6 +157,10 @@ def test_namespace_allowlist_and_scope_signals():
     s = one("allowlisted_org", "@types/lodahs", "lodash", cats=())
     assert s.value == 1.0 and "DefinitelyTyped" in s.reason
     assert one("allowlisted_org", "@evil/lodash", "lodash", cats=()).value == 0.0
+    # a slip in a repo name under an allowlisted Go owner is a path that owner never published
+    GO = Ecosystem.GOLANG
+    assert one("allowlisted_org", "github.com/stretchr/testfy", "github.com/stretchr/testify", GO).value == 0.0
+    assert one("allowlisted_org", "github.com/google/uuid", "github.com/gofrs/uuid", GO, cats=()).value == 1.0
     assert one("scoped_elsewhere", "@evil/lodash", "lodash", cats=()).value == 1.0
     assert one("scoped_elsewhere", "@babe1/core", "@babel/core", cats=(Category.SCOPE,)).value == 0.0
     assert one("same_namespace", "lodahs", "lodash").value is None
