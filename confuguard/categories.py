@@ -23,7 +23,9 @@ Rules, one line each (suspect -> target):
   `-python`, `.js`, versions: `confuguard.tokens.core`), under the same finger-slip rule below 8
   characters (`openvc` -> `opencv-python`).
   Reported only when no more specific character-level category (homoglyph, spelling, grammar,
-  sound, version) explains the same edit.
+  sound, version) explains the same edit. A single letter set apart by separators (`v-viewer`,
+  `eslint-plugin-import-x`) is a naming convention, not a slip: AFFIX (added) or SIMPLIFICATION
+  (dropped), never TYPO.
 - HOMOGLYPH: (a) the suspect has non-ASCII characters and its `skeleton` (Unicode confusables folded
   to ASCII) equals the target; or (b) the flat forms differ only by ASCII look-alikes (l/1/i/j,
   o/0, m/n, 5/s, 3/e ... one substitution, two when >= 6 characters; or a multi-character look-alike
@@ -277,6 +279,18 @@ def _key_neighbours() -> dict[str, frozenset[str]]:
             o for o, (r2, c2) in pos.items() if o != ch and abs(r2 - r) <= 1 and abs(c2 - c) <= 1
         )
     return out
+
+
+def _letter_part(a: _Name, b: _Name) -> str | None:
+    """The one-letter part (`v-`, `-x`) one name adds to the other's words, if that is their only difference.
+
+    A letter set apart by separators is a naming convention (`v-viewer`, `eslint-plugin-import-x`),
+    not a slip of the finger: it is an affix or a simplification, never a typo."""
+    longer, shorter = (a, b) if len(a.toks) > len(b.toks) else (b, a)
+    for i, t in enumerate(longer.toks):
+        if len(t) == 1 and t.isalpha() and longer.toks[:i] + longer.toks[i + 1 :] == shorter.toks:
+            return t
+    return None
 
 
 def _slip(x: str, y: str) -> bool:
@@ -762,7 +776,13 @@ def _leaf(eco: Ecosystem, a: _Name, b: _Name, sim: TokenSimilarity | None) -> di
     if hg:
         out[C.HOMOGLYPH] = f"uses look-alike characters: {hg}"
     short = min(len(fa), len(fb))
-    if dist == 1 and not (hg or sp or gr or hp or ve) and (short >= 6 or (short >= 3 and _slip(fa, fb))):
+    part = _letter_part(a, b) if dist == 1 else None
+    if part:
+        if len(a.toks) > len(b.toks):
+            out[C.AFFIX] = f"adds the one-letter part '{part}' to '{b.low}'"
+        else:
+            out[C.SIMPLIFICATION] = f"drops the one-letter part '{part}' from '{b.low}'"
+    elif dist == 1 and not (hg or sp or gr or hp or ve) and (short >= 6 or (short >= 3 and _slip(fa, fb))):
         out[C.TYPO] = f"one typo away from '{b.low}': {_describe_edit(fa, fb)}"
     elif dist == 2 and short >= 5 and not (hg or sp or gr or hp or ve) and _shuffled(fa, fb):
         out[C.TYPO] = f"the letters of '{b.low}' slightly shuffled"
@@ -779,7 +799,7 @@ def _leaf(eco: Ecosystem, a: _Name, b: _Name, sim: TokenSimilarity | None) -> di
     ro = _reordering(a, b)
     if ro:
         out[C.REORDERING] = ro[0]
-    if not ve:
+    if not ve and not part:
         af = _affix(eco, a, b)
         if af:
             out[C.AFFIX] = af

@@ -533,3 +533,13 @@ def test_long_numbers_are_identifiers_not_versions() -> None:
 def test_inflection_is_not_a_separate_part() -> None:
     assert C.GRAMMATICAL_SUBSTITUTION not in cats("pytorch-es", "pytorch", PYPI)
     assert C.GRAMMATICAL_SUBSTITUTION in cats("cloudevent", "cloudevents", NPM)
+
+
+def test_a_one_letter_part_is_an_affix_not_a_typo() -> None:
+    # `v-`, `-x` set apart by separators are naming conventions, not finger slips
+    assert cats("v-markdown-loader", "markdown-loader", NPM) == [C.AFFIX]
+    assert cats("eslint-plugin-import-x", "eslint-plugin-import", NPM) == [C.AFFIX]
+    assert cats("viewer", "v-viewer", NPM) == [C.SIMPLIFICATION]
+    # glued on, the same letter is a slip
+    assert C.TYPO in cats("lodashx", "lodash", NPM)
+    assert C.TYPO in cats("react-domx", "react-dom", NPM)
