@@ -308,6 +308,21 @@ def sig_scoped_elsewhere(pair: Pair) -> Signal:
     return Signal("scoped_elsewhere", 1.0, f"published in its own namespace ({a}), not posing as `{pair.target}`'s")
 
 
+def sig_typo_to_word(pair: Pair) -> Signal:
+    """The one typo turns a word of the target into another real word (`redux-fork` for `redux-form`).
+
+    A slip that lands on another dictionary word usually makes a different name, chosen for its
+    meaning; squatters' misspellings mostly land on non-words (`lodahs`, `mongose`)."""
+    if Category.TYPO not in pair.candidate.categories:
+        return Signal("typo_to_word", 0.0)
+    a, b = _leaf_tokens(pair.suspect), _leaf_tokens(pair.target)
+    diff = [(x, y) for x, y in zip(a, b) if x != y] if len(a) == len(b) else []
+    if len(diff) == 1 and min(len(diff[0][0]), len(diff[0][1])) >= 3 and _is_word(diff[0][0]) and _is_word(diff[0][1]):
+        x, y = diff[0]
+        return Signal("typo_to_word", 1.0, f"'{x}' is a word of its own, not a slip for '{y}'")
+    return Signal("typo_to_word", 0.0)
+
+
 def sig_namespace_lookalike(pair: Pair) -> Signal:
     """Both names are namespaced, differently: the suspect's namespace imitates the target's (+1) or is unrelated (-1).
 
@@ -717,6 +732,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("family_member", 0.0, group=_N, prior=-0.5),
     FeatureSpec("scoped_elsewhere", 0.0, group=_N, prior=-1.0),
     FeatureSpec("namespace_lookalike", 0.0, group=_N, prior=1.0),
+    FeatureSpec("typo_to_word", 0.0, group=_N, prior=-0.5),
     FeatureSpec("contains_target", 0.0, group=_N),
     FeatureSpec("token_overlap", 0.5, 0.5, group=_N),
     FeatureSpec("extra_nonword", 0.0, group=_N),
@@ -755,7 +771,7 @@ FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 SIGNALS: tuple[Callable[[Pair], Signal], ...] = (
     *(_category_signal(g) for g in _CAT_GROUPS),
     sig_edit_distance, sig_name_similarity, sig_embedding_similarity, sig_target_popularity, sig_name_length,
-    sig_extension_word, sig_campaign_word, sig_family_member, sig_scoped_elsewhere, sig_namespace_lookalike,
+    sig_extension_word, sig_campaign_word, sig_family_member, sig_scoped_elsewhere, sig_namespace_lookalike, sig_typo_to_word,
     sig_contains_target, sig_token_overlap, sig_extra_nonword,
     sig_close_popular, sig_same_namespace, sig_allowlisted_org,
     sig_security_holding, sig_placeholder_text, sig_summary_empty, sig_description_similarity,

@@ -233,3 +233,10 @@ def test_glued_words_and_marker_spellings_are_read_as_the_target_words():
     assert one("extra_nonword", "pythonkafka", "kafka-python", PYPI, cats=(Category.REORDERING,)).value == 0.0
     assert one("extra_nonword", "libcurl", "pycurl", PYPI, cats=(Category.ASEMANTIC_SUBSTITUTION,)).value == 0.0
     assert one("token_overlap", "pythonkafka", "kafka-python", PYPI, cats=(Category.REORDERING,)).value == 1.0
+
+
+def test_typo_to_word_tells_a_different_word_from_a_slip():
+    s = one("typo_to_word", "redux-fork", "redux-form")
+    assert s.value == 1.0 and "'fork' is a word of its own" in s.reason
+    assert one("typo_to_word", "lodahs", "lodash").value == 0.0  # a non-word: the classic slip
+    assert one("typo_to_word", "redux-fork", "redux-form", cats=(Category.AFFIX,)).value == 0.0
