@@ -7,9 +7,9 @@ Formats (first line is the header, tab-separated, one package a line):
 
 A header cell may carry a note after its column name, in parentheses (`summary (words in
 [tested here: ...] at its start are ...)`); such a leading `[tested here: ...]` note in a summary
-was not written by the package's authors and is dropped. Imports stream in batches; short or malformed lines are counted and reported with their line
-numbers, invalid names are skipped and counted. Only a wrong header is fatal. Snapshot rows
-never overwrite records fetched live.
+was not written by the package's authors and is dropped. Imports stream in batches; short or
+malformed lines are counted and reported with their line numbers, invalid names are skipped and
+counted. Only a wrong header is fatal. Snapshot rows never overwrite records fetched live.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ _SUMMARY_LIMIT = 1000
 _TESTED_NOTE = re.compile(r"^\[tested here:[^\]]*\]\s*")
 
 
-def _column(cell: str) -> str:
-    """A header cell's column name, without a parenthesised note."""
+def column_name(cell: str) -> str:
+    """A header cell's column name, without a parenthesised note (`summary (words in ...)` -> `summary`)."""
     return cell.split("(", 1)[0].strip()
 
 
@@ -86,7 +86,7 @@ def import_snapshot(
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
     with handle:
-        header = tuple(_column(c) for c in handle.readline().rstrip("\r\n").split("\t"))
+        header = tuple(column_name(c) for c in handle.readline().rstrip("\r\n").split("\t"))
         if header != HEADERS[ecosystem]:
             other = next((e for e, h in HEADERS.items() if h == header), None)
             hint = f" (that is the {other.value} format)" if other else ""
@@ -207,4 +207,4 @@ def snapshot_registry(store: Store, ecosystem: Ecosystem) -> RegistryClient:
     return client
 
 
-__all__ = ["HEADERS", "ImportReport", "SnapshotRegistry", "import_snapshot", "snapshot_registry"]
+__all__ = ["HEADERS", "ImportReport", "SnapshotRegistry", "column_name", "import_snapshot", "snapshot_registry"]

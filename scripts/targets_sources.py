@@ -16,6 +16,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
+from confuguard.snapshot import column_name
+
 csv.field_size_limit(1 << 30)
 
 
@@ -32,7 +34,7 @@ def _require(path: Path, hint: str) -> Path:
 def _tsv_rows(path: Path) -> Iterable[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as f:
         reader = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
-        header = [cell.split("(", 1)[0].strip() for cell in next(reader)]  # drop a "(note)" after a column name
+        header = [column_name(cell) for cell in next(reader)]
         for row in reader:
             if len(row) == len(header):
                 yield dict(zip(header, row))

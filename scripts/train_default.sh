@@ -16,16 +16,9 @@ if [ ! -s "$DB" ]; then
   # import into a scratch file and move it into place only when both imports worked, so a failed
   # import is never mistaken for a finished store by the next run
   rm -f "$DB.partial"
-  "$PY" - "$DB.partial" "$PKGS" <<'PYEOF'
-import sys
-from pathlib import Path
-from confuguard.snapshot import import_snapshot
-from confuguard.store import Store
-from confuguard.types import Ecosystem
-with Store.open(sys.argv[1]) as store:
-    for eco in (Ecosystem.NPM, Ecosystem.PYPI):
-        print(import_snapshot(Path(sys.argv[2]) / f"{eco.value}.tsv", eco, store).summary())
-PYEOF
+  for reg in npm pypi; do
+    "$PY" -m confuguard.cli db import-snapshot --registry "$reg" --db "$DB.partial" "$PKGS/$reg.tsv"
+  done
   mv "$DB.partial" "$DB"
 fi
 "$PY" scripts/sample_ordinary.py --db "$DB" --per-registry 8000 --seed 1000 "$WORK/ordinary.csv"
