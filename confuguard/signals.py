@@ -317,9 +317,10 @@ def sig_typo_to_word(pair: Pair) -> Signal:
         return Signal("typo_to_word", 0.0)
     a, b = _leaf_tokens(pair.suspect), _leaf_tokens(pair.target)
     diff = [(x, y) for x, y in zip(a, b) if x != y] if len(a) == len(b) else []
-    if len(diff) == 1 and min(len(diff[0][0]), len(diff[0][1])) >= 3 and _is_word(diff[0][0]) and _is_word(diff[0][1]):
+    if len(diff) == 1:
         x, y = diff[0]
-        return Signal("typo_to_word", 1.0, f"'{x}' is a word of its own, not a slip for '{y}'")
+        if min(len(x), len(y)) >= 3 and _is_word(x) and _is_word(y):
+            return Signal("typo_to_word", 1.0, f"'{x}' is a word of its own, not a slip for '{y}'")
     return Signal("typo_to_word", 0.0)
 
 
