@@ -3,7 +3,8 @@
 Warm: 5,000 names (random ordinary PyPI names, plus typos of popular ones) checked one at a time
 by an engine already loaded: p50/p99 per name, and the batch throughput when the same names go
 in one `check_names` call; the GuardDog-style baseline's per-name time in the same process.
-Cold: a whole `confuguard check NAME` process, index already cached (median of 5 runs).
+Cold: a whole `confuguard check NAME` process, index already cached (median of 5 runs), and the
+part of it the cached lookup tables save: loading them against building them, per registry.
 
     .venv/bin/python bench/latency.py [N]
 """
@@ -16,10 +17,12 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 
 from _common import Baseline, random_ordinary
 
 from confuguard import corpus
+from confuguard.candidates import CandidateGenerator, prepare_tables
 from confuguard.commands.check import build_engine
 from confuguard.types import Ecosystem
 
@@ -74,6 +77,21 @@ def main(n: int = 5000) -> None:
             cold.append(time.perf_counter() - t0)
         print(f"cold `confuguard check {name} --registry {registry}` process: median {statistics.median(cold):.2f} s, "
               f"max {max(cold):.2f} s over 5 runs")
+    for eco in (Ecosystem.PYPI, Ecosystem.NPM):
+        targets = corpus.load(eco)
+        prepare_tables(targets)
+        built, loaded = (_seconds(lambda c=cache: CandidateGenerator(targets, cache=c)) for cache in (False, True))
+        print(f"{eco.value} lookup tables: load {loaded:.2f} s, build {built:.2f} s (ratio {built / loaded:.1f})")
+
+
+def _seconds(make: Callable[[], object]) -> float:
+    """Median wall time of three calls of `make`."""
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        make()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
 
 if __name__ == "__main__":
     main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000)
