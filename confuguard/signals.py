@@ -82,6 +82,11 @@ class FeatureSpec:
     """Weight used when training data has no coverage for this feature (domain prior, logit units)."""
     fixed: bool = False
     """The prior is a registry guarantee, not an estimate: training never replaces it."""
+    sign: int = 0
+    """Direction the weight may take (+1 threat, -1 benign, 0 free). Metadata signals carry their domain
+    direction so a fitted weight can never invert their meaning: in labelled data a record's mere presence
+    goes with the benign class (attacks are taken down and leave no record), which would otherwise teach
+    "has a first version / has no downloads" as benign evidence."""
     group: str = "metadata"
     """`name` (always known from the engine) or `metadata`."""
 
@@ -443,6 +448,20 @@ def sig_security_holding(pair: Pair) -> Signal:
     return Signal("security_holding", 0.0)
 
 
+def sig_snapshot_listed(pair: Pair) -> Signal:
+    """The suspect is listed in an imported offline snapshot: it was published and not taken down then.
+
+    Survival evidence that only a snapshot gives. A live record says nothing by existing (a fresh attack
+    has one too); its age and history speak instead. A registry's security holding package is listed
+    because of a takedown, so it is no evidence of survival.
+    """
+    m = pair.suspect_meta
+    if m is None or not m.source.startswith("snapshot:") or sig_security_holding(pair).value:
+        return Signal("snapshot_listed", None)
+    return Signal("snapshot_listed", 1.0,
+                  f"listed in the offline {m.package.ecosystem.value} snapshot: published and not taken down when it was made")
+
+
 def sig_placeholder_text(pair: Pair) -> Signal:
     """The summary says placeholder / reserved / test / dependency-confusion research (usually harmless)."""
     s = _summary(pair.suspect_meta)
@@ -540,9 +559,11 @@ def sig_suspect_popular(pair: Pair) -> Signal:
         return Signal("suspect_popular", 1.0, f"itself among PyPI's most downloaded projects (rank {rank})")
     d = _monthly_downloads(m)
     if d is not None:
-        return Signal("suspect_popular", _sym(d >= 50000), f"widely used itself ({_human(d)} downloads a month)" if d >= 50000 else None)
+        if d >= 50000:
+            return Signal("suspect_popular", 1.0, f"widely used itself ({_human(d)} downloads a month)")
+        return Signal("suspect_popular", 0.0)
     if m.package.ecosystem is Ecosystem.PYPI and m.source.startswith("snapshot:"):
-        return Signal("suspect_popular", -1.0)  # the PyPI snapshot ranks the top 15,000: absent rank = not among them
+        return Signal("suspect_popular", 0.0)  # the PyPI snapshot ranks the top 15,000: absent rank = not among them
     return Signal("suspect_popular", None)
 
 
@@ -644,7 +665,7 @@ def sig_repository_is_own(pair: Pair) -> Signal:
     repo = _repo_norm(m.repository_url or "")
     leaf = re.sub(r"[-_.]", "", names.leaf(pair.suspect))
     own = bool(leaf) and leaf in re.sub(r"[-_.]", "", repo.rsplit("/", 1)[-1])
-    return Signal("repository_is_own", _sym(own), "has its own source repository" if own else None)
+    return Signal("repository_is_own", float(own), "has its own source repository" if own else None)
 
 
 def sig_deprecated(pair: Pair) -> Signal:
@@ -652,7 +673,7 @@ def sig_deprecated(pair: Pair) -> Signal:
     m = pair.suspect_meta
     if m is None or m.deprecated is None:
         return Signal("deprecated", None)
-    return Signal("deprecated", _sym(m.deprecated), "deprecated by its maintainers" if m.deprecated else None)
+    return Signal("deprecated", float(m.deprecated), "deprecated by its maintainers" if m.deprecated else None)
 
 
 def sig_yanked(pair: Pair) -> Signal:
@@ -661,7 +682,7 @@ def sig_yanked(pair: Pair) -> Signal:
     if m is None or (m.yanked is None and m.retracted is None):
         return Signal("yanked", None)
     hit = bool(m.yanked or m.retracted)
-    return Signal("yanked", _sym(hit), "its release was yanked or retracted" if hit else None)
+    return Signal("yanked", float(hit), "its release was yanked or retracted" if hit else None)
 
 
 def sig_relocated(pair: Pair) -> Signal:
@@ -705,7 +726,7 @@ def sig_pickle_weights(pair: Pair) -> Signal:
     p = m.has_pickle_weights
     if p is None:
         return Signal("pickle_weights", None)
-    return Signal("pickle_weights", _sym(p), "ships pickle-format weights (code runs when loaded)" if p else None)
+    return Signal("pickle_weights", float(p), "ships pickle-format weights (code runs when loaded)" if p else None)
 
 
 def _human(n: float) -> str:
@@ -741,31 +762,32 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("same_namespace", 0.0, group=_N, prior=-2.0),
     # an allowlisted namespace can only be published to by its organisation: never a third party's squat
     FeatureSpec("allowlisted_org", 0.0, group=_N, prior=-6.0, fixed=True),
-    FeatureSpec("security_holding", 0.0, prior=4.0),
-    FeatureSpec("placeholder_text", 0.0, prior=-1.5),
-    FeatureSpec("summary_empty", 0.5, 0.5, -1.0, 1.0, prior=0.7),
-    FeatureSpec("description_similarity", 0.3, 0.3, -1.0, 2.4, prior=0.5),
-    FeatureSpec("description_copied", 0.0, prior=2.0),
-    FeatureSpec("mentions_target", 0.0, prior=-0.5),
-    FeatureSpec("suspect_downloads", 3.0, 1.0, prior=-0.5),
-    FeatureSpec("download_ratio", -3.0, 1.0, prior=-0.3),
-    FeatureSpec("suspect_popular", 0.0, prior=-1.0),
+    FeatureSpec("security_holding", 0.0, prior=4.0, sign=1),
+    FeatureSpec("placeholder_text", 0.0, prior=-1.5, sign=-1),
+    FeatureSpec("snapshot_listed", 0.0, prior=-1.0, sign=-1),
+    FeatureSpec("summary_empty", 0.0, prior=0.7, sign=1),
+    FeatureSpec("description_similarity", 0.3, 0.3, -1.0, 2.4, prior=0.5, sign=1),
+    FeatureSpec("description_copied", 0.0, prior=2.0, sign=1),
+    FeatureSpec("mentions_target", 0.0, prior=-0.5, sign=-1),
+    FeatureSpec("suspect_downloads", 3.0, 1.0, prior=-0.5, sign=-1),
+    FeatureSpec("download_ratio", -3.0, 1.0, prior=-0.3, sign=-1),
+    FeatureSpec("suspect_popular", 0.0, prior=-1.0, sign=-1),
     FeatureSpec("target_downloads", 5.0, 1.0),
-    FeatureSpec("release_age", 24.0, 24.0, -1.0, 3.0, prior=-0.3),
-    FeatureSpec("age", 2.5, 1.0, prior=-0.8),
-    FeatureSpec("version_count", 2.0, 2.0, prior=-0.6),
-    FeatureSpec("initial_version", 0.5, 0.5, -1.0, 1.0, prior=0.3),
-    FeatureSpec("release_cadence", 0.7, 1.0, prior=-0.2),
-    FeatureSpec("readme_length", 3.0, 1.0, prior=-0.6),
-    FeatureSpec("repository_present", 0.0, prior=-0.4),
-    FeatureSpec("repository_is_target", 0.0, prior=0.3),
-    FeatureSpec("repository_is_own", 0.0, prior=-0.4),
-    FeatureSpec("deprecated", 0.0, prior=-0.5),
-    FeatureSpec("yanked", 0.0, prior=0.2),
-    FeatureSpec("relocated", 0.0, prior=-2.0),
-    FeatureSpec("maintainer_overlap", 0.0, prior=-3.0),
-    FeatureSpec("maintainer_popular", 0.0, prior=-1.0),
-    FeatureSpec("pickle_weights", 0.0, prior=1.0),
+    FeatureSpec("release_age", 24.0, 24.0, -1.0, 3.0, prior=-0.3, sign=-1),
+    FeatureSpec("age", 2.5, 1.0, prior=-0.8, sign=-1),
+    FeatureSpec("version_count", 2.0, 2.0, prior=-0.6, sign=-1),
+    FeatureSpec("initial_version", 0.0, prior=0.3, sign=1),
+    FeatureSpec("release_cadence", 0.7, 1.0, prior=-0.2, sign=-1),
+    FeatureSpec("readme_length", 3.0, 1.0, prior=-0.6, sign=-1),
+    FeatureSpec("repository_present", 0.0, prior=-0.4, sign=-1),
+    FeatureSpec("repository_is_target", 0.0, prior=0.3, sign=1),
+    FeatureSpec("repository_is_own", 0.0, prior=-0.4, sign=-1),
+    FeatureSpec("deprecated", 0.0, prior=-0.5, sign=-1),
+    FeatureSpec("yanked", 0.0, prior=0.2, sign=1),
+    FeatureSpec("relocated", 0.0, prior=-2.0, sign=-1),
+    FeatureSpec("maintainer_overlap", 0.0, prior=-3.0, sign=-1),
+    FeatureSpec("maintainer_popular", 0.0, prior=-1.0, sign=-1),
+    FeatureSpec("pickle_weights", 0.0, prior=1.0, sign=1),
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 
@@ -775,7 +797,7 @@ SIGNALS: tuple[Callable[[Pair], Signal], ...] = (
     sig_extension_word, sig_campaign_word, sig_family_member, sig_scoped_elsewhere, sig_namespace_lookalike, sig_typo_to_word,
     sig_contains_target, sig_token_overlap, sig_extra_nonword,
     sig_close_popular, sig_same_namespace, sig_allowlisted_org,
-    sig_security_holding, sig_placeholder_text, sig_summary_empty, sig_description_similarity,
+    sig_security_holding, sig_placeholder_text, sig_snapshot_listed, sig_summary_empty, sig_description_similarity,
     sig_description_copied, sig_mentions_target, sig_suspect_downloads, sig_download_ratio, sig_suspect_popular,
     sig_target_downloads, sig_release_age, sig_age, sig_version_count, sig_initial_version, sig_release_cadence,
     sig_readme_length, sig_repository_present, sig_repository_is_target, sig_repository_is_own, sig_deprecated,

@@ -13,7 +13,8 @@ Labelled CSVs (format detected from the header):
 Only the names, the registry and the label are read: no other column (removal dates, fine
 threat types, comments, sources) ever reaches a feature. Metadata comes from the local store.
 
-Fitting: L2 logistic regression on `signals.vector`, balanced classes; out-of-fold scores by
+Fitting: L2 logistic regression on `signals.vector`, balanced classes, each weight kept on its
+feature's domain side (`FeatureSpec.sign`; a feature whose fitted weight would cross it keeps its prior); out-of-fold scores by
 GroupKFold over the target package (no target in both train and test folds); Platt calibration
 fitted on the out-of-fold scores; features the data never exercised, and registry guarantees (`FeatureSpec.fixed`), keep their domain prior.
 """
@@ -239,6 +240,8 @@ class FitResult:
     oof_proba: np.ndarray
     prior_features: list[str]
     support: dict[str, int]
+    held_features: list[str]
+    """Features the fit would have turned against their domain direction: they keep their prior."""
 
 
 def _fit_lr(X: np.ndarray, y: np.ndarray, C: float, w: np.ndarray | None = None) -> tuple[np.ndarray, float]:
@@ -260,11 +263,20 @@ def fit(X: np.ndarray, y: np.ndarray, groups: Sequence[str], *, folds: int = 5, 
     learn = np.array([j for j in range(X.shape[1]) if j not in prior_idx], dtype=int)
     prior = np.array([f.prior for f in sig.FEATURES])
 
+    sign = np.array([f.sign for f in sig.FEATURES])
+
     def fit_part(rows: np.ndarray) -> tuple[np.ndarray, float]:
+        # a weight fitted against its feature's domain direction keeps its prior, and the rest is refitted
         coef = prior.copy()
         w = None if sample_weight is None else sample_weight[rows]
-        c, b = _fit_lr(X[np.ix_(rows, learn)], y[rows], C, w)
-        coef[learn] = c
+        free = learn
+        while True:
+            c, b = _fit_lr(X[np.ix_(rows, free)], y[rows], C, w)
+            wrong = c * sign[free] < 0
+            if not wrong.any():
+                break
+            free = free[~wrong]  # keeps its prior: the data cannot measure it without inverting it
+        coef[free] = c
         return coef, b
 
     g = np.asarray(groups)
@@ -282,7 +294,8 @@ def fit(X: np.ndarray, y: np.ndarray, groups: Sequence[str], *, folds: int = 5, 
     platt.fit(oof.reshape(-1, 1), y, sample_weight=sample_weight)
     a, c = float(platt.coef_[0][0]), float(platt.intercept_[0])
     proba = 1.0 / (1.0 + np.exp(-(a * oof + c)))
-    return FitResult(coef, b, a, c, oof, proba, [sig.FEATURES[j].name for j in prior_idx], support)
+    held = [sig.FEATURES[j].name for j in learn if sign[j] and coef[j] == prior[j]]
+    return FitResult(coef, b, a, c, oof, proba, [sig.FEATURES[j].name for j in prior_idx], support, held)
 
 
 # -- metrics ----------------------------------------------------------------------------------------------
@@ -394,6 +407,7 @@ def train(files: Sequence[Path | str], store: Any | None, out: Path, *, folds: i
             "overall": metrics(y, pred), "per_file": per_file, "brier": brier(y, res.oof_proba),
         },
         "prior_features": res.prior_features,
+        "sign_held_features": res.held_features,
         "feature_support": res.support,
     }
     write_model(out, res.coef, res.intercept, res.calib_a, res.calib_b, manifest)

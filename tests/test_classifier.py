@@ -155,3 +155,35 @@ def test_training_never_replaces_a_fixed_registry_guarantee():
     y = np.array([0, 1] * 100)
     res = fit(X, y, [str(i % 40) for i in range(200)], folds=4)
     assert res.coef[j] == sig.FEATURES[j].prior and "allowlisted_org" in res.prior_features
+
+
+def test_a_weight_the_data_would_invert_keeps_its_domain_direction():
+    from confuguard.training import fit
+
+    j = sig.FEATURE_NAMES.index("suspect_popular")
+    k = sig.FEATURE_NAMES.index("cat_typo")
+    rng = np.random.default_rng(1)
+    X = np.zeros((400, len(sig.FEATURES)))
+    y = np.array([0, 1] * 200)
+    X[:, k] = y + rng.normal(0, 0.5, 400)
+    X[:, j] = (y == 1) & (rng.random(400) < 0.5)  # confounded data: "popular" seen only among threats
+    res = fit(X, y, [str(i % 50) for i in range(400)], folds=4)
+    assert res.coef[j] == sig.FEATURES[j].prior < 0 and "suspect_popular" in res.held_features
+    assert res.coef[k] > 0
+
+
+def test_a_fresh_live_typosquat_stays_suspicious_and_a_snapshot_listing_is_cited():
+    # a live record exists for a brand-new attack too: having one must not read as benign evidence
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    judge = Judge.default(now=now)
+    suspect = names.parse("lodahs", NPM)
+    fresh = PackageMetadata(suspect, "live", summary="Lodash modular utilities.", created=datetime(2026, 5, 30, tzinfo=UTC),
+                            latest_release=datetime(2026, 5, 30, tzinfo=UTC), latest_version="1.0.0", version_count=1,
+                            downloads=40, downloads_window="last-month", maintainers=("newcomer",))
+    live = judge(suspect, (cand("lodash", rank=5),), {suspect: fresh})[0]
+    assert live.verdict is Verdict.SUSPICIOUS and live.threat_probability > 0.9
+    listed = PackageMetadata(suspect, "snapshot:npm.tsv", summary="Sort helpers", latest_version="2.1.0",
+                             downloads=300, downloads_window="last-month")
+    snap = judge(suspect, (cand("lodash", rank=5),), {suspect: listed})[0]
+    assert snap.threat_probability < live.threat_probability
+    assert any("snapshot" in r for r in snap.reasons)

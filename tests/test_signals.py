@@ -107,13 +107,45 @@ def test_downloads_popularity_and_ratio():
     t = meta("lodash", downloads=50_000_000, downloads_window="last-month")
     assert one("suspect_downloads", "lodahs", "lodash", sm=s).value == pytest.approx(np.log10(121))
     assert one("download_ratio", "lodahs", "lodash", sm=s, tm=t).value < -5
-    assert one("suspect_popular", "lodahs", "lodash", sm=s).value == -1.0
+    assert one("suspect_popular", "lodahs", "lodash", sm=s).value == 0.0  # known, and no evidence either way
     weekly = meta("lodahs", downloads=20_000, downloads_window="last-week")
     assert one("suspect_popular", "lodahs", "lodash", sm=weekly).value == 1.0
     ranked = meta("reqeusts", PYPI, source="snapshot:pypi.tsv", extra={"rank": "900"})
     assert one("suspect_popular", "reqeusts", "requests", PYPI, sm=ranked).value == 1.0
     unranked = meta("reqeusts", PYPI, source="snapshot:pypi.tsv")
-    assert one("suspect_popular", "reqeusts", "requests", PYPI, sm=unranked).value == -1.0
+    assert one("suspect_popular", "reqeusts", "requests", PYPI, sm=unranked).value == 0.0
+
+
+def test_snapshot_listing_is_survival_evidence_only_for_snapshot_records():
+    s = one("snapshot_listed", "lodahs", "lodash", sm=meta("lodahs", source="snapshot:npm.tsv", summary="x"))
+    assert s.value == 1.0 and "not taken down" in s.reason
+    # a live record exists for a fresh attack too: its existence says nothing
+    assert one("snapshot_listed", "lodahs", "lodash", sm=meta("lodahs", summary="x")).value is None
+    # the registry's holding package is listed because of a takedown
+    holding = meta("lodahs", source="snapshot:npm.tsv", latest_version="0.0.1-security")
+    assert one("snapshot_listed", "lodahs", "lodash", sm=holding).value is None
+    assert one("snapshot_listed", "lodahs", "lodash").value is None
+
+
+def test_an_unremarkable_record_is_no_evidence():
+    # a known record whose facts are ordinary (a summary, not popular, past its first version, not
+    # deprecated) encodes exactly like no record, so a record's presence cannot act as evidence
+    plain = meta("lodahs", summary="Sort arrays fast", downloads=120, downloads_window="last-month",
+                 latest_version="2.3.1", deprecated=False, yanked=False, repository_url="https://github.com/a/sorter")
+    pair = sig.Pair(names.parse("lodahs", NPM), cand("lodash"), plain, None, Allowlist.default(), None, NOW)
+    x = dict(zip(sig.FEATURE_NAMES, sig.vector(sig.compute(pair))))
+    for name in ("summary_empty", "suspect_popular", "initial_version", "deprecated", "yanked", "repository_is_own",
+                 "snapshot_listed"):
+        assert x[name] == 0.0, name
+
+
+def test_metadata_features_carry_a_domain_direction():
+    by_name = {f.name: f for f in sig.FEATURES}
+    for name in ("snapshot_listed", "suspect_popular", "suspect_downloads", "maintainer_overlap", "age"):
+        assert by_name[name].sign == -1, name
+    for name in ("security_holding", "description_copied", "summary_empty", "initial_version"):
+        assert by_name[name].sign == 1, name
+    assert all(f.sign == 0 for f in sig.FEATURES if f.group == "name")
 
 
 def test_age_versions_cadence_and_release():
@@ -185,7 +217,7 @@ def test_hf_pickle_weights():
     s = one("pickle_weights", "facebo0k/opt-125m", "facebook/opt-125m", HF, sm=m)
     assert s.value == 1.0 and "pickle" in s.reason
     safe = meta("facebo0k/opt-125m", HF, weight_files=(WeightFile("model.safetensors", "safetensors"),))
-    assert one("pickle_weights", "facebo0k/opt-125m", "facebook/opt-125m", HF, sm=safe).value == -1.0
+    assert one("pickle_weights", "facebo0k/opt-125m", "facebook/opt-125m", HF, sm=safe).value == 0.0
     assert one("pickle_weights", "facebo0k/opt-125m", "facebook/opt-125m", HF, sm=meta("facebo0k/opt-125m", HF)).value is None
 
 
