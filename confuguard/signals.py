@@ -448,18 +448,33 @@ def sig_security_holding(pair: Pair) -> Signal:
     return Signal("security_holding", 0.0)
 
 
-def sig_snapshot_listed(pair: Pair) -> Signal:
-    """The suspect is listed in an imported offline snapshot: it was published and not taken down then.
+#: Days public without a takedown after which survival counts in full: registries remove most
+#: malware within days to weeks of publication.
+SURVIVAL_DAYS = 180
 
-    Survival evidence that only a snapshot gives. A live record says nothing by existing (a fresh attack
-    has one too); its age and history speak instead. A registry's security holding package is listed
-    because of a takedown, so it is no evidence of survival.
+
+def sig_survived(pair: Pair) -> Signal:
+    """The suspect has stayed public without a takedown: listed in an imported offline snapshot, or a
+    live record first published long ago (ramping up to `SURVIVAL_DAYS`).
+
+    A record's existence alone says nothing (a fresh attack has one too): a live record counts by its
+    age. A registry's security holding package exists because of a takedown, so it never counts.
     """
     m = pair.suspect_meta
-    if m is None or not m.source.startswith("snapshot:") or sig_security_holding(pair).value:
-        return Signal("snapshot_listed", None)
-    return Signal("snapshot_listed", 1.0,
-                  f"listed in the offline {m.package.ecosystem.value} snapshot: published and not taken down when it was made")
+    if m is None or sig_security_holding(pair).value:
+        return Signal("survived", None)
+    if m.source.startswith("snapshot:"):
+        return Signal("survived", 1.0,
+                      f"listed in the offline {m.package.ecosystem.value} snapshot: published and not taken down when it was made")
+    if m.created is None:
+        return Signal("survived", None)
+    days = max(0.0, (_now(pair) - _aware(m.created)).days)
+    reason = f"public for {_span(days)} without being taken down" if days >= SURVIVAL_DAYS else None
+    return Signal("survived", min(1.0, days / SURVIVAL_DAYS), reason)
+
+
+def _span(days: float) -> str:
+    return f"{int(days // 365)} years" if days >= 730 else f"{int(days // 30)} months"
 
 
 def sig_placeholder_text(pair: Pair) -> Signal:
@@ -704,7 +719,7 @@ def sig_maintainer_overlap(pair: Pair) -> Signal:
     shared = sorted({x.lower() for x in sm.maintainers} & {x.lower() for x in tm.maintainers})
     if shared:
         return Signal("maintainer_overlap", 1.0, f"same maintainer as `{pair.target}` ({shared[0]})")
-    return Signal("maintainer_overlap", -1.0, f"no maintainer in common with `{pair.target}`")
+    return Signal("maintainer_overlap", 0.0)  # the norm for any other publisher's package: no evidence
 
 
 def sig_maintainer_popular(pair: Pair) -> Signal:
@@ -715,7 +730,7 @@ def sig_maintainer_popular(pair: Pair) -> Signal:
     hit = sorted({x.lower() for x in sm.maintainers} & pair.popular_maintainers)
     if hit:
         return Signal("maintainer_popular", 1.0, f"maintainer {hit[0]} also maintains popular packages")
-    return Signal("maintainer_popular", -1.0)
+    return Signal("maintainer_popular", 0.0)
 
 
 def sig_pickle_weights(pair: Pair) -> Signal:
@@ -764,28 +779,30 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("allowlisted_org", 0.0, group=_N, prior=-6.0, fixed=True),
     FeatureSpec("security_holding", 0.0, prior=4.0, sign=1),
     FeatureSpec("placeholder_text", 0.0, prior=-1.5, sign=-1),
-    FeatureSpec("snapshot_listed", 0.0, prior=-1.0, sign=-1),
+    FeatureSpec("survived", 0.0, prior=-1.0, sign=-1),
     FeatureSpec("summary_empty", 0.0, prior=0.7, sign=1),
     FeatureSpec("description_similarity", 0.3, 0.3, -1.0, 2.4, prior=0.5, sign=1),
     FeatureSpec("description_copied", 0.0, prior=2.0, sign=1),
     FeatureSpec("mentions_target", 0.0, prior=-0.5, sign=-1),
-    FeatureSpec("suspect_downloads", 3.0, 1.0, prior=-0.5, sign=-1),
+    # every package a nightly sweep meets is new and little downloaded: freshness (few downloads, young,
+    # no README) adds little threat evidence (`lo`), established use a lot of benign evidence
+    FeatureSpec("suspect_downloads", 3.0, 1.0, 0.0, prior=-0.5, sign=-1),
     FeatureSpec("download_ratio", -3.0, 1.0, prior=-0.3, sign=-1),
     FeatureSpec("suspect_popular", 0.0, prior=-1.0, sign=-1),
     FeatureSpec("target_downloads", 5.0, 1.0),
     FeatureSpec("release_age", 24.0, 24.0, -1.0, 3.0, prior=-0.3, sign=-1),
-    FeatureSpec("age", 2.5, 1.0, prior=-0.8, sign=-1),
+    FeatureSpec("age", 2.5, 1.0, -1.0, prior=-0.8, sign=-1),
     FeatureSpec("version_count", 2.0, 2.0, prior=-0.6, sign=-1),
     FeatureSpec("initial_version", 0.0, prior=0.3, sign=1),
     FeatureSpec("release_cadence", 0.7, 1.0, prior=-0.2, sign=-1),
-    FeatureSpec("readme_length", 3.0, 1.0, prior=-0.6, sign=-1),
+    FeatureSpec("readme_length", 3.0, 1.0, -1.0, prior=-0.6, sign=-1),
     FeatureSpec("repository_present", 0.0, prior=-0.4, sign=-1),
     FeatureSpec("repository_is_target", 0.0, prior=0.3, sign=1),
     FeatureSpec("repository_is_own", 0.0, prior=-0.4, sign=-1),
     FeatureSpec("deprecated", 0.0, prior=-0.5, sign=-1),
     FeatureSpec("yanked", 0.0, prior=0.2, sign=1),
     FeatureSpec("relocated", 0.0, prior=-2.0, sign=-1),
-    FeatureSpec("maintainer_overlap", 0.0, prior=-3.0, sign=-1),
+    FeatureSpec("maintainer_overlap", 0.0, prior=-6.0, sign=-1),
     FeatureSpec("maintainer_popular", 0.0, prior=-1.0, sign=-1),
     FeatureSpec("pickle_weights", 0.0, prior=1.0, sign=1),
 )
@@ -797,7 +814,7 @@ SIGNALS: tuple[Callable[[Pair], Signal], ...] = (
     sig_extension_word, sig_campaign_word, sig_family_member, sig_scoped_elsewhere, sig_namespace_lookalike, sig_typo_to_word,
     sig_contains_target, sig_token_overlap, sig_extra_nonword,
     sig_close_popular, sig_same_namespace, sig_allowlisted_org,
-    sig_security_holding, sig_placeholder_text, sig_snapshot_listed, sig_summary_empty, sig_description_similarity,
+    sig_security_holding, sig_placeholder_text, sig_survived, sig_summary_empty, sig_description_similarity,
     sig_description_copied, sig_mentions_target, sig_suspect_downloads, sig_download_ratio, sig_suspect_popular,
     sig_target_downloads, sig_release_age, sig_age, sig_version_count, sig_initial_version, sig_release_cadence,
     sig_readme_length, sig_repository_present, sig_repository_is_target, sig_repository_is_own, sig_deprecated,

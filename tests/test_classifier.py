@@ -35,7 +35,7 @@ def test_shipped_model_loads_and_matches_features():
     assert m.features == sig.FEATURE_NAMES
     assert 0 < m.threshold < 1
     man = m.manifest
-    for key in ("version", "training_data", "counts", "cross_validation", "threshold", "files"):
+    for key in ("version", "training_data", "counts", "cross_validation", "threshold", "files", "sign_held_features"):
         assert key in man
     assert not any(p.suffix in {".pkl", ".pickle", ".joblib"} for p in default_model_dir().iterdir())
 
@@ -187,3 +187,36 @@ def test_a_fresh_live_typosquat_stays_suspicious_and_a_snapshot_listing_is_cited
     snap = judge(suspect, (cand("lodash", rank=5),), {suspect: listed})[0]
     assert snap.threat_probability < live.threat_probability
     assert any("snapshot" in r for r in snap.reasons)
+
+
+def test_a_name_reserved_by_the_targets_maintainer_is_benign_and_a_strangers_is_not():
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    judge = Judge.default(now=now)
+    suspect, target = names.parse("lodahs", NPM), names.parse("lodash", NPM)
+    owner = PackageMetadata(target, "live", maintainers=("jdalton",), summary="Lodash modular utilities.",
+                            downloads=50_000_000, downloads_window="last-month", created=datetime(2012, 4, 1, tzinfo=UTC))
+
+    def reserved_by(who: str) -> Candidate:
+        rec = PackageMetadata(suspect, "live", summary="placeholder, reserved name", maintainers=(who,),
+                              created=datetime(2026, 5, 30, tzinfo=UTC), version_count=1, latest_version="0.0.1",
+                              readme_length=0, repository_url="", downloads=3, downloads_window="last-month")
+        return judge(suspect, (cand("lodash", rank=5),), {suspect: rec, target: owner})[0]
+
+    mine = reserved_by("jdalton")
+    assert mine.verdict is Verdict.BENIGN and any("same maintainer as `lodash`" in r for r in mine.reasons)
+    assert reserved_by("stranger").verdict is Verdict.SUSPICIOUS
+
+
+def test_a_long_public_life_counts_like_a_snapshot_listing():
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    judge = Judge.default(now=now)
+    suspect = names.parse("lodahs", NPM)
+
+    def born(created: datetime) -> Candidate:
+        rec = PackageMetadata(suspect, "live", summary="Sort helpers", created=created, version_count=4,
+                              latest_version="1.3.0", maintainers=("someone",))
+        return judge(suspect, (cand("lodash", rank=5),), {suspect: rec})[0]
+
+    old, fresh = born(datetime(2019, 1, 1, tzinfo=UTC)), born(datetime(2026, 5, 28, tzinfo=UTC))
+    assert old.verdict is Verdict.BENIGN and any("public for 7 years" in r for r in old.reasons)
+    assert fresh.verdict is Verdict.SUSPICIOUS

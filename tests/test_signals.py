@@ -80,7 +80,7 @@ def test_maintainer_overlap_three_states():
     t = meta("lodash", maintainers=("jdalton", "mathias"))
     s = one("maintainer_overlap", "lodahs", "lodash", sm=meta("lodahs", maintainers=("JDalton",)), tm=t)
     assert s.value == 1.0 and "same maintainer as `lodash`" in s.reason
-    assert one("maintainer_overlap", "lodahs", "lodash", sm=meta("lodahs", maintainers=("eve",)), tm=t).value == -1.0
+    assert one("maintainer_overlap", "lodahs", "lodash", sm=meta("lodahs", maintainers=("eve",)), tm=t).value == 0.0
     assert one("maintainer_overlap", "lodahs", "lodash", sm=meta("lodahs"), tm=t).value is None
 
 
@@ -116,15 +116,19 @@ def test_downloads_popularity_and_ratio():
     assert one("suspect_popular", "reqeusts", "requests", PYPI, sm=unranked).value == 0.0
 
 
-def test_snapshot_listing_is_survival_evidence_only_for_snapshot_records():
-    s = one("snapshot_listed", "lodahs", "lodash", sm=meta("lodahs", source="snapshot:npm.tsv", summary="x"))
+def test_survival_counts_a_snapshot_listing_or_a_long_public_life_never_a_mere_record():
+    s = one("survived", "lodahs", "lodash", sm=meta("lodahs", source="snapshot:npm.tsv", summary="x"))
     assert s.value == 1.0 and "not taken down" in s.reason
-    # a live record exists for a fresh attack too: its existence says nothing
-    assert one("snapshot_listed", "lodahs", "lodash", sm=meta("lodahs", summary="x")).value is None
-    # the registry's holding package is listed because of a takedown
+    # a live record exists for a fresh attack too: only its age counts
+    assert one("survived", "lodahs", "lodash", sm=meta("lodahs", summary="x")).value is None
+    fresh = one("survived", "lodahs", "lodash", sm=meta("lodahs", created=datetime(2025, 12, 30, tzinfo=UTC)))
+    assert fresh.value < 0.02 and fresh.reason is None
+    old = one("survived", "lodahs", "lodash", sm=meta("lodahs", created=datetime(2023, 1, 1, tzinfo=UTC)))
+    assert old.value == 1.0 and "public for 3 years" in old.reason
+    # the registry's holding package exists because of a takedown
     holding = meta("lodahs", source="snapshot:npm.tsv", latest_version="0.0.1-security")
-    assert one("snapshot_listed", "lodahs", "lodash", sm=holding).value is None
-    assert one("snapshot_listed", "lodahs", "lodash").value is None
+    assert one("survived", "lodahs", "lodash", sm=holding).value is None
+    assert one("survived", "lodahs", "lodash").value is None
 
 
 def test_an_unremarkable_record_is_no_evidence():
@@ -135,13 +139,13 @@ def test_an_unremarkable_record_is_no_evidence():
     pair = sig.Pair(names.parse("lodahs", NPM), cand("lodash"), plain, None, Allowlist.default(), None, NOW)
     x = dict(zip(sig.FEATURE_NAMES, sig.vector(sig.compute(pair))))
     for name in ("summary_empty", "suspect_popular", "initial_version", "deprecated", "yanked", "repository_is_own",
-                 "snapshot_listed"):
+                 "survived"):
         assert x[name] == 0.0, name
 
 
 def test_metadata_features_carry_a_domain_direction():
     by_name = {f.name: f for f in sig.FEATURES}
-    for name in ("snapshot_listed", "suspect_popular", "suspect_downloads", "maintainer_overlap", "age"):
+    for name in ("survived", "suspect_popular", "suspect_downloads", "maintainer_overlap", "age"):
         assert by_name[name].sign == -1, name
     for name in ("security_holding", "description_copied", "summary_empty", "initial_version"):
         assert by_name[name].sign == 1, name
