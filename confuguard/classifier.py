@@ -36,8 +36,8 @@ import numpy as np
 
 from confuguard import signals as sig
 from confuguard.allowlist import Allowlist
-from confuguard.errors import ModelArtifactError
-from confuguard.types import Candidate, PackageId, PackageMetadata, Verdict
+from confuguard.errors import ConfuguardError, ModelArtifactError
+from confuguard.types import Candidate, Ecosystem, PackageId, PackageMetadata, Verdict
 
 FORMAT = "confuguard-threat-logistic/1"
 WEIGHTS_FILE = "weights.json"
@@ -162,12 +162,13 @@ class Judge:
     """
 
     def __init__(self, model: ThreatModel, *, store: MetadataSource | None = None,
-                 allowlist: Allowlist | None = None, popular_maintainers: frozenset[str] | None = None,
+                 allowlist: Allowlist | None = None,
+                 popular_maintainers: Mapping[Ecosystem, frozenset[str]] | None = None,
                  threshold: float | None = None, now: datetime | None = None) -> None:
         self.model = model
         self.store = store
         self.allowlist = allowlist or Allowlist.default()
-        self.popular_maintainers = popular_maintainers
+        self._popular: dict[Ecosystem, frozenset[str] | None] = dict(popular_maintainers or {})
         self.threshold = model.threshold if threshold is None else threshold
         self.now = now
 
@@ -199,10 +200,27 @@ class Judge:
                     given[p] = m
         return given
 
+    def popular_maintainers(self, eco: Ecosystem) -> frozenset[str] | None:
+        """Lowercased accounts maintaining the registry's popular packages, from the store's registry
+        records (looked up once); None when the store holds none (the signal is then unknown)."""
+        if eco not in self._popular:
+            found: dict[str, tuple[str, ...]] = {}
+            if self.store is not None and hasattr(self.store, "maintainers"):
+                from confuguard import corpus
+
+                try:
+                    keys = {t.key for t in corpus.load(eco).targets}
+                except ConfuguardError:
+                    keys = set()
+                found = self.store.maintainers(eco, keys) if keys else {}
+            self._popular[eco] = frozenset(m.lower() for ms in found.values() for m in ms) or None
+        return self._popular[eco]
+
     def signals(self, suspect: PackageId, cand: Candidate, s_meta: PackageMetadata | None,
                 t_meta: PackageMetadata | None) -> tuple[sig.Signal, ...]:
         """The pair's signals."""
-        return sig.compute(sig.Pair(suspect, cand, s_meta, t_meta, self.allowlist, self.popular_maintainers, self.now))
+        popular = self.popular_maintainers(suspect.ecosystem) if s_meta is not None and s_meta.maintainers else None
+        return sig.compute(sig.Pair(suspect, cand, s_meta, t_meta, self.allowlist, popular, self.now))
 
     def judge_one(self, suspect: PackageId, cand: Candidate, s_meta: PackageMetadata | None,
                   t_meta: PackageMetadata | None) -> Candidate:

@@ -11,7 +11,7 @@ import functools
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -259,6 +259,21 @@ class Store:
                 meta = metadata_from_json(data)
                 for p in by_key.get((eco, k), []):
                     out[p] = meta
+        return out
+
+    def maintainers(self, ecosystem: Ecosystem, keys: Collection[str]) -> dict[str, tuple[str, ...]]:
+        """Maintainers of the stored registry records (not snapshots, which list none) whose key is in `keys`."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT key, data FROM package_metadata WHERE ecosystem = ? AND source NOT LIKE 'snapshot:%'",
+                (ecosystem.value,),
+            ).fetchall()
+        out: dict[str, tuple[str, ...]] = {}
+        for key, data in rows:
+            if key in keys:
+                found = metadata_from_json(data).maintainers
+                if found:
+                    out[key] = found
         return out
 
     def count_metadata(self) -> dict[str, int]:

@@ -94,6 +94,8 @@ class PackageMetadata:
     """README text, truncated (see `readme_length` for the full length)."""
     readme_length: int | None = None
     maintainers: tuple[str, ...] | None = None
+    """Registry accounts that can publish it (npm maintainers, PyPI roles, RubyGems owners, the Hugging Face
+    author); never free-text author fields, which anyone can fill with a famous name (kept in `extra`)."""
     created: datetime | None = None
     latest_release: datetime | None = None
     latest_version: str | None = None

@@ -180,7 +180,8 @@ def parse_maven(
     if "parent" in own:
         extra["parent"] = ":".join(x for x in own["parent"] if x)
     summary, repo, homepage, license_ = own.get("summary"), own.get("repo"), own.get("homepage"), own.get("license")
-    developers: tuple[str, ...] | None = own.get("developers") or (() if pom else None)
+    if own.get("developers"):  # free text in the POM: a record of who says they wrote it, not of accounts
+        extra["developers"] = ", ".join(own["developers"])[:200]
     deps: int | None = own.get("deps")
     stamps = [t for d in as_list(as_dict(as_dict(search).get("response")).get("docs")) if (t := _ms(as_dict(d).get("timestamp")))]
     latest_time = None
@@ -198,7 +199,6 @@ def parse_maven(
     return reg.record(
         pkg,
         summary=summary,
-        maintainers=developers,
         created=min(stamps) if stamps else None,
         latest_release=latest_time,
         latest_version=latest,

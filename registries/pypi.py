@@ -174,12 +174,18 @@ class PyPIRegistry(BaseRegistry):
         return PopularList(self.ecosystem, tuple(entries), url, date.today(), "downloads (last 30 days)")
 
 
-def _maintainers(doc: dict[str, Any], info: dict[str, Any]) -> tuple[str, ...] | None:
+def _maintainers(doc: dict[str, Any]) -> tuple[str, ...] | None:
+    """The project's PyPI accounts (`ownership`: organisation and role holders); None when not given."""
     ownership = doc.get("ownership")
-    if isinstance(ownership, dict):
-        users = strs([as_dict(r).get("user") for r in as_list(ownership.get("roles"))])
-        org = nonempty(ownership.get("organization"))
-        return ((f"org:{org}",) if org else ()) + users
+    if not isinstance(ownership, dict):
+        return None
+    users = strs([as_dict(r).get("user") for r in as_list(ownership.get("roles"))])
+    org = nonempty(ownership.get("organization"))
+    return ((f"org:{org}",) if org else ()) + users
+
+
+def _authors(info: dict[str, Any]) -> str | None:
+    """The free-text author / maintainer fields (anyone can write any name there: never a maintainer signal)."""
     people: list[str] = []
     for key in ("author", "maintainer"):
         if nonempty(info.get(key)):
@@ -187,7 +193,7 @@ def _maintainers(doc: dict[str, Any], info: dict[str, Any]) -> tuple[str, ...] |
         elif nonempty(info.get(f"{key}_email")):
             m = _EMAIL_NAME.match(info[f"{key}_email"])
             people.append(m.group(1).strip() if m else info[f"{key}_email"].strip())
-    return tuple(dict.fromkeys(people)) or None
+    return ", ".join(dict.fromkeys(people))[:200] or None
 
 
 def _license(info: dict[str, Any]) -> str | None:
@@ -258,6 +264,8 @@ def parse_project(
             extra["project_status"] = status
             if reason:
                 extra["project_status_reason"] = reason[:200]
+        if authors := _authors(info):
+            extra["authors"] = authors
         if errors:
             extra["errors"] = "; ".join(errors)[:500]
         return reg.record(
@@ -265,7 +273,7 @@ def parse_project(
             summary=as_str(info.get("summary")),
             readme=text,
             readme_length=length,
-            maintainers=_maintainers(doc, info),
+            maintainers=_maintainers(doc),
             created=min(uploads) if uploads else None,
             latest_release=max(latest_times) if latest_times else None,
             latest_version=version,

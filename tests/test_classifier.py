@@ -220,3 +220,20 @@ def test_a_long_public_life_counts_like_a_snapshot_listing():
     old, fresh = born(datetime(2019, 1, 1, tzinfo=UTC)), born(datetime(2026, 5, 28, tzinfo=UTC))
     assert old.verdict is Verdict.BENIGN and any("public for 7 years" in r for r in old.reasons)
     assert fresh.verdict is Verdict.SUSPICIOUS
+
+
+def test_a_maintainer_of_other_popular_packages_is_read_from_the_stores_registry_records(tmp_path):
+    store = Store.open(tmp_path / "s.db")
+    suspect = names.parse("lodahs", NPM)
+    rec = PackageMetadata(suspect, "live", summary="Sort helpers", maintainers=("DougWilson",))
+    judge = Judge.default(store=store)
+    signals = {s.name: s for s in judge.signals(suspect, cand("lodash"), rec, None)}
+    assert signals["maintainer_popular"].value is None  # no registry record of a popular package yet
+    store.put_many([PackageMetadata(names.parse("express", NPM), "live", maintainers=("dougwilson",)),
+                    PackageMetadata(names.parse("left-padz", NPM), "live", maintainers=("stranger",))])
+    judge = Judge.default(store=store)
+    signals = {s.name: s for s in judge.signals(suspect, cand("lodash"), rec, None)}
+    assert signals["maintainer_popular"].value == 1.0 and "dougwilson" in signals["maintainer_popular"].reason
+    other = PackageMetadata(suspect, "live", summary="Sort helpers", maintainers=("stranger",))
+    assert {s.name: s for s in judge.signals(suspect, cand("lodash"), other, None)}["maintainer_popular"].value == 0.0
+    store.close()

@@ -26,7 +26,7 @@ def test_artifact_mapping() -> None:
     m = MavenRegistry(routed(full_routes())).metadata(PKG)
     assert m.summary == "Moved; see new coordinates" and m.extra["name"] == "Widget Core"
     assert (m.latest_version, m.version_count, m.dependency_count) == ("1.4.0", 2, 1)
-    assert m.maintainers == ("Dev One",) and m.license == "Apache-2.0"
+    assert m.maintainers is None and m.extra["developers"] == "Dev One" and m.license == "Apache-2.0"
     assert m.repository_url == m.homepage_url == "https://github.com/example/widget"
     assert m.relocated_to == "com.example:widget-core" and m.extra["relocation_message"] == "Renamed"
     assert m.created.timestamp() == 1789713600 and m.latest_release.timestamp() == 1789800000
@@ -38,7 +38,7 @@ def test_pom_without_description_and_no_search() -> None:
     routes[f"{REPO}/1.4.0/widget-core-1.4.0.pom"] = b"<project><groupId>g</groupId><artifactId>widget-core</artifactId></project>"
     routes[SEARCH] = lambda r: httpx.Response(503)
     m = MavenRegistry(routed(routes)).metadata(PKG)
-    assert m.summary is None and m.license is None and m.maintainers == () and m.dependency_count == 0
+    assert m.summary is None and m.license is None and m.maintainers is None and m.dependency_count == 0
     assert m.created is None and m.latest_release.isoformat() == "2026-09-19T12:00:00+00:00"  # lastUpdated
     assert "search" in m.extra["errors"]
 

@@ -42,7 +42,8 @@ def test_old_record_without_ownership_and_nulls() -> None:
                        summary=None, description="", maintainer="Someone")
     del doc["releases"]
     m = PyPIRegistry(routed({JSON: doc})).metadata(pkg("reqeusts-toolkit"))
-    assert m.maintainers == ("Dev One", "Someone")
+    # free-text authors are kept for analysts but never count as maintainers: anyone can type a famous name
+    assert m.maintainers is None and m.extra["authors"] == "Dev One, Someone"
     assert m.repository_url is None and m.homepage_url is None
     assert m.dependency_count == 0 and m.license == "BSD" and m.summary is None
     assert m.readme == "" and m.readme_length == 0 and m.version_count is None and m.created is None
