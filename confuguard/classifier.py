@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -38,6 +38,9 @@ from confuguard import signals as sig
 from confuguard.allowlist import Allowlist
 from confuguard.errors import ConfuguardError, ModelArtifactError
 from confuguard.types import Candidate, Ecosystem, PackageId, PackageMetadata, Verdict
+
+if TYPE_CHECKING:
+    from confuguard.models.wordvec import TextVectors
 
 FORMAT = "confuguard-threat-logistic/1"
 WEIGHTS_FILE = "weights.json"
@@ -164,8 +167,12 @@ class Judge:
     def __init__(self, model: ThreatModel, *, store: MetadataSource | None = None,
                  allowlist: Allowlist | None = None,
                  popular_maintainers: Mapping[Ecosystem, frozenset[str]] | None = None,
-                 threshold: float | None = None, now: datetime | None = None) -> None:
+                 threshold: float | None = None, now: datetime | None = None,
+                 text_vectors: TextVectors | None = None) -> None:
         self.model = model
+        self._text_vectors = text_vectors
+        """Summary embeddings; read from the cached word table on first need when not given."""
+        self._text_vectors_read = text_vectors is not None
         self.store = store
         self.allowlist = allowlist or Allowlist.default()
         self._popular: dict[Ecosystem, frozenset[str] | None] = dict(popular_maintainers or {})
@@ -216,11 +223,25 @@ class Judge:
             self._popular[eco] = frozenset(m.lower() for ms in found.values() for m in ms) or None
         return self._popular[eco]
 
+    def text_vectors(self) -> TextVectors | None:
+        """The summary embeddings (read once, never built here); None when the word table was never built."""
+        if not self._text_vectors_read:
+            from confuguard.models import wordvec
+
+            self._text_vectors_read = True
+            try:
+                self._text_vectors = wordvec.text_vectors()
+            except ConfuguardError:
+                self._text_vectors = None
+        return self._text_vectors
+
     def signals(self, suspect: PackageId, cand: Candidate, s_meta: PackageMetadata | None,
                 t_meta: PackageMetadata | None) -> tuple[sig.Signal, ...]:
         """The pair's signals."""
         popular = self.popular_maintainers(suspect.ecosystem) if s_meta is not None and s_meta.maintainers else None
-        return sig.compute(sig.Pair(suspect, cand, s_meta, t_meta, self.allowlist, popular, self.now))
+        both = s_meta is not None and t_meta is not None and bool(s_meta.summary) and bool(t_meta.summary)
+        return sig.compute(sig.Pair(suspect, cand, s_meta, t_meta, self.allowlist, popular, self.now,
+                                    self.text_vectors() if both else None))
 
     def judge_one(self, suspect: PackageId, cand: Candidate, s_meta: PackageMetadata | None,
                   t_meta: PackageMetadata | None) -> Candidate:

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rapidfuzz.distance import OSA, Levenshtein
@@ -32,6 +33,9 @@ from confuguard.allowlist import Allowlist
 from confuguard.categories import namespace_imitation
 from confuguard.tokens import core, tokenize
 from confuguard.types import Candidate, Category, Ecosystem, PackageId, PackageMetadata
+
+if TYPE_CHECKING:
+    from confuguard.models.wordvec import TextVectors
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,8 @@ class Pair:
     popular_maintainers: frozenset[str] | None = None
     """Lowercased maintainers of popular packages, when known (else that signal is unknown)."""
     now: datetime | None = None
+    text_vectors: TextVectors | None = None
+    """Summary embeddings (`models/wordvec.py`); None = description similarity unknown."""
 
     @property
     def target(self) -> PackageId:
@@ -498,15 +504,24 @@ def sig_summary_empty(pair: Pair) -> Signal:
     return Signal("summary_empty", 0.0)
 
 
+#: Summary embedding similarity at or below which two packages serve different purposes, and at or above
+#: which the suspect describes itself as the target (unrelated npm summaries score about 0.3-0.5).
+DIFFERENT_PURPOSE, SAME_PURPOSE = 0.45, 0.85
+
+
 def sig_description_similarity(pair: Pair) -> Signal:
-    """Similarity of the two summaries (low = a distinct purpose)."""
+    """Similarity of the embeddings of the two summaries (low = a distinct purpose); unknown without the table."""
     a, b = _summary(pair.suspect_meta), _summary(pair.target_meta)
-    if not a or not b or not _bag(a) or not _bag(b):
+    tv = pair.text_vectors
+    if tv is None or not a or not b:
         return Signal("description_similarity", None)
-    sim = text_similarity(a, b)
-    if sim < 0.15:
-        return Signal("description_similarity", sim, f"different purpose: its description shares nothing with `{pair.target}`'s")
-    if sim >= 0.6:
+    va, vb = tv.vector(_bag(a)), tv.vector(_bag(b))
+    if va is None or vb is None:
+        return Signal("description_similarity", None)
+    sim = float(va @ vb)
+    if sim <= DIFFERENT_PURPOSE:
+        return Signal("description_similarity", sim, f"different purpose: its description is unlike `{pair.target}`'s")
+    if sim >= SAME_PURPOSE:
         return Signal("description_similarity", sim, f"description resembles `{pair.target}`'s")
     return Signal("description_similarity", sim)
 
@@ -781,7 +796,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("placeholder_text", 0.0, prior=-1.5, sign=-1),
     FeatureSpec("survived", 0.0, prior=-1.0, sign=-1),
     FeatureSpec("summary_empty", 0.0, prior=0.7, sign=1),
-    FeatureSpec("description_similarity", 0.3, 0.3, -1.0, 2.4, prior=0.5, sign=1),
+    FeatureSpec("description_similarity", 0.6, 0.2, -2.0, 2.0, prior=0.5, sign=1),
     FeatureSpec("description_copied", 0.0, prior=2.0, sign=1),
     FeatureSpec("mentions_target", 0.0, prior=-0.5, sign=-1),
     # every package a nightly sweep meets is new and little downloaded: freshness (few downloads, young,

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rapidfuzz.distance import OSA
@@ -40,6 +40,9 @@ from confuguard import signals as sig
 from confuguard.allowlist import Allowlist
 from confuguard.errors import ConfuguardError, InputError
 from confuguard.types import Candidate, Ecosystem, PackageId, PackageMetadata
+
+if TYPE_CHECKING:
+    from confuguard.models.wordvec import TextVectors
 
 _THREAT = frozenset({"threat", "malicious", "malware", "suspicious", "confirmed", "true_positive", "tp", "attack", "no"})
 _BENIGN = frozenset({"benign", "false_positive", "fp", "harmless", "not_malicious", "clean", "yes"})
@@ -209,7 +212,7 @@ def pair_candidate(suspect: PackageId, target: PackageId) -> Candidate:
 
 def featurize(pairs: Sequence[tuple[PackageId, Candidate]], store: Any | None, *,
               allowlist: Allowlist | None = None, now: datetime | None = None,
-              coverage: sig.Coverage | None = None) -> np.ndarray:
+              coverage: sig.Coverage | None = None, text_vectors: TextVectors | None = None) -> np.ndarray:
     """Feature matrix for (suspect, candidate) pairs with metadata from `store` (None = no metadata)."""
     allowlist = allowlist or Allowlist.default()
     meta: dict[PackageId, PackageMetadata | None] = {}
@@ -218,11 +221,18 @@ def featurize(pairs: Sequence[tuple[PackageId, Candidate]], store: Any | None, *
         meta = store.get_many(wanted)
     X = np.zeros((len(pairs), len(sig.FEATURES)))
     for i, (s, c) in enumerate(pairs):
-        signals = sig.compute(sig.Pair(s, c, meta.get(s), meta.get(c.target), allowlist, None, now))
+        signals = sig.compute(sig.Pair(s, c, meta.get(s), meta.get(c.target), allowlist, None, now, text_vectors))
         if coverage is not None:
             coverage.add(signals)
         X[i] = sig.vector(signals)
     return X
+
+
+def _text_vectors() -> TextVectors:
+    """Summary embeddings for training, building the word table if this machine never did."""
+    from confuguard.models import embedder, wordvec
+
+    return wordvec.text_vectors(embedder.default_encoder)
 
 
 # -- fitting -------------------------------------------------------------------------------------------
@@ -381,7 +391,7 @@ def train(files: Sequence[Path | str], store: Any | None, out: Path, *, folds: i
     now = now or now_utc()
     cov = sig.Coverage()
     cands = [(p.suspect, pair_candidate(p.suspect, p.target)) for p in rows if p.target is not None]
-    X = featurize(cands, store, now=now, coverage=cov)
+    X = featurize(cands, store, now=now, coverage=cov, text_vectors=_text_vectors() if store is not None else None)
     y = np.array([p.label for p in rows])
     groups = [group_of(p) for p in rows]
     res = fit(X, y, groups, folds=folds, C=C)

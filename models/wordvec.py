@@ -125,3 +125,43 @@ def load_or_extend(wanted: Iterable[str], encoder: Callable[[], Encoder] | None)
     except OSError:
         pass  # a read-only cache only costs encoding again next time
     return table
+
+
+class TextVectors:
+    """Embeddings of short texts (package summaries): the unit mean of their known words' MiniLM vectors.
+
+    The vocabulary is fixed by shipped data (the frequent name tokens of `data/lexicon/tokens.tsv`, which
+    cover about 88% of the content words of npm summaries), so a summary embeds the same on every
+    machine whichever registries' indexes were built; a lookup costs microseconds, no transformer pass.
+    """
+
+    MIN_WORDS = 2
+
+    def __init__(self, words: list[str], matrix: np.ndarray) -> None:
+        self.row = {w: i for i, w in enumerate(words)}
+        self.matrix = matrix
+
+    def vector(self, words: Iterable[str]) -> np.ndarray | None:
+        """Unit mean of the known `words`' vectors; None with fewer than MIN_WORDS known words."""
+        rows = [self.row[w] for w in words if w in self.row]
+        if len(rows) < self.MIN_WORDS:
+            return None
+        v = self.matrix[rows].mean(axis=0)
+        n = float(np.linalg.norm(v))
+        return v / n if n > 1e-9 else None
+
+
+def text_vocabulary() -> list[str]:
+    """The words texts are embedded with: the shipped frequent name tokens, split into words."""
+    from confuguard.lexicon import frequent_tokens
+
+    return sorted({w for tok in frequent_tokens() for w in words_of(tok)})
+
+
+def text_vectors(encoder: Callable[[], Encoder] | None = None) -> TextVectors:
+    """The text-embedding table, cut from the word table (extended with `encoder` if words are missing;
+    with None, DataError when the table was never built)."""
+    vocab = text_vocabulary()
+    table = load_or_extend(vocab, encoder)
+    have = [w for w in vocab if w in table.row]
+    return TextVectors(have, table.matrix[[table.row[w] for w in have]])

@@ -4,7 +4,8 @@
 # 1. imports the PyPI and npm snapshots into a scratch store (offline metadata),
 # 2. samples presumed-benign ordinary names (seed 1000, 8000 per registry) with the engine's candidates,
 # 3. trains on ConfuDB dev + NeupaneDB (both files) + the ordinary sample, GroupKFold(5) by target,
-#    threshold 0.6, and writes models/threat/{weights,manifest}.json.
+#    threshold 0.6, and writes models/threat/{weights,manifest}.json (building the summary word
+#    table in the cache first if this machine never built it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVAL=${1:-../shared/eval}

@@ -39,3 +39,16 @@ def test_numpy_encoder_matches_sentence_transformers():
     ours = MiniLMEncoder().encode(texts)
     ref = SentenceTransformerEncoder().encode(texts)
     assert np.min(np.sum(ours * ref, axis=1)) > 0.9999
+
+
+def test_text_vectors_use_the_shipped_vocabulary_only():
+    from confuguard.models.wordvec import TextVectors, text_vocabulary
+
+    vocab = text_vocabulary()
+    assert len(vocab) > 10_000 and vocab == sorted(set(vocab))  # fixed by data/lexicon/tokens.tsv
+    rng = np.random.default_rng(0)
+    m = rng.normal(size=(3, 384)).astype(np.float32)
+    tv = TextVectors(["http", "client", "promise"], m / np.linalg.norm(m, axis=1, keepdims=True))
+    assert tv.vector(["http"]) is None and tv.vector(["http", "unknownword"]) is None
+    v = tv.vector(["http", "client", "unknownword"])
+    assert v is not None and abs(float(np.linalg.norm(v)) - 1.0) < 1e-5

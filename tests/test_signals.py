@@ -65,9 +65,40 @@ def test_description_similarity_and_copy():
     assert copied.value == 1.0 and "copied from `lodash`" in copied.reason
     other = meta("lodahs", summary="A tiny web server for static files")
     assert one("description_copied", "lodahs", "lodash", sm=other, tm=t).value == 0.0
-    sim = one("description_similarity", "lodahs", "lodash", sm=other, tm=t)
-    assert sim.value == 0.0 and "different purpose" in sim.reason
-    assert one("description_similarity", "lodahs", "lodash", sm=other).value is None
+
+
+def _tiny_text_vectors():
+    from confuguard.models.embedder import DIM
+    from confuguard.models.wordvec import TextVectors
+
+    # two topics, utilities (axis 0) and web serving (axis 1): each word leans on its topic's axis
+    def word(topic: int, own: int) -> np.ndarray:
+        v = np.zeros(DIM, dtype=np.float32)
+        v[topic], v[own] = 1.0, 0.3
+        return v / np.linalg.norm(v)
+
+    words = {"lodash": word(0, 2), "modular": word(0, 3), "utilities": word(0, 4), "utility": word(0, 5),
+             "library": word(0, 6), "web": word(1, 7), "server": word(1, 8), "static": word(1, 9), "files": word(1, 10)}
+    return TextVectors(list(words), np.stack(list(words.values())))
+
+
+def test_description_similarity_compares_summary_embeddings():
+    tv = _tiny_text_vectors()
+    t = meta("lodash", summary="Lodash modular utilities.")
+
+    def sim(summary: str) -> sig.Signal:
+        pair = sig.Pair(names.parse("lodahs", NPM), cand("lodash"), meta("lodahs", summary=summary), t,
+                        Allowlist.default(), None, NOW, tv)
+        return next(s for s in sig.compute(pair) if s.name == "description_similarity")
+
+    same = sim("A modular utility library")  # no word in common with the target's summary, same topic
+    assert same.value >= sig.SAME_PURPOSE and "resembles" in same.reason
+    other = sim("A tiny web server for static files")
+    assert other.value <= sig.DIFFERENT_PURPOSE and "different purpose" in other.reason
+    assert sim("Tiny thing").value is None  # fewer than two known words: no embedding
+    # without the embedding table the similarity is unknown, never guessed from word overlap
+    assert one("description_similarity", "lodahs", "lodash", sm=meta("lodahs", summary="A modular utility library"),
+               tm=t).value is None
 
 
 def test_readme_copy_counts_as_copy():
