@@ -260,8 +260,9 @@ def explain(signals: tuple[sig.Signal, ...], contributions: np.ndarray, verdict:
             limit: int = MAX_REASONS) -> tuple[str, ...]:
     """Plain-words reasons, strongest first: the signals pushing towards the verdict, then the strongest one against.
 
-    A signal whose contribution runs against what it means (a fitted weight that turned the sign of
-    its prior through collinearity, e.g. "widely used itself" pushing towards a threat) is not cited.
+    A signal whose contribution runs against what it means (a name-level weight, free to fit, that
+    turned the sign of its prior through collinearity, e.g. "adds a purpose word" pushing towards a
+    threat; metadata weights keep their direction by construction) is not cited.
     """
     sign = 1.0 if verdict is Verdict.SUSPICIOUS else -1.0
     priors = np.array([f.prior for f in sig.FEATURES])

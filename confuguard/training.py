@@ -14,9 +14,10 @@ Only the names, the registry and the label are read: no other column (removal da
 threat types, comments, sources) ever reaches a feature. Metadata comes from the local store.
 
 Fitting: L2 logistic regression on `signals.vector`, balanced classes, each weight kept on its
-feature's domain side (`FeatureSpec.sign`; a feature whose fitted weight would cross it keeps its prior); out-of-fold scores by
-GroupKFold over the target package (no target in both train and test folds); Platt calibration
-fitted on the out-of-fold scores; features the data never exercised, and registry guarantees (`FeatureSpec.fixed`), keep their domain prior.
+feature's domain side (`FeatureSpec.sign`: a feature whose fitted weight would cross it keeps its
+prior); out-of-fold scores by GroupKFold over the target package (no target in both train and test
+folds); Platt calibration fitted on the out-of-fold scores; features the data never exercised, and
+registry guarantees (`FeatureSpec.fixed`), keep their domain prior.
 """
 
 from __future__ import annotations
