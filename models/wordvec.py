@@ -15,6 +15,7 @@ edit distance (`reqeusts` is not a known word).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -73,16 +74,27 @@ def table_path(encoder_name: str) -> Path:
     return cache_dir() / "embeddings" / f"words-{_FORMAT}-{tag}.npz"
 
 
+#: The table last read from each path, with the file's (mtime, size) when read: the candidate
+#: generator and the judge share one read, and a rewritten file is read again.
+_READ: dict[Path, tuple[tuple[int, int], WordVectors]] = {}
+
+
 def _read(path: Path) -> WordVectors | None:
     try:
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+        if path in _READ and _READ[path][0] == stamp:
+            return _READ[path][1]
         with np.load(path, allow_pickle=False) as z:
-            words = [str(w) for w in z["words"]]
-            matrix = z["vectors"].astype(np.float32)
+            words = z["words"].tolist()
+            matrix = z["vectors"]  # stored float16: WordVectors widens it once
     except (OSError, ValueError, KeyError):
         return None
     if matrix.shape != (len(words), DIM):
         return None
-    return WordVectors(words, matrix)
+    table = WordVectors(words, matrix)
+    _READ[path] = (stamp, table)
+    return table
 
 
 def _write(path: Path, table: WordVectors) -> None:
@@ -137,8 +149,9 @@ class TextVectors:
 
     MIN_WORDS = 2
 
-    def __init__(self, words: list[str], matrix: np.ndarray) -> None:
-        self.row = {w: i for i, w in enumerate(words)}
+    def __init__(self, row: dict[str, int], matrix: np.ndarray) -> None:
+        self.row = row
+        """word -> row of `matrix` (a view of the word table's rows: nothing copied)."""
         self.matrix = matrix
 
     def vector(self, words: Iterable[str]) -> np.ndarray | None:
@@ -151,11 +164,12 @@ class TextVectors:
         return v / n if n > 1e-9 else None
 
 
-def text_vocabulary() -> list[str]:
+@functools.cache
+def text_vocabulary() -> tuple[str, ...]:
     """The words texts are embedded with: the shipped frequent name tokens, split into words."""
     from confuguard.lexicon import frequent_tokens
 
-    return sorted({w for tok in frequent_tokens() for w in words_of(tok)})
+    return tuple(sorted({w for tok in frequent_tokens() for w in words_of(tok)}))
 
 
 def text_vectors(encoder: Callable[[], Encoder] | None = None) -> TextVectors:
@@ -163,5 +177,4 @@ def text_vectors(encoder: Callable[[], Encoder] | None = None) -> TextVectors:
     with None, DataError when the table was never built)."""
     vocab = text_vocabulary()
     table = load_or_extend(vocab, encoder)
-    have = [w for w in vocab if w in table.row]
-    return TextVectors(have, table.matrix[[table.row[w] for w in have]])
+    return TextVectors({w: table.row[w] for w in vocab if w in table.row}, table.matrix)

@@ -45,10 +45,23 @@ def test_text_vectors_use_the_shipped_vocabulary_only():
     from confuguard.models.wordvec import TextVectors, text_vocabulary
 
     vocab = text_vocabulary()
-    assert len(vocab) > 10_000 and vocab == sorted(set(vocab))  # fixed by data/lexicon/tokens.tsv
+    assert len(vocab) > 10_000 and list(vocab) == sorted(set(vocab))  # fixed by data/lexicon/tokens.tsv
     rng = np.random.default_rng(0)
     m = rng.normal(size=(3, 384)).astype(np.float32)
-    tv = TextVectors(["http", "client", "promise"], m / np.linalg.norm(m, axis=1, keepdims=True))
+    tv = TextVectors({"http": 0, "client": 1, "promise": 2}, m / np.linalg.norm(m, axis=1, keepdims=True))
     assert tv.vector(["http"]) is None and tv.vector(["http", "unknownword"]) is None
     v = tv.vector(["http", "client", "unknownword"])
     assert v is not None and abs(float(np.linalg.norm(v)) - 1.0) < 1e-5
+
+
+def test_the_word_table_is_read_once_and_again_after_a_rewrite(tmp_path):
+    from confuguard.models import wordvec
+
+    path = tmp_path / "words.npz"
+    rng = np.random.default_rng(1)
+    wordvec._write(path, wordvec.WordVectors(["http", "client"], rng.normal(size=(2, 384))))
+    first = wordvec._read(path)
+    assert first is not None and wordvec._read(path) is first  # the generator and the judge share one read
+    wordvec._write(path, wordvec.WordVectors(["http", "client", "server"], rng.normal(size=(3, 384))))
+    again = wordvec._read(path)
+    assert again is not first and again.words == ["http", "client", "server"]

@@ -79,7 +79,7 @@ def _tiny_text_vectors():
 
     words = {"lodash": word(0, 2), "modular": word(0, 3), "utilities": word(0, 4), "utility": word(0, 5),
              "library": word(0, 6), "web": word(1, 7), "server": word(1, 8), "static": word(1, 9), "files": word(1, 10)}
-    return TextVectors(list(words), np.stack(list(words.values())))
+    return TextVectors({w: i for i, w in enumerate(words)}, np.stack(list(words.values())))
 
 
 def test_description_similarity_compares_summary_embeddings():
