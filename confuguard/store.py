@@ -264,16 +264,22 @@ class Store:
     def maintainers(self, ecosystem: Ecosystem, keys: Collection[str]) -> dict[str, tuple[str, ...]]:
         """Maintainers of the stored registry records (not snapshots, which list none) whose key is in `keys`."""
         with self._lock:
-            rows = self._conn.execute(
-                "SELECT key, data FROM package_metadata WHERE ecosystem = ? AND source NOT LIKE 'snapshot:%'",
-                (ecosystem.value,),
-            ).fetchall()
+            # keys first, records only for the wanted ones: a sweep's store holds many more live records
+            live = [k for (k,) in self._conn.execute(
+                "SELECT key FROM package_metadata WHERE ecosystem = ? AND source NOT LIKE 'snapshot:%'",
+                (ecosystem.value,)) if k in keys]
+            rows: list[tuple[str, str]] = []
+            for start in range(0, len(live), 400):
+                chunk = live[start : start + 400]
+                rows += self._conn.execute(
+                    f"SELECT key, data FROM package_metadata WHERE ecosystem = ? AND key IN ({','.join('?' * len(chunk))})",
+                    (ecosystem.value, *chunk),
+                ).fetchall()
         out: dict[str, tuple[str, ...]] = {}
         for key, data in rows:
-            if key in keys:
-                found = metadata_from_json(data).maintainers
-                if found:
-                    out[key] = found
+            found = metadata_from_json(data).maintainers
+            if found:
+                out[key] = found
         return out
 
     def count_metadata(self) -> dict[str, int]:
