@@ -174,6 +174,11 @@ def _aware(d: datetime) -> datetime:
     return d if d.tzinfo else d.replace(tzinfo=UTC)
 
 
+def _days_since(pair: Pair, when: datetime) -> float:
+    """Whole days from `when` to the pair's `now` (0 for a date in the future)."""
+    return max(0.0, (_now(pair) - _aware(when)).days)
+
+
 def _repo_norm(url: str) -> str:
     u = url.strip().lower()
     u = re.sub(r"^(git\+)?(https?|git|ssh)://(git@)?", "", u)
@@ -438,18 +443,22 @@ def sig_allowlisted_org(pair: Pair) -> Signal:
 # -- metadata signals ---------------------------------------------------------------------------------
 
 
+def _is_holding(m: PackageMetadata) -> bool:
+    """The record is npm's `0.0.1-security` placeholder, by flag, version or summary."""
+    version = (m.latest_version or "").lower()
+    return bool(m.security_holding or ("-security" in version and version.startswith("0.0.1"))
+                or _HOLDING.search((_summary(m) or "").lower()))
+
+
 def sig_security_holding(pair: Pair) -> Signal:
     """npm's `0.0.1-security` holding package: the registry took malware down under this name."""
     m = pair.suspect_meta
     if m is None:
         return Signal("security_holding", None)
-    flag = m.security_holding
-    version = (m.latest_version or "").lower()
-    summary = (_summary(m) or "").lower()
-    if flag or ("-security" in version and version.startswith("0.0.1")) or _HOLDING.search(summary):
+    if _is_holding(m):
         return Signal("security_holding", 1.0,
                       "security holding package: the registry removed malware published under this name")
-    if flag is None and m.package.ecosystem is not Ecosystem.NPM:
+    if m.security_holding is None and m.package.ecosystem is not Ecosystem.NPM:
         return Signal("security_holding", None)
     return Signal("security_holding", 0.0)
 
@@ -467,14 +476,14 @@ def sig_survived(pair: Pair) -> Signal:
     age. A registry's security holding package exists because of a takedown, so it never counts.
     """
     m = pair.suspect_meta
-    if m is None or sig_security_holding(pair).value:
+    if m is None or _is_holding(m):
         return Signal("survived", None)
     if m.source.startswith("snapshot:"):
         return Signal("survived", 1.0,
                       f"listed in the offline {m.package.ecosystem.value} snapshot: published and not taken down when it was made")
     if m.created is None:
         return Signal("survived", None)
-    days = max(0.0, (_now(pair) - _aware(m.created)).days)
+    days = _days_since(pair, m.created)
     reason = f"public for {_span(days)} without being taken down" if days >= SURVIVAL_DAYS else None
     return Signal("survived", min(1.0, days / SURVIVAL_DAYS), reason)
 
@@ -608,9 +617,9 @@ def sig_release_age(pair: Pair) -> Signal:
     m = pair.suspect_meta
     if m is None or m.latest_release is None:
         return Signal("release_age", None)
-    months = (_now(pair) - _aware(m.latest_release)).days / 30.44
+    months = _days_since(pair, m.latest_release) / 30.44
     reason = f"last released {int(months // 12)} years ago" if months >= 36 else None
-    return Signal("release_age", max(0.0, months), reason)
+    return Signal("release_age", months, reason)
 
 
 def sig_age(pair: Pair) -> Signal:
@@ -618,7 +627,7 @@ def sig_age(pair: Pair) -> Signal:
     m = pair.suspect_meta
     if m is None or m.created is None:
         return Signal("age", None)
-    days = max(0.0, (_now(pair) - _aware(m.created)).days)
+    days = _days_since(pair, m.created)
     reason = f"brand new: first published {int(days)} days ago" if days < 30 else (
         f"established: first published {int(days // 365)} years ago" if days >= 730 else None)
     return Signal("age", math.log10(days + 1), reason)
@@ -653,7 +662,7 @@ def sig_release_cadence(pair: Pair) -> Signal:
     m = pair.suspect_meta
     if m is None or m.version_count is None or m.created is None:
         return Signal("release_cadence", None)
-    years = max(1 / 12, (_now(pair) - _aware(m.created)).days / 365.25)
+    years = max(1 / 12, _days_since(pair, m.created) / 365.25)
     return Signal("release_cadence", math.log10(m.version_count / years + 0.1))
 
 
