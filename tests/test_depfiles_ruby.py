@@ -40,14 +40,14 @@ def test_gemfile_lock_specs_of_gem_sections():
 
 def test_gemfile_lock_malformed(tmp_path):
     f = tmp_path / "Gemfile.lock"
-    f.write_text("GEM\n  remote: https://rubygems.org/\n  specs:\n    rails (7.1.3\n")
+    f.write_text("GEM\n  remote: https://gems.mirror.example.invalid/\n  specs:\n    rails (7.1.3\n")
     out = parse_file(f)
     assert [(e.file, e.line, e.kind) for e in out.errors] == [(f, 4, PARSE)]
 
 
 def test_gemfile_invalid_name(tmp_path):
     f = tmp_path / "Gemfile"
-    f.write_text('source "https://rubygems.org"\ngem "bad name"\ngem "rack"\n')
+    f.write_text('source "https://gems.mirror.example.invalid"\ngem "bad name"\ngem "rack"\n')
     out = parse_file(f)
     assert found(out) == [("rack", 3)]
     assert [(e.line, e.kind) for e in out.errors] == [(2, INVALID_NAME)]
