@@ -70,15 +70,18 @@ Rules, one line each (suspect -> target):
   look-alike (TLD swap, one label typo'd) or the same artifactId under an unrelated groupId; Go owner
   look-alike or the same owner/repo on another host; HF author look-alike.
 
-Same publisher: namespaces the registry verifies mean the same publisher, so a pair with the same
-npm scope, the same Maven groupId root (`org.apache`, `io.github.<user>`) or the same HF author
-returns () whatever the leaves. Go is the exception: no registry vouches for a module path, so
-under the same host/owner a one-character slip of the repo name (TYPO, HOMOGLYPH only:
-`github.com/stretchr/testfy`) is still reported; other same-owner pairs are siblings. When the namespaces differ but are not look-alikes, only character-level leaf categories
-(TYPO, HOMOGLYPH, HOMOPHONIC, ALTERNATE_SPELLING) are reported: token-level changes (affix,
-version, reorder...) under an unrelated namespace are how legitimate derivatives are named
+Same publisher (`confuguard.namespaces`): a namespace only one account can publish to (npm scope,
+Maven groupId root such as `org.apache` or `io.github.<user>`, Go host/owner, HF author) means the
+same publisher, so `classify` returns () for such pairs whatever the leaves; `sibling` gives their
+typo, look-alike or separator findings, which the engine reports as benign ("same namespace").
+Shared namespaces (`gopkg.in/<name>.vN`, `uk.co.<x>` groupIds) are nobody's: pairs there are judged
+like any other. When the namespaces differ but are not look-alikes, only character-level leaf
+categories (TYPO, HOMOGLYPH, HOMOPHONIC, ALTERNATE_SPELLING) are reported: token-level changes
+(affix, version, reorder...) under an unrelated namespace are how legitimate derivatives are named
 (forks, fine-tunes, `@types/x`); an identical leaf under an unrelated namespace is not a confusion
-except for Maven artifactIds (`com.github.x:maven-compiler-plugin`).
+except for Maven artifactIds: a multi-word one anywhere (`org.x:maven-compiler-plugin`), a distinctive
+one under a personal groupId (`io.github.someone:guava`). A Go owner on a code host that spells a
+vanity namespace (`github.com/golangx/sync` for `golang.org/x/sync`) is a namespace look-alike.
 """
 
 from __future__ import annotations
@@ -93,11 +96,13 @@ import jellyfish
 from rapidfuzz.distance import OSA
 
 from confuguard import lexicon, names
+from confuguard.namespaces import personal, same_publisher
 from confuguard.tokens import DELIMITERS, chunks, core, segment, tokenize
 from confuguard.types import Category, Ecosystem, Finding, PackageId
 
 __all__ = [
     "classify",
+    "sibling",
     "skeleton",
     "token_family_size",
     "FAMILY_WEAK",
@@ -828,22 +833,6 @@ def _leaf(eco: Ecosystem, a: _Name, b: _Name, sim: TokenSimilarity | None) -> di
 # --------------------------------------------------------------------------------------------------
 # namespaces
 
-_CODE_HOST_LABELS = frozenset({"github", "gitlab", "bitbucket", "gitee", "codeberg", "sourceforge"})
-
-
-def _maven_root(group: str) -> str:
-    labels = group.lower().split(".")
-    if len(labels) >= 3 and labels[1] in _CODE_HOST_LABELS:
-        return ".".join(labels[:3])
-    return ".".join(labels[:2])
-
-
-def _same_publisher(eco: Ecosystem, a: str, b: str) -> bool:
-    if eco is Ecosystem.MAVEN:
-        return _maven_root(a) == _maven_root(b)
-    return a == b
-
-
 def _word_lookalike(x: str, y: str, allow_two: bool) -> str | None:
     """Is namespace word `x` a look-alike of `y`? Returns words or None."""
     fx, fy = "".join(chunks(x)), "".join(chunks(y))
@@ -867,6 +856,41 @@ def _word_lookalike(x: str, y: str, allow_two: bool) -> str | None:
         rest = fx[len(fy) :] if fx.startswith(fy) else fx[: len(fx) - len(fy)]
         if len(rest) <= 3 or _weak(rest):
             return f"'{x}' adds '{rest}' to '{y}'"
+    return None
+
+
+#: Last labels of a host that say nothing about its owner.
+_TLD_WORDS = frozenset({"org", "com", "net", "io", "dev", "in", "cc", "co", "me", "app", "sh", "tools"})
+
+
+def _vanity_words(ns: str) -> list[str]:
+    """The words of a vanity module namespace: `golang.org/x` -> [golang, x], `go.uber.org` -> [go, uber]."""
+    host, _, path = ns.partition("/")
+    labels = host.split(".")
+    words = [w for w in labels[:-1] if w and w not in _TLD_WORDS] + [w for w in path.split("/") if w]
+    return words
+
+
+def _spells(owner: str, words: list[str]) -> str | None:
+    """`owner` is written with the vanity namespace's words, in order or reversed, possibly one typo off
+    (`golangx`, `golang-x`, `xgolang`, `gouber`), using its most distinctive word and more than it; else None."""
+    fo = "".join(chunks(owner))
+    if not words or len(fo) < 4:
+        return None
+    main = max(words, key=len)
+    if len(main) < 4 or fo == main:
+        return None  # the account named like the domain is where its vanity paths usually point (`github.com/mvdan`)
+    spellings: set[str] = set()
+    for i in range(len(words)):
+        for j in range(i + 1, len(words) + 1):
+            run = words[i:j]
+            if main in run:
+                spellings.update({"".join(run), "".join(reversed(run))})
+    for sp in sorted(spellings, key=len, reverse=True):
+        if fo == sp:
+            return f"its words {', '.join(words)}"
+        if len(sp) >= 6 and OSA.distance(fo, sp, score_cutoff=1) == 1:
+            return f"one typo from '{sp}'"
     return None
 
 
@@ -894,6 +918,10 @@ def _ns_lookalike(eco: Ecosystem, x: str, y: str, leaf_equal: bool) -> str | Non
             w = _word_lookalike(ox, oy, leaf_equal)
             if w:
                 return f"owner {w}"
+        if leaf_equal and ox and "/" not in ox and hx in names.GO_CODE_HOSTS and hy not in names.GO_CODE_HOSTS:
+            spelt = _spells(ox, _vanity_words(y))
+            if spelt:
+                return f"owner '{ox}' on {hx} spells the vanity path {y} ({spelt})"
         return None
     w = _word_lookalike(x, y, leaf_equal)
     if w is None:
@@ -915,6 +943,21 @@ def _specific(n: _Name) -> bool:
     return len(n.toks) >= 2 or len(n.flat) >= 8
 
 
+#: An artifactId used as a name root by fewer registry names than this (per word kind) names one project.
+DISTINCT_FAMILY_WORD, DISTINCT_FAMILY_OTHER = 20, 100
+
+
+def _distinctive_artifact(n: _Name) -> bool:
+    """The artifactId names one project (`guava`, `gson`, `junit`), not a common word every publisher uses
+    (`annotations`, `core`, `parent`, `json`): measured by how many registry names use it as a root."""
+    if len(n.flat) < 4:
+        return False
+    if _specific(n):
+        return True
+    cap = DISTINCT_FAMILY_WORD if lexicon.is_english(n.flat) else DISTINCT_FAMILY_OTHER
+    return lexicon.family_size(Ecosystem.MAVEN, n.flat) < cap
+
+
 def _scope(
     eco: Ecosystem, sp: PackageId, tp: PackageId, a: _Name, b: _Name, leaf: dict[Category, str]
 ) -> dict[Category, str]:
@@ -932,6 +975,9 @@ def _scope(
             return out
         if eco is Ecosystem.MAVEN and a.low == b.low and len(b.flat) >= 5 and _specific(b):
             out[C.SCOPE] = f"publishes artifactId '{b.low}' under the unrelated groupId '{sns}' instead of '{tns}'"
+            return out
+        if eco is Ecosystem.MAVEN and a.flat == b.flat and _distinctive_artifact(b) and personal(sp):
+            out[C.SCOPE] = f"publishes artifactId '{b.low}' under the personal groupId '{sns}' instead of '{tns}'"
             return out
         # npm scopes are cheap user names: a leaf typo under an unrelated scope is ordinary naming
         return {} if eco is Ecosystem.NPM else char_only
@@ -970,6 +1016,24 @@ def _scope(
 # --------------------------------------------------------------------------------------------------
 # public
 
+#: What a same-publisher look-alike is reported for: names that read as the same name.
+_SIBLING_CATEGORIES = (C.TYPO, C.HOMOGLYPH, C.DELIMITER)
+
+
+def sibling(suspect: PackageId, target: PackageId) -> tuple[Finding, ...]:
+    """How `suspect` resembles `target` when both sit in one owned namespace (`@types/nodee` ~ `@types/node`,
+    `github.com/stretchr/testfy` ~ `github.com/stretchr/testify`): the typo, look-alike or separator
+    findings of the names, or () when they do not look alike or are not the same publisher's.
+    `classify` returns () for these pairs: only the owner can publish there, so they are never squats."""
+    if not same_publisher(suspect, target):
+        return ()
+    (skey, _, raw_a), (tkey, _, raw_b) = _info(suspect), _info(target)
+    if skey == tkey or not raw_a.isascii():
+        return ()
+    leaf = _leaf(suspect.ecosystem, _name(raw_a), _name(raw_b), None)
+    return tuple(Finding(c, leaf[c]) for c in _SIBLING_CATEGORIES if c in leaf)
+
+
 
 def classify(
     suspect: PackageId, target: PackageId, *, token_similarity: TokenSimilarity | None = None
@@ -989,13 +1053,8 @@ def classify(
     tkey, tns, raw_b = _info(target)
     if skey == tkey:
         return ()
-    if sns and tns and _same_publisher(eco, sns, tns):
-        if eco is not Ecosystem.GOLANG or not raw_a.isascii():
-            return ()
-        # Go has no registry vouching for a path: a one-character slip in a popular repo name
-        # (`github.com/stretchr/testfy`) is how typos reach go.mod, whoever owns the path.
-        same_owner = _leaf(eco, _name(raw_a), _name(raw_b), None)
-        return tuple(Finding(c, d) for c, d in same_owner.items() if c in (C.TYPO, C.HOMOGLYPH))
+    if sns and tns and same_publisher(suspect, target):
+        return ()
     findings: dict[Category, str] = {}
     uni = None
     if not raw_a.isascii():

@@ -19,9 +19,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein, OSA
 
 from confuguard import corpus as corpus_mod
-from confuguard import names
+from confuguard import names, namespaces
 from confuguard.candidates import MAX_EDIT, CandidateGenerator, squash
-from confuguard.categories import classify, skeleton
+from confuguard.categories import classify, sibling, skeleton
 from confuguard.corpus import Corpus
 from confuguard.errors import InputError
 from confuguard.models.embedder import Encoder, default_encoder
@@ -177,7 +177,9 @@ class Engine:
             pkg = pkgs[i]
             props = gen.propose(pkg, vectors.get(j), near_keys=near[j])
             cands = self._candidates(reg, pkg, props.found_by, vectors.get(j))
-            results[i] = _result(pkg, self.judge(pkg, cands) if cands and self.judge else _all_suspicious(cands))
+            judged = tuple(c for c in cands if c.verdict is None)
+            judged = self.judge(pkg, judged) if judged and self.judge else _all_suspicious(judged)
+            results[i] = _result(pkg, judged + tuple(c for c in cands if c.verdict is not None))
         return [r for r in results if r is not None]
 
     def _candidates(self, reg: _Registry, pkg: PackageId, found: dict[int, set[str]], vector: np.ndarray | None) -> tuple[Candidate, ...]:
@@ -195,12 +197,16 @@ class Engine:
         for pos in positions:
             t = targets[pos]
             findings = classify(pkg, t.package)
+            same_owner = () if findings else sibling(pkg, t.package)
             dist = OSA.distance(key, t.key)
             if not findings and dist == 1 and t.rank <= TOP_TARGETS and len(t.key) >= 4 and t.namespace is None:
                 findings = (Finding(Category.TYPO, f"one typo away from '{t.key}', one of the {TOP_TARGETS} most "
                                                    f"popular {pkg.ecosystem.value} packages"),)
             if t.rank > TAIL_RANK:
                 findings = findings if any(f.category in _TAIL_CATEGORIES for f in findings) else ()
+            if same_owner:
+                cands.append(_sibling(pkg, t, same_owner, dist, found[pos]))
+                continue
             if not findings:
                 continue
             sim = sims.get(pos)
@@ -258,6 +264,15 @@ def _drop_echoes(cands: list[Candidate]) -> list[Candidate]:
             for j, d in enumerate(cands) if j != i
         )
     ]
+
+
+def _sibling(pkg: PackageId, t: corpus_mod.Target, findings: tuple[Finding, ...], dist: int,
+             found_by: set[str]) -> Candidate:
+    """A look-alike in the target's own namespace: shown, and benign because only the owner can publish there."""
+    score = max(CATEGORY_STRENGTH.get(f.category, 0.5) for f in findings)
+    return Candidate(target=t.package, target_rank=t.rank, findings=findings, score=score, edit_distance=dist,
+                     embedding_similarity=None, found_by=frozenset(found_by), threat_probability=0.0,
+                     verdict=Verdict.BENIGN, reasons=(namespaces.owner_only(pkg),))
 
 
 def _all_suspicious(cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:

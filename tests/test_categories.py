@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from confuguard import names
-from confuguard.categories import classify, skeleton, token_family_size
+from confuguard.categories import classify, sibling, skeleton, token_family_size
 from confuguard.errors import InputError
 from confuguard.types import Category, Ecosystem
 
@@ -333,9 +333,17 @@ def test_same_namespace_siblings_are_benign() -> None:
     )
 
 
-def test_go_same_owner_repo_slip_is_still_a_typo() -> None:
-    # no registry vouches for Go paths: a one-character slip of a popular repo is reported
-    assert cats("github.com/stretchr/testfy", "github.com/stretchr/testify", GO) == [C.TYPO]
+def test_same_owner_slip_is_a_sibling_not_a_squat() -> None:
+    # only the owner of github.com/stretchr can publish there (issue 17.5): classify stays silent,
+    # `sibling` says how the names look alike
+    for s, t, eco in [("github.com/stretchr/testfy", "github.com/stretchr/testify", GO),
+                      ("@types/nodee", "@types/node", NPM),
+                      ("com.fasterxml.jackson.core:jackson-databnd", "com.fasterxml.jackson.core:jackson-databind", MVN),
+                      ("google-bert/bert-base-uncasd", "google-bert/bert-base-uncased", HF)]:
+        assert cats(s, t, eco) == []
+        assert [f.category for f in sibling(names.parse(s, eco), names.parse(t, eco))] == [C.TYPO], s
+    # siblings that do not look alike are not reported at all
+    assert sibling(names.parse("github.com/stretchr/objx", GO), names.parse("github.com/stretchr/testify", GO)) == ()
 
 
 def test_extension_families_do_not_flood() -> None:

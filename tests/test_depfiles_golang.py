@@ -23,7 +23,7 @@ def test_go_mod_require_and_replace():
     assert found(out) == [
         ("github.com/gorilla/mux", 5, 9),
         ("github.com/spf13/cobra", 8, 2),
-        ("github.com/stretchr/testfy", 9, 2),
+        ("github.com/strechr/testify", 9, 2),
         ("golang.org/x/sync", 10, 2),  # quoted path
         ("github.com/gorilla/handlers", 17, 35),  # replace target; local `=> ../lib` skipped
     ]

@@ -114,7 +114,7 @@ def test_clean_project_exits_0_and_table_summarises(engine, capsys, tmp_path):
 def test_table_shows_location_of_suspicious(engine, capsys):
     assert run([PROJECTS / "go"]) == 1
     out = capsys.readouterr().out
-    assert "go.mod:9" in out and "github.com/stretchr/testfy" in out and "SUSPICIOUS" in out
+    assert "go.mod:9" in out and "github.com/strechr/testify" in out and "SUSPICIOUS" in out
     assert "github.com/stretchr/testify" in out
     assert out.rstrip().endswith("5 dependencies in 1 files: 1 suspicious")
 

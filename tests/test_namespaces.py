@@ -1,0 +1,114 @@
+"""Who may publish where (issues 17.5 and 13.10): look-alikes in the target's own namespace are benign
+siblings, look-alikes in a namespace anyone can get are squats."""
+
+from __future__ import annotations
+
+import pytest
+
+from confuguard import names, namespaces
+from confuguard.categories import classify
+from confuguard.classifier import Judge
+from confuguard.engine import Engine
+from confuguard.types import Category, Ecosystem as E, Verdict
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(encoder=None, judge=Judge.default(store=None))
+
+
+def pkg(text: str, eco: E):
+    return names.parse(text, eco)
+
+
+@pytest.mark.parametrize(("name", "eco", "target"), [
+    ("com.fasterxml.jackson.core:jackson-databnd", E.MAVEN, "com.fasterxml.jackson.core:jackson-databind"),
+    ("google-bert/bert-base-uncasd", E.HUGGINGFACE, "google-bert/bert-base-uncased"),
+    ("@types/nodee", E.NPM, "@types/node"),
+    ("github.com/stretchr/testfy", E.GOLANG, "github.com/stretchr/testify"),
+    ("gopkg.in/stretchr/testfy.v1", E.GOLANG, "github.com/stretchr/testify"),  # gopkg.in/<user> is github.com/<user>
+])
+def test_same_namespace_lookalike_is_benign_and_says_why(engine, name, eco, target):
+    res = engine.check_name(name, eco)
+    assert res.verdict is Verdict.BENIGN, res.reasons
+    top = res.candidates[0]
+    assert names.key(top.target) == names.key(pkg(target, eco))
+    assert Category.TYPO in top.categories and top.verdict is Verdict.BENIGN
+    assert "same namespace" in res.reasons[0] and "only" in res.reasons[0], res.reasons
+    assert any("same namespace" in r for r in top.reasons)
+
+
+def test_sibling_does_not_hide_a_real_squat(engine):
+    # a same-owner look-alike is listed after a third party's squat, which still decides the verdict
+    res = engine.check_name("github.com/strechr/testify", E.GOLANG)
+    assert res.verdict is Verdict.SUSPICIOUS
+    assert str(res.candidates[0].target) == "github.com/stretchr/testify"
+
+
+@pytest.mark.parametrize(("name", "target"), [
+    ("gopkg.in/yamll.v3", "gopkg.in/yaml.v3"),  # gopkg.in/<name>.vN is github.com/go-<name>: anyone can create it
+])
+def test_shared_namespace_lookalike_is_still_a_squat(engine, name, target):
+    res = engine.check_name(name, E.GOLANG)
+    assert res.verdict is Verdict.SUSPICIOUS, res.reasons
+    assert str(res.candidates[0].target) == target
+
+
+def test_publisher_roots():
+    root = namespaces.publisher_root
+    assert root(pkg("com.fasterxml.jackson.core:jackson-core", E.MAVEN)) == "com.fasterxml"
+    assert root(pkg("io.github.someone.tools:x", E.MAVEN)) == "io.github.someone"
+    assert root(pkg("uk.co.example.app:x", E.MAVEN)) == "uk.co.example"  # ccTLD second level is a registry
+    assert not namespaces.same_publisher(pkg("uk.co.alpha:x", E.MAVEN), pkg("uk.co.beta:x", E.MAVEN))
+    assert root(pkg("gopkg.in/yaml.v3", E.GOLANG)) == "github.com/go-yaml"
+    assert root(pkg("gopkg.in/check.v1", E.GOLANG)) == "github.com/go-check"
+    assert root(pkg("gopkg.in/stretchr/testify.v1", E.GOLANG)) == "github.com/stretchr"
+    assert root(pkg("requests", E.PYPI)) is None
+    assert namespaces.personal(pkg("io.github.someone:guava", E.MAVEN))
+    assert namespaces.personal(pkg("com.gitee.someone:guava", E.MAVEN))
+    assert namespaces.personal(pkg("io.gitlab.someone:guava", E.MAVEN))
+    assert namespaces.personal(pkg("com.google.guava:guava", E.MAVEN)) is None
+
+
+@pytest.mark.parametrize(("name", "target"), [
+    ("io.github.someone:guava", "com.google.guava:guava"),
+    ("com.github.someone:guava", "com.google.guava:guava"),
+    ("io.gitlab.someone:gson", "com.google.code.gson:gson"),
+    ("io.github.someone:gson", "com.google.code.gson:gson"),  # not `org.mongodb:bson`, one typo away
+    ("com.gitee.someone:junit", "junit:junit"),
+])
+def test_popular_artifact_under_a_personal_groupid_is_a_squat(engine, name, target):
+    res = engine.check_name(name, E.MAVEN)
+    assert res.verdict is Verdict.SUSPICIOUS, res.reasons
+    top = res.candidates[0]
+    assert str(top.target) == target and Category.SCOPE in top.categories
+    assert "personal groupId" in top.findings[0].detail
+
+
+def test_common_artifact_words_under_a_personal_groupid_are_ordinary():
+    # artifactIds every publisher uses are not a claim to be a particular project
+    for leaf, target in [("core", "androidx.core:core"), ("parent", "org.apache.zookeeper:parent"),
+                         ("json", "org.json:json"), ("ant", "org.apache.ant:ant")]:
+        assert Category.SCOPE not in [f.category for f in classify(pkg(f"io.github.someone:{leaf}", E.MAVEN),
+                                                                   pkg(target, E.MAVEN))], leaf
+
+
+@pytest.mark.parametrize(("name", "target"), [
+    ("github.com/golangx/sync", "golang.org/x/sync"),
+    ("github.com/golang-x/net", "golang.org/x/net"),
+    ("github.com/xgolang/crypto", "golang.org/x/crypto"),
+    ("github.com/pkgx/errors", "github.com/pkg/errors"),
+    ("github.com/go-pkg/errors", "github.com/pkg/errors"),
+    ("github.com/gouber/zap", "go.uber.org/zap"),
+])
+def test_owner_squats_of_vanity_and_short_owners(engine, name, target):
+    res = engine.check_name(name, E.GOLANG)
+    assert res.verdict is Verdict.SUSPICIOUS, res.reasons
+    top = res.candidates[0]
+    assert str(top.target) == target and Category.SCOPE in top.categories, res.candidates
+
+
+def test_the_domain_owners_own_account_is_not_a_vanity_squat():
+    # vanity paths usually point at the account named like the domain (mvdan.cc/sh is github.com/mvdan/sh)
+    assert classify(pkg("github.com/mvdan/sh", E.GOLANG), pkg("mvdan.cc/sh", E.GOLANG)) == ()
+    assert classify(pkg("github.com/golang/sync", E.GOLANG), pkg("golang.org/x/sync", E.GOLANG)) == ()
