@@ -7,13 +7,31 @@ dataclasses and `confuguard.types` travel.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import ClassVar, Protocol, runtime_checkable
 
 from confuguard.types import Ecosystem, PackageId, PackageMetadata
 
 #: Default number of feed items asked for per page.
 DEFAULT_FEED_LIMIT = 100
+#: Cursor prefix every feed accepts: `since:<ISO time>[|hint]` starts the feed at that time (first runs,
+#: backfills); the optional hint is the feed's own position found while searching for that time.
+SINCE_PREFIX = "since:"
+
+
+def since_cursor(when: datetime, hint: str = "") -> str:
+    """The cursor that starts a feed at `when` (UTC), with an optional registry-specific search hint."""
+    text = SINCE_PREFIX + when.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return f"{text}|{hint}" if hint else text
+
+
+def parse_since(cursor: str | None) -> tuple[datetime, str] | None:
+    """(time, hint) of a `since:` cursor; None for any other cursor; ValueError when the time is not ISO 8601."""
+    if cursor is None or not cursor.startswith(SINCE_PREFIX):
+        return None
+    text, _, hint = cursor[len(SINCE_PREFIX):].partition("|")
+    when = datetime.fromisoformat(text.strip())
+    return (when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)), hint
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +98,8 @@ class RegistryClient(Protocol):
         ...
 
     def feed(self, cursor: str | None, *, limit: int = DEFAULT_FEED_LIMIT) -> FeedPage:
-        """The next page of newly published packages after `cursor` (None: start from the newest items)."""
+        """The next page of newly published packages after `cursor` (None: start from the newest items;
+        `since:<time>`: start at that time)."""
         ...
 
     def popular(self, limit: int) -> PopularList:
@@ -95,4 +114,7 @@ __all__ = [
     "PopularEntry",
     "PopularList",
     "RegistryClient",
+    "SINCE_PREFIX",
+    "parse_since",
+    "since_cursor",
 ]

@@ -114,6 +114,19 @@ MIGRATIONS: list[Migration] = [
         updated_at TEXT NOT NULL
     );
     """,
+    # 3: feed packages whose metadata could not be fetched, judged again with their records by later sweeps
+    """
+    CREATE TABLE rejudge_queue (
+        ecosystem    TEXT NOT NULL,
+        key          TEXT NOT NULL,
+        name         TEXT NOT NULL,
+        item         TEXT NOT NULL,
+        attempts     INTEGER NOT NULL,
+        last_error   TEXT NOT NULL,
+        first_queued TEXT NOT NULL,
+        PRIMARY KEY (ecosystem, key)
+    );
+    """,
 ]
 
 
@@ -386,12 +399,24 @@ class Store:
         with self._transaction() as conn:
             conn.execute("DELETE FROM file_sweeps WHERE file_key = ?", (file_key,))
 
+    def rejudge_queue(self, ecosystem: Ecosystem) -> list[dict[str, Any]]:
+        """The queued packages of `ecosystem` (`key`, `name`, `item` JSON, `attempts`, `last_error`), oldest first."""
+        with self._lock:
+            cur = self._conn.execute(
+                "SELECT key, name, item, attempts, last_error, first_queued FROM rejudge_queue WHERE ecosystem = ? "
+                "ORDER BY first_queued, key", (ecosystem.value,))
+            cols = [d[0] for d in cur.description]
+            return [dict(zip(cols, r)) for r in cur.fetchall()]
+
     def commit_sweep(self, run_id: int, now: str, checked: Iterable[tuple[str, str, str, str]],
                      alerts: Iterable[dict[str, Any]], *, cursor: tuple[Ecosystem, str] | None = None,
-                     file: dict[str, Any] | None = None) -> tuple[int, int]:
+                     file: dict[str, Any] | None = None, queue: Iterable[tuple[str, str, str, str, str]] = (),
+                     dequeue: Iterable[tuple[str, str]] = ()) -> tuple[int, int]:
         """Store one batch of a sweep in ONE transaction: the checked packages `(ecosystem, key, name, verdict)`,
-        their alerts (upserted on ecosystem+suspect_key+target_key), and the position reached (a feed
-        cursor, or a file's `lines_done`). Return (new alerts, alerts re-seen in this run for the first time).
+        their alerts (upserted on ecosystem+suspect_key+target_key), the position reached (a feed
+        cursor, or a file's `lines_done`), packages to judge again later `(ecosystem, key, name, item, error)`
+        (attempts counted) and packages leaving that queue `(ecosystem, key)`.
+        Return (new alerts, alerts re-seen in this run for the first time).
 
         An alert already seen in this run is left alone; one seen in an earlier run gets `last_seen`,
         `last_run` and the latest evidence, keeping its id, `first_seen` and status.
@@ -434,6 +459,13 @@ class Store:
                     "DO UPDATE SET cursor=excluded.cursor, updated_at=excluded.updated_at, last_error=NULL, last_error_at=NULL",
                     (cursor[0].value, cursor[1], now),
                 )
+            conn.executemany("DELETE FROM rejudge_queue WHERE ecosystem = ? AND key = ?", list(dequeue))
+            conn.executemany(
+                "INSERT INTO rejudge_queue (ecosystem, key, name, item, attempts, last_error, first_queued) "
+                "VALUES (?,?,?,?,1,?,?) ON CONFLICT (ecosystem, key) DO UPDATE SET attempts=attempts+1, "
+                "last_error=excluded.last_error, item=excluded.item",
+                [(*q, now) for q in queue],
+            )
             if file is not None:
                 conn.execute(
                     "INSERT INTO file_sweeps (file_key, path, ecosystem, size, head_sha256, lines_done, finished, updated_at) "

@@ -19,6 +19,21 @@ is a new file and starts at line 1. A finished file is not swept again unless `r
 A registry whose feed fails (down, rate-limited, malformed) is reported in the summary and in
 `feed_cursors.last_error`; its cursor stays put, so the next run retries the same window, and the
 other registries carry on. Invalid names are counted and listed, never fatal.
+
+Where a feed starts. A registry without a stored cursor starts at `since` (default: 24 hours before
+the run) through the `since:<time>` cursor every feed understands; a `--cursor` start is used as
+given. Either start is stored before the first page is read, so a first page that fails, or a kill
+before the first commit, keeps the window for the next run.
+
+Metadata outages. A package whose own record (or a target's) cannot be fetched is not judged by
+name alone: it goes to the re-judge queue in the same transaction that moves the cursor on, and
+every later sweep of that registry first drains the queue, judging those packages with their
+records. A package still failing after `REJUDGE_ATTEMPTS` runs is judged without its record.
+
+Registry-observed times. A feed item's time (PyPI journal, RubyGems `created_at`, Maven index
+timestamp, Go index timestamp, Hugging Face `createdAt`) is stamped by the registry. A record that
+has no registry `created` date (Go modules: the proxy only knows author-set commit times) gets the
+earliest feed time observed for the package (`extra.first_listed`), never a date the author wrote.
 """
 
 from __future__ import annotations
@@ -28,17 +43,17 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
 from confuguard import names
 from confuguard.errors import ConfuguardError, InputError
-from confuguard.protocols import FeedItem, RegistryClient
-from confuguard.store import Store
+from confuguard.protocols import FeedItem, RegistryClient, since_cursor
+from confuguard.store import Store, iter_chunks
 from confuguard.types import CheckResult, Ecosystem, PackageId, PackageMetadata, Verdict
 
 #: JSON summary format version.
@@ -51,6 +66,12 @@ FEED_PAGE = 100
 MAX_LISTED = 50
 #: Upper bound of feed pages per registry and run (a guard against a feed that never says exhausted).
 MAX_PAGES = 10_000
+#: First-run window: a registry without a stored cursor starts this long before the run (`--since`).
+FIRST_RUN = timedelta(hours=24)
+#: Runs a package waits in the re-judge queue for its record before it is judged without it.
+REJUDGE_ATTEMPTS = 5
+#: Reason added to the alerts of a package the feed reported removed (npm unpublish).
+REMOVED_REASON = "removed from the registry after publication (the feed reported its deletion)"
 #: Test hook: the process exits with 137 (as if SIGKILLed) at the N-th crash point (items and commits).
 CRASH_ENV = "CONFUGUARD_SWEEP_CRASH_AFTER"
 _HEAD_BYTES = 1 << 20
@@ -84,10 +105,16 @@ class RegistrySummary:
     invalid: int = 0
     invalid_names: list[dict[str, str]] = field(default_factory=list)
     skipped: int = 0
-    """Feed items not checked: deletions and repeats of a package within one page."""
+    """Feed items not checked: repeats of a package within one page."""
     batches: int = 0
     metadata_fetched: int = 0
     metadata_failed: int = 0
+    rejudge_queued: int = 0
+    """Packages whose metadata could not be fetched in this run: queued, judged again by a later run."""
+    rejudged: int = 0
+    """Queued packages judged with their records in this run (counted in `checked` too)."""
+    rejudge_pending: int = 0
+    """Packages waiting in this registry's re-judge queue after the run."""
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     cursor_before: str | None = None
@@ -124,9 +151,14 @@ class SweepSummary:
     def alerts_new(self) -> int:
         return sum(r.alerts_new for r in self.registries)
 
+    @property
+    def pending(self) -> int:
+        """Packages waiting to be judged with their records (metadata unavailable so far)."""
+        return sum(r.rejudge_pending for r in self.registries)
+
     def totals(self) -> dict[str, int]:
         keys = ("checked", "alerts_new", "alerts_reseen", "benign_suppressed", "clean", "popular", "invalid",
-                "skipped", "metadata_fetched", "metadata_failed")
+                "skipped", "metadata_fetched", "metadata_failed", "rejudge_queued", "rejudged", "rejudge_pending")
         out = {k: sum(getattr(r, k) for r in self.registries) for k in keys}
         out["errors"] = sum(len(r.errors) for r in self.registries)
         return out
@@ -180,8 +212,11 @@ class Sweep:
 
     def __init__(self, store: Store, engine: Any, *, clients: Callable[[Ecosystem], RegistryClient] | None = None,
                  config: Any = None, offline: bool = False, page_size: int = FEED_PAGE, batch_size: int = FILE_BATCH,
-                 progress: Progress | None = None, fetch_workers: int = 8, max_items: int | None = None) -> None:
+                 progress: Progress | None = None, fetch_workers: int = 8, max_items: int | None = None,
+                 since: datetime | timedelta = FIRST_RUN) -> None:
         self.store = store
+        self.since = since
+        """Where a registry without a stored cursor starts: a time, or a span before the run."""
         self.engine = engine
         self.offline = offline
         self.page_size = max(1, page_size)
@@ -195,6 +230,7 @@ class Sweep:
         self._clients: dict[Ecosystem, RegistryClient] = {}
         self._http: Any = None
         self._tried_targets: set[PackageId] = set()
+        self._failed_targets: dict[PackageId, str] = {}
         crash = os.environ.get(CRASH_ENV, "").strip()
         self._crash_at = int(crash) if crash.isdigit() else None
         self._crash_count = 0
@@ -204,6 +240,7 @@ class Sweep:
     def feeds(self, ecosystems: Sequence[Ecosystem], *, start: Mapping[Ecosystem, str] | None = None) -> SweepSummary:
         """Sweep the feeds of `ecosystems`, each from its stored cursor (or `start[eco]` when given)."""
         summary = self._begin("feed:" + ",".join(e.value for e in ecosystems))
+        self._first = self.since if isinstance(self.since, datetime) else datetime.now(UTC) - self.since
         for eco in ecosystems:
             summary.registries.append(self._feed(eco, summary.run_id, (start or {}).get(eco)))
         return self._end(summary)
@@ -220,12 +257,18 @@ class Sweep:
     def _feed(self, eco: Ecosystem, run_id: int, start: str | None) -> RegistrySummary:
         rs = RegistrySummary(eco.value, "feed")
         began = time.monotonic()
-        cursor = start if start is not None else self.store.feed_cursor(eco)
+        stored = self.store.feed_cursor(eco)
+        cursor = start if start is not None else stored
+        if cursor is None:  # first run: the configured window, the same way on every registry
+            cursor = since_cursor(self._first)
+        if cursor != stored:  # stored before reading: a failed first page keeps this start
+            self.store.set_feed_cursor(eco, cursor)
         rs.cursor_before = rs.cursor_after = cursor
         if self.progress:
             self.progress.start(eco.value, None)
         try:
             client = self._client(eco)
+            self._drain(eco, rs, run_id)
             for _ in range(MAX_PAGES):
                 try:
                     page = client.feed(cursor, limit=self.page_size)
@@ -242,7 +285,14 @@ class Sweep:
                     break
         except Exception as exc:  # noqa: BLE001 - e.g. a checking failure on this registry's batch
             self._fail(rs, eco, exc)
+        try:
+            rs.rejudge_pending = len(self.store.rejudge_queue(eco))
+        except ConfuguardError:
+            pass
         rs.warnings = rs.warnings[:20]
+        if rs.rejudge_pending:
+            rs.warnings.insert(0, f"{rs.rejudge_pending} package(s) wait to be judged with their records "
+                                  "(metadata unavailable); retried next run")
         rs.seconds = time.monotonic() - began
         if self.progress:
             self.progress.finish(eco.value, rs.status)
@@ -260,7 +310,7 @@ class Sweep:
 
     def _feed_batch(self, eco: Ecosystem, rs: RegistrySummary, run_id: int, items: Iterable[FeedItem],
                     next_cursor: str) -> None:
-        pkgs: list[PackageId] = []
+        todo: dict[PackageId, FeedItem] = {}
         seen: set[str] = set()
         for item in items:
             if item.package is None:
@@ -268,13 +318,65 @@ class Sweep:
                 self._crash_point()
                 continue
             k = names.key(item.package)
-            if item.action == "deleted" or k in seen:
+            if k in seen:
                 rs.skipped += 1
                 continue
             seen.add(k)
-            pkgs.append(item.package)
-        results = self._judge_live(eco, rs, self.engine.check_many(pkgs), missing_only=False) if pkgs else []
-        self._commit(rs, run_id, results, cursor=(eco, next_cursor))
+            todo[item.package] = item  # a deletion too: published and removed between sweeps is still a package
+        self._judge_and_commit(eco, rs, run_id, todo, cursor=(eco, next_cursor))
+
+    def _drain(self, eco: Ecosystem, rs: RegistrySummary, run_id: int) -> None:
+        """Judge the queued packages of `eco` with their records (those whose metadata failed before)."""
+        if self.engine.judge is None or self.offline:
+            return
+        for chunk in iter_chunks(self.store.rejudge_queue(eco), self.page_size):
+            todo: dict[PackageId, FeedItem] = {}
+            attempts: dict[PackageId, int] = {}
+            gone: list[tuple[str, str]] = []
+            for row in chunk:
+                try:
+                    pkg = names.parse(row["name"], eco)
+                    saved = json.loads(row["item"])
+                except (ConfuguardError, ValueError):
+                    gone.append((eco.value, row["key"]))
+                    continue
+                when = saved.get("published")
+                todo[pkg] = FeedItem(row["name"], pkg, datetime.fromisoformat(when) if when else None,
+                                     saved.get("version"), saved.get("action"))
+                attempts[pkg] = int(row["attempts"])
+            self._judge_and_commit(eco, rs, run_id, todo, queued=attempts, dequeue=gone)
+
+    def _judge_and_commit(self, eco: Ecosystem, rs: RegistrySummary, run_id: int, todo: Mapping[PackageId, FeedItem],
+                          *, cursor: tuple[Ecosystem, str] | None = None, queued: Mapping[PackageId, int] | None = None,
+                          dequeue: Sequence[tuple[str, str]] = ()) -> None:
+        """Check `todo`, fetch and judge with records, and commit; packages whose records failed are (re)queued."""
+        queued = queued or {}
+        pkgs = list(todo)
+        failed: dict[PackageId, str] = {}
+        results = self.engine.check_many(pkgs) if pkgs else []
+        if results:
+            results = self._judge_live(eco, rs, results, missing_only=False, items=todo, failed=failed)
+        keep: list[CheckResult] = []
+        queue: list[tuple[str, str, str, str, str]] = []
+        leave = list(dequeue)
+        for r in results:
+            pkg = r.package
+            if pkg is not None and pkg in failed and queued.get(pkg, 0) + 1 < REJUDGE_ATTEMPTS:
+                item = todo[pkg]
+                saved = {"published": item.published.isoformat() if item.published else None,
+                         "version": item.version, "action": item.action}
+                queue.append((eco.value, names.key(pkg), names.display(pkg), json.dumps(saved), failed[pkg][:300]))
+                rs.rejudge_queued += pkg not in queued
+                continue
+            if pkg is not None and pkg in failed:
+                rs.warnings.append(f"{names.display(pkg)}: judged without its record after {REJUDGE_ATTEMPTS} "
+                                   f"failed fetches ({failed[pkg][:120]})")
+            if pkg is not None and pkg in queued:
+                leave.append((eco.value, names.key(pkg)))
+                rs.rejudged += 1
+            keep.append(r)
+        removed = {p for p, i in todo.items() if i.action == "deleted"}
+        self._commit(rs, run_id, keep, cursor=cursor, queue=queue, dequeue=leave, removed=removed)
 
     # -- files -------------------------------------------------------------------------------------------
 
@@ -318,10 +420,14 @@ class Sweep:
 
     # -- shared ------------------------------------------------------------------------------------------
 
-    def _judge_live(self, eco: Ecosystem, rs: RegistrySummary, results: list[CheckResult], *,
-                    missing_only: bool) -> list[CheckResult]:
+    def _judge_live(self, eco: Ecosystem, rs: RegistrySummary, results: list[CheckResult], *, missing_only: bool,
+                    items: Mapping[PackageId, FeedItem] | None = None,
+                    failed: dict[PackageId, str] | None = None) -> list[CheckResult]:
         """Fetch metadata of the suspects that have candidates (and of their targets not yet stored), store it,
-        and judge those suspects again. `missing_only`: fetch only suspects the store does not know."""
+        and judge those suspects again. `missing_only`: fetch only suspects the store does not know.
+        `items`: the feed items of the suspects (their registry-observed times fill what records lack).
+        `failed` receives the suspects judged without a record that could not be fetched (their own or a
+        target's), with the error."""
         if self.offline or self.engine.judge is None:
             return results
         idx = [i for i, r in enumerate(results) if r.package is not None and r.candidates]
@@ -335,6 +441,8 @@ class Sweep:
             want = [p for p in want if stored.get(p) is None]
         want += [t for t in targets if stored.get(t) is None and t not in self._tried_targets]
         self._tried_targets.update(targets)
+        if failed is not None:
+            self._note_failed(results, idx, {}, failed)
         if not want:
             return results
         try:
@@ -345,23 +453,26 @@ class Sweep:
             return results
         fetched: list[PackageMetadata] = []
         failures: list[str] = []
+        errors: dict[PackageId, str] = {}
 
-        def one(pkg: PackageId) -> tuple[PackageMetadata | None, str | None]:
+        def one(pkg: PackageId) -> tuple[PackageId, PackageMetadata | None, str | None]:
             try:
-                return client.metadata(pkg), None
+                return pkg, client.metadata(pkg), None
             except ConfuguardError as exc:
-                return None, f"{names.display(pkg)}: {exc}"
+                return pkg, None, f"{names.display(pkg)}: {exc}"
             except Exception as exc:  # noqa: BLE001 - a parser bug on one package is not fatal
-                return None, f"{names.display(pkg)}: {type(exc).__name__}: {exc}"
+                return pkg, None, f"{names.display(pkg)}: {type(exc).__name__}: {exc}"
 
         unique = list(dict.fromkeys(want))
         with ThreadPoolExecutor(max_workers=min(self.fetch_workers, len(unique)),
                                 thread_name_prefix="confuguard-sweep") as pool:
-            for meta, err in pool.map(one, unique):
+            for pkg, meta, err in pool.map(one, unique):
                 if err is not None:
                     failures.append(err)
+                    errors[pkg] = err
                 elif meta is not None:
-                    fetched.append(meta)
+                    item = (items or {}).get(pkg)
+                    fetched.append(observed_times(meta, stored.get(pkg), item.published) if item else meta)
         rs.metadata_fetched += len(fetched)
         rs.metadata_failed += len(failures)
         if failures:
@@ -370,6 +481,9 @@ class Sweep:
                                                              for f in failures):
             self.offline = True  # no network: the rest of the file uses the local store
             rs.warnings.append("no network: metadata from the local store only")
+        if failed is not None:
+            self._failed_targets.update((t, errors[t]) for t in targets if t in errors)
+            self._note_failed(results, idx, errors, failed)
         if fetched:
             self.store.put_many(fetched)
         again = self.engine.check_many([results[i].package for i in idx])
@@ -378,8 +492,22 @@ class Sweep:
             out[i] = res
         return out
 
+    def _note_failed(self, results: list[CheckResult], idx: list[int], errors: Mapping[PackageId, str],
+                     failed: dict[PackageId, str]) -> None:
+        """Record in `failed` the suspects whose own record, or a candidate target's, could not be fetched."""
+        for i in idx:
+            r = results[i]
+            assert r.package is not None
+            why = errors.get(r.package) or next(
+                (errors.get(c.target) or self._failed_targets.get(c.target) for c in r.candidates
+                 if c.target in errors or c.target in self._failed_targets), None)
+            if why:
+                failed[r.package] = why
+
     def _commit(self, rs: RegistrySummary, run_id: int, results: list[CheckResult], *,
-                cursor: tuple[Ecosystem, str] | None = None, file: dict[str, Any] | None = None) -> None:
+                cursor: tuple[Ecosystem, str] | None = None, file: dict[str, Any] | None = None,
+                queue: Sequence[tuple[str, str, str, str, str]] = (), dequeue: Sequence[tuple[str, str]] = (),
+                removed: Collection[PackageId] = ()) -> None:
         checked: list[tuple[str, str, str, str]] = []
         alerts: list[dict[str, Any]] = []
         counts = {"checked": 0, "benign": 0, "clean": 0, "popular": 0}
@@ -399,8 +527,10 @@ class Sweep:
                 counts["popular"] += 1
             for c in r.candidates:
                 if r.verdict is Verdict.SUSPICIOUS and c.verdict is Verdict.SUSPICIOUS:
-                    alerts.append(alert_row(pkg, c, self.model_version))
-        new, reseen = self.store.commit_sweep(run_id, _now(), checked, alerts, cursor=cursor, file=file)
+                    alerts.append(alert_row(pkg, c, self.model_version,
+                                            notes=(REMOVED_REASON,) if pkg in removed else ()))
+        new, reseen = self.store.commit_sweep(run_id, _now(), checked, alerts, cursor=cursor, file=file,
+                                              queue=queue, dequeue=dequeue)
         self._crash_point()
         rs.batches += 1
         rs.checked += counts["checked"]
@@ -445,16 +575,32 @@ class Sweep:
         return summary
 
 
-def alert_row(suspect: PackageId, cand: Any, version: str) -> dict[str, Any]:
-    """The store row of one alert (a suspicious candidate of a suspect)."""
+def observed_times(meta: PackageMetadata, previous: PackageMetadata | None, seen: datetime | None) -> PackageMetadata:
+    """`meta` with the registry-observed feed time `seen` filling what the record lacks.
+
+    `extra.first_listed` keeps the earliest feed time seen for the package across runs; a record
+    without a registry `created` (Go) takes it as `created`, one without `latest_release` takes
+    `seen`. A registry date the record has is never replaced, and no author-written date is used.
+    """
+    if seen is None:
+        return meta
+    earlier = previous.extra.get("first_listed") if previous is not None else None
+    first = min(seen, datetime.fromisoformat(earlier)) if earlier else seen
+    return dataclasses.replace(
+        meta, created=meta.created or first, latest_release=meta.latest_release or seen,
+        extra={**meta.extra, "first_listed": first.isoformat()})
+
+
+def alert_row(suspect: PackageId, cand: Any, version: str, *, notes: Sequence[str] = ()) -> dict[str, Any]:
+    """The store row of one alert (a suspicious candidate of a suspect); `notes` are reasons the sweep adds."""
     return {
         "ecosystem": suspect.ecosystem.value, "suspect_key": names.key(suspect), "suspect": names.display(suspect),
         "target_key": names.key(cand.target), "target": names.display(cand.target), "target_rank": cand.target_rank,
         "categories": json.dumps([c.value for c in cand.categories]), "edit_distance": cand.edit_distance,
         "embedding_similarity": cand.embedding_similarity, "threat_probability": cand.threat_probability,
         "verdict": (cand.verdict or Verdict.SUSPICIOUS).value,
-        "reasons": json.dumps([f"{f.category.value}: {f.detail}" for f in cand.findings] + list(cand.reasons),
-                              ensure_ascii=False),
+        "reasons": json.dumps([f"{f.category.value}: {f.detail}" for f in cand.findings] + list(cand.reasons)
+                              + list(notes), ensure_ascii=False),
         "model_version": version,
     }
 
@@ -475,5 +621,5 @@ def _names(path: Path, skip_lines: int) -> Iterator[tuple[int, str]]:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
-__all__ = ["CRASH_ENV", "Progress", "RegistrySummary", "Sweep", "SweepSummary", "alert_row", "file_identity",
-           "model_version"]
+__all__ = ["CRASH_ENV", "FIRST_RUN", "REJUDGE_ATTEMPTS", "Progress", "RegistrySummary", "Sweep", "SweepSummary",
+           "alert_row", "file_identity", "model_version", "observed_times"]

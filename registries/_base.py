@@ -8,6 +8,7 @@ from typing import Any, ClassVar, TypeVar
 
 import httpx
 
+from confuguard import protocols
 from confuguard.config import DEFAULT_URLS
 from confuguard.errors import MalformedResponse, RegistryError
 from confuguard.protocols import PopularEntry, PopularList
@@ -17,6 +18,14 @@ from ._http import Http, one_line
 from ._parse import as_dict, as_int, as_list, as_str, guard
 
 T = TypeVar("T")
+
+
+def parse_since(cursor: str | None) -> tuple[datetime, str] | None:
+    """(time, hint) of a `since:` cursor (see `confuguard.protocols.since_cursor`); MalformedResponse when bad."""
+    try:
+        return protocols.parse_since(cursor)
+    except ValueError:
+        raise MalformedResponse(f"feed cursor {str(cursor)[:80]!r}: expected since:<ISO time>") from None
 
 
 class BaseRegistry:

@@ -15,7 +15,7 @@ from confuguard.errors import MalformedResponse
 from confuguard.protocols import DEFAULT_FEED_LIMIT, FeedItem, FeedPage, PopularList
 from confuguard.types import Ecosystem, PackageId, PackageMetadata
 
-from ._base import BaseRegistry
+from ._base import BaseRegistry, parse_since
 from ._parse import as_dict, as_list, as_str, guard, nonempty, parse_name, parse_time, readme, strs
 
 MAX_INDEX = 2000
@@ -113,16 +113,13 @@ class GoRegistry(BaseRegistry):
         if version:
             gomod = self.best_effort(lambda: self.http.get_text(f"{base}/@v/{quote(version)}.mod", expect=_TEXT),
                                      errors, "go.mod")
-        first = None
-        if versions and versions[0] != version:
-            first = self.best_effort(lambda: self.http.get_json(f"{base}/@v/{quote(versions[0])}.info"), errors, "info")
         site = self.best_effort(
             lambda: self.http.get_json(f"{self.url('golang_pkgsite')}/module/{quote(mod, safe='/')}",
                                        params={"licenses": "true", "readme": "true"}),
             errors,
             "pkg.go.dev",
         )
-        return parse_module(self, pkg, versions, latest, version, gomod, first, site, errors)
+        return parse_module(self, pkg, versions, latest, version, gomod, site, errors)
 
     def feed(self, cursor: str | None, *, limit: int = DEFAULT_FEED_LIMIT) -> FeedPage:
         """Module versions from the index in first-cached order.
@@ -131,8 +128,10 @@ class GoRegistry(BaseRegistry):
         timestamp, skipping the n entries stamped exactly so that were already returned.
         """
         limit = max(1, min(limit, MAX_INDEX))
-        if cursor is None:
-            since = (self._now() - timedelta(hours=1)).isoformat().replace("+00:00", "Z")
+        window = parse_since(cursor)
+        if cursor is None or window is not None:
+            start = window[0] if window is not None else self._now() - timedelta(hours=1)
+            since = start.isoformat(timespec="microseconds").replace("+00:00", "Z")
             seen = 0
         else:
             since, _, n = cursor.rpartition("|")
@@ -182,18 +181,25 @@ class GoRegistry(BaseRegistry):
 
 def parse_module(
     reg: BaseRegistry, pkg: PackageId, versions: list[str], latest: Any, version: str | None,
-    gomod: str | None, first: Any, site: Any, errors: list[str],
+    gomod: str | None, site: Any, errors: list[str],
 ) -> PackageMetadata:
-    """Combine proxy and pkg.go.dev answers into PackageMetadata."""
+    """Combine proxy and pkg.go.dev answers into PackageMetadata.
+
+    `created` and `latest_release` stay unknown: the proxy's `.info` `Time` is the commit time,
+    which the author sets (a backdated commit would buy a years-long public life). The sweep
+    fills both from the module index, whose timestamps the proxy stamps when it first serves a
+    version; the commit time is kept in `extra` for analysts only.
+    """
     with guard(f"Go {pkg}"):
         latest_d, site_d = as_dict(latest), as_dict(site)
         deprecated, requires, retracts = parse_gomod(gomod) if gomod is not None else (None, None, [])
         lic = [t for x in as_list(site_d.get("licenses")) for t in strs(as_dict(x).get("types"))]
         text, length = readme(as_dict(site_d.get("readme")).get("contents")) if site_d else (None, None)
         origin = nonempty(as_dict(latest_d.get("Origin")).get("URL"))
-        created = parse_time(as_dict(first).get("Time")) if first else (
-            parse_time(latest_d.get("Time")) if len(versions) <= 1 else None)
         extra: dict[str, str] = {"module": module_path(pkg)}
+        commit_time = parse_time(latest_d.get("Time"))
+        if commit_time is not None:
+            extra["commit_time"] = commit_time.isoformat()
         if not versions:
             extra["pseudo_versions_only"] = "true"
         if errors:
@@ -202,8 +208,6 @@ def parse_module(
             pkg,
             readme=text,
             readme_length=length,
-            created=created,
-            latest_release=parse_time(latest_d.get("Time")),
             latest_version=version,
             version_count=len(versions),
             repository_url=nonempty(site_d.get("repoUrl")) or origin,

@@ -14,7 +14,7 @@ from confuguard.errors import MalformedResponse
 from confuguard.protocols import DEFAULT_FEED_LIMIT, FeedItem, FeedPage, PopularEntry, PopularList
 from confuguard.types import Ecosystem, PackageId, PackageMetadata, WeightFile
 
-from ._base import BaseRegistry
+from ._base import BaseRegistry, parse_since
 from ._http import Response
 from ._parse import (
     as_dict,
@@ -153,6 +153,9 @@ class HuggingFaceRegistry(BaseRegistry):
 def _decode(cursor: str | None) -> dict[str, Any]:
     if cursor is None:
         return {}
+    window = parse_since(cursor)
+    if window is not None:  # walk down to that time
+        return {"w": window[0].isoformat().replace("+00:00", "Z"), "ids": []}
     try:
         state = json.loads(cursor)
     except (ValueError, RecursionError):
@@ -206,13 +209,14 @@ def parse_model(
         author = as_str(doc.get("author"))
         text, length = readme(readme_text)
         downloads = as_int(doc.get("downloads"))
+        modified = parse_time(doc.get("lastModified"))  # a commit date: never earlier than the Hub's createdAt
         return reg.record(
             pkg,
             readme=text,
             readme_length=length,
             maintainers=(author,) if author else None,
             created=created,
-            latest_release=parse_time(doc.get("lastModified")),
+            latest_release=max(modified, created) if modified and created else modified,
             latest_version=as_str(doc.get("sha")),
             version_count=None,
             downloads=downloads,

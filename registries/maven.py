@@ -13,7 +13,7 @@ from confuguard.errors import MalformedResponse
 from confuguard.protocols import DEFAULT_FEED_LIMIT, FeedItem, FeedPage, PopularList
 from confuguard.types import Ecosystem, PackageId, PackageMetadata
 
-from ._base import BaseRegistry
+from ._base import BaseRegistry, parse_since
 from ._parse import as_dict, as_int, as_list, as_str, child_text, children, guard, parse_name, xml_root
 
 _XML = ("xml", "text/plain", "octet-stream")
@@ -85,8 +85,10 @@ class MavenRegistry(BaseRegistry):
         so ties at a page boundary are neither repeated nor skipped.
         """
         limit = max(1, min(limit, MAX_ROWS))
-        if cursor is None:
-            ts, seen = int((self._now() - timedelta(days=1)).timestamp() * 1000), 0
+        window = parse_since(cursor)
+        if cursor is None or window is not None:
+            start = window[0] if window is not None else self._now() - timedelta(days=1)
+            ts, seen = int(start.timestamp() * 1000), 0
         else:
             parts = cursor.split("|")
             if len(parts) != 2 or as_int(parts[0]) is None or as_int(parts[1]) is None:
@@ -189,11 +191,8 @@ def parse_maven(
         for d in as_list(as_dict(as_dict(search).get("response")).get("docs")):
             if as_dict(d).get("v") == latest:
                 latest_time = _ms(as_dict(d).get("timestamp"))
-    if latest_time is None and updated and len(updated) == 14 and updated.isdigit():
-        try:
-            latest_time = datetime.strptime(updated, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
-        except ValueError:
-            errors.append(f"bad lastUpdated {updated!r}")
+    if updated:  # written by the publisher's deploy tooling: shown to analysts, never used as a date
+        extra["last_updated"] = updated[:40]
     if errors:
         extra["errors"] = "; ".join(errors)[:500]
     return reg.record(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import json
 import tarfile
-from datetime import date
+from datetime import date, datetime
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -16,7 +16,7 @@ from confuguard.errors import MalformedResponse
 from confuguard.protocols import DEFAULT_FEED_LIMIT, FeedItem, FeedPage, PopularEntry, PopularList
 from confuguard.types import Ecosystem, PackageId, PackageMetadata
 
-from ._base import BaseRegistry
+from ._base import BaseRegistry, parse_since
 from ._parse import (
     as_dict,
     as_int,
@@ -33,6 +33,9 @@ from ._parse import (
 SECURITY_VERSION = "0.0.1-security"
 _HOOKS = ("preinstall", "install", "postinstall")
 MAX_CHANGES = 10_000
+#: Bisection steps when locating a start time in `_changes` (each: one small page and one abbreviated document).
+PROBES = 14
+ABBREVIATED = "application/vnd.npm.install-v1+json"
 
 
 def registry_path(pkg: PackageId) -> str:
@@ -70,24 +73,25 @@ class NpmRegistry(BaseRegistry):
         return parse_packument(self, pkg, doc, downloads, errors)
 
     def feed(self, cursor: str | None, *, limit: int = DEFAULT_FEED_LIMIT) -> FeedPage:
-        """Replication changes after `cursor` (exclusive `since`); None starts `limit` changes before the head."""
+        """Replication changes after `cursor` (exclusive `since`); None starts `limit` changes before the head.
+
+        A `since:<time>` cursor starts at the last change found before that time (probed: a change
+        row's document was last modified at that change, and `_changes` lists each document once).
+        Paging ends on an empty page or when `last_seq` stops moving, never on a short page
+        (mirrors cap `limit` lower). A deletion stays an item (`action` `deleted`): a package
+        published and removed between two sweeps is still a package to judge.
+        """
         limit = max(1, min(limit, MAX_CHANGES))
         base = self.url("npm_replicate")
-        if cursor is None:
-            root = as_dict(self.http.get_json(f"{base}/", conditional=False))
-            head = root.get("update_seq")
-            if as_int(head) is not None:
-                since = str(max(0, as_int(head) - limit))  # type: ignore[operator]
-            elif isinstance(head, str):
-                since = head
-            else:
-                raise MalformedResponse("replicate.npmjs.com: database info without update_seq")
+        window = parse_since(cursor)
+        if window is not None:
+            since = self._seq_before(window[0], window[1])
+        elif cursor is None:
+            head = self._head()
+            since = str(max(0, as_int(head) - limit)) if as_int(head) is not None else head  # type: ignore[operator]
         else:
             since = cursor
-        data = self.http.get_json(f"{base}/registry/_changes", params={"since": since, "limit": limit}, conditional=False)
-        if not isinstance(data, dict) or not isinstance(data.get("results"), list):
-            raise MalformedResponse("npm _changes: expected an object with a results list")
-        rows = data["results"]
+        rows, last = self._changes(since, limit)
         items: dict[str, FeedItem] = {}
         errors: list[str] = []
         last_row_seq: Any = None
@@ -105,10 +109,71 @@ class NpmRegistry(BaseRegistry):
                 key = name if isinstance(name, str) else repr(name)
                 items.pop(key, None)  # keep the latest change of an id, in feed order
                 items[key] = FeedItem(name=key, package=pkg, action=action, error=err)
-        last = data.get("last_seq", last_row_seq)
+        last = last if last is not None else last_row_seq
         next_cursor = since if last is None else str(last)
-        exhausted = len(rows) < limit or next_cursor == since
+        exhausted = not rows or next_cursor == since
         return FeedPage(tuple(items.values()), next_cursor, tuple(errors), exhausted)
+
+    def _head(self) -> str:
+        root = as_dict(self.http.get_json(f"{self.url('npm_replicate')}/", conditional=False))
+        head = root.get("update_seq")
+        if as_int(head) is not None:
+            return str(as_int(head))
+        if isinstance(head, str):
+            return head
+        raise MalformedResponse("replicate.npmjs.com: database info without update_seq")
+
+    def _changes(self, since: str, limit: int) -> tuple[list[Any], Any]:
+        data = self.http.get_json(f"{self.url('npm_replicate')}/registry/_changes",
+                                  params={"since": since, "limit": limit}, conditional=False)
+        if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+            raise MalformedResponse("npm _changes: expected an object with a results list")
+        return data["results"], data.get("last_seq")
+
+    def _seq_before(self, when: datetime, hint: str) -> str:
+        """A sequence whose next change happened before `when` (or 0): gallop back from the head, then bisect."""
+        if hint:
+            return hint
+        head = as_int(self._head())
+        if head is None:
+            raise MalformedResponse("npm: sequences are not numbers, cannot start at a time")
+        lo, hi, step = 0, head, 1000
+        for _ in range(40):
+            probe = max(0, head - step)
+            before = self._change_before(probe, when)
+            if probe == 0 or before is not None:
+                lo = max(probe, before or 0)
+                break
+            hi, step = probe, step * 2
+        for _ in range(PROBES):
+            if hi - lo <= 1:
+                break
+            mid = (lo + hi) // 2
+            before = self._change_before(mid, when)
+            if before is not None:
+                lo = max(mid, min(before, hi))
+            else:
+                hi = mid
+        return str(lo)
+
+    def _change_before(self, seq: int, when: datetime) -> int | None:
+        """The seq of the first dated change after `seq` if it happened before `when`, else None.
+
+        A change's time is its document's `modified` time (abbreviated packument): `_changes` lists a
+        document once, at its latest change. Undated changes (documents gone) are skipped.
+        """
+        rows, _ = self._changes(str(seq), 5)
+        for row in rows:
+            row = as_dict(row)
+            pkg, err = parse_name(row.get("id"), Ecosystem.NPM)
+            if pkg is None or err or as_int(row.get("seq")) is None:
+                continue
+            doc = as_dict(self.http.get_json(f"{self.url('npm')}/{registry_path(pkg)}", headers={"Accept": ABBREVIATED},
+                                             conditional=False))
+            stamp = parse_time(doc.get("modified")) or parse_time(as_dict(doc.get("time")).get("modified"))
+            if stamp is not None:
+                return as_int(row["seq"]) if stamp < when else None
+        return None
 
     def popular(self, limit: int) -> PopularList:
         """Top packages by monthly downloads from the `download-counts` package (served by the registry itself)."""

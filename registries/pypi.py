@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import re
 import xmlrpc.client
-from datetime import date
+from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar
 from urllib.parse import quote
 
 from confuguard import names
 from confuguard.errors import MalformedResponse, RateLimited, RegistryError
-from confuguard.protocols import DEFAULT_FEED_LIMIT, FeedItem, FeedPage, PopularEntry, PopularList
+from confuguard.protocols import DEFAULT_FEED_LIMIT, FeedItem, FeedPage, PopularEntry, PopularList, since_cursor
 from confuguard.types import Ecosystem, PackageId, PackageMetadata
 
-from ._base import BaseRegistry, error_line
+from ._base import BaseRegistry, error_line, parse_since
 from ._parse import (
     as_bool,
     as_dict,
@@ -39,6 +39,7 @@ _EXTRA = re.compile(r"extra\s*==")
 _REPO_KEYS = ("source", "source code", "repository", "code", "github", "sourcecode", "git")
 _EMAIL_NAME = re.compile(r"^\s*\"?([^<\"]+?)\"?\s*<")
 RSS_PREFIX = "rss:"
+"""Cursor prefix of older versions' RSS fallback (read as `since:`)."""
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 
 
@@ -64,22 +65,30 @@ class PyPIRegistry(BaseRegistry):
     # -- feed ------------------------------------------------------------------------------
 
     def feed(self, cursor: str | None, *, limit: int = DEFAULT_FEED_LIMIT) -> FeedPage:
-        """Journal rows after serial `cursor` (XML-RPC); falls back to the RSS feed when XML-RPC fails.
+        """Journal rows after serial `cursor` (XML-RPC); one page of the RSS feed when XML-RPC fails.
 
-        Cursors are serials (digits). The fallback keeps the serial cursor unchanged so the
-        next successful XML-RPC call still covers every row; an `rss:<time>` cursor (from a
-        run that never reached XML-RPC) keeps following RSS.
+        Cursors are serials (digits), or `since:<time>[|serial]` (a start by time, resolved to a
+        serial by probing the changelog; rows stamped before the time are skipped). Paging ends on
+        an empty answer, never on a short one: servers and mirrors cap rows below `limit`.
+        The RSS fallback is a one-run stopgap: it returns the cursor it was given (a legacy
+        `rss:<time>` one becomes `since:<time>`), so the next run reads the changelog again
+        from the same place and nothing the lossy RSS feed missed is lost.
         """
         limit = max(1, limit)
-        if cursor is not None and cursor.startswith(RSS_PREFIX):
-            return self._rss_page(cursor)
+        if cursor is not None and cursor.startswith(RSS_PREFIX):  # stored by older versions
+            when = parse_time(cursor[len(RSS_PREFIX):])
+            cursor = since_cursor(when) if when is not None else None
+        window = parse_since(cursor)
         try:
-            since = int(cursor) if cursor is not None else max(0, self._xmlrpc("changelog_last_serial") - limit)
+            if window is not None:
+                since = self._serial_before(window[0], as_int(window[1]))
+            else:
+                since = int(cursor) if cursor is not None else max(0, self._last_serial() - limit)
             rows = self._xmlrpc("changelog_since_serial", since)
         except RateLimited:
             raise
         except RegistryError as exc:
-            page = self._rss_page(None if cursor is None else RSS_PREFIX)
+            page = self._rss_page(window[0] if window else None)
             next_cursor = cursor if cursor is not None else page.next_cursor
             return FeedPage(page.items, next_cursor, (f"XML-RPC failed, used RSS: {error_line(exc)}", *page.errors), True)
         except ValueError as exc:
@@ -89,17 +98,43 @@ class PyPIRegistry(BaseRegistry):
         items: list[FeedItem] = []
         errors: list[str] = []
         last = since
-        for row in rows[:limit]:
+        for row in rows:
+            if len(items) >= limit:
+                break
             if not isinstance(row, list | tuple) or len(row) < 5 or as_int(row[4]) is None:
                 errors.append(f"after serial {last}: malformed journal row {str(row)[:80]!r}")
                 continue
             name, version, ts, action, serial = row[:5]
+            last = max(last, as_int(serial) or last)
+            when = parse_time(ts)
+            if window is not None and when is not None and when < window[0]:
+                continue  # before the requested start
             pkg, err = parse_name(name, Ecosystem.PYPI)
             if err:
                 errors.append(f"serial {serial}: {err}")
-            last = max(last, as_int(serial) or last)
-            items.append(FeedItem(str(name), pkg, parse_time(ts), as_str(version), as_str(action), err))
-        return FeedPage(tuple(items), str(last), tuple(errors), len(rows) <= limit)
+            items.append(FeedItem(str(name), pkg, when, as_str(version), as_str(action), err))
+        if window is not None and not items and rows and last > since:
+            return FeedPage((), since_cursor(window[0], str(last)), tuple(errors), False)  # still before the start
+        return FeedPage(tuple(items), str(last), tuple(errors), not rows or last == since)
+
+    def _last_serial(self) -> int:
+        return int(self._xmlrpc("changelog_last_serial"))
+
+    def _serial_before(self, when: datetime, hint: int | None) -> int:
+        """A serial whose next journal row is stamped before `when` (or 0), found by galloping back from the head."""
+        if hint is not None:
+            return hint
+        head = self._last_serial()
+        step = 1000
+        for _ in range(40):
+            probe = max(0, head - step)
+            rows = self._xmlrpc("changelog_since_serial", probe)
+            first = next((r for r in rows if isinstance(r, list | tuple) and len(r) >= 5), None) if isinstance(rows, list) else None
+            stamp = parse_time(first[2]) if first is not None else None
+            if probe == 0 or (stamp is not None and stamp < when):
+                return probe
+            step *= 2
+        return 0
 
     def _xmlrpc(self, method: str, *params: Any) -> Any:
         body = xmlrpc.client.dumps(params, method).encode("utf-8")
@@ -122,13 +157,12 @@ class PyPIRegistry(BaseRegistry):
             raise MalformedResponse("PyPI changelog_last_serial: not an integer")
         return value
 
-    def _rss_page(self, cursor: str | None) -> FeedPage:
-        """Newest projects from `/rss/packages.xml`, newer than the time in an `rss:` cursor."""
+    def _rss_page(self, after: datetime | None) -> FeedPage:
+        """Newest projects from `/rss/packages.xml` published at or after `after`; the cursor is `since:<newest>`."""
         text = self.http.get_text(f"{self.url('pypi')}/rss/packages.xml", expect=("xml",))
         if text is None:
             raise MalformedResponse("PyPI RSS feed not found")
         root = xml_root(text, "PyPI RSS")
-        after = parse_time(cursor[len(RSS_PREFIX):]) if cursor and len(cursor) > len(RSS_PREFIX) else None
         items: list[FeedItem] = []
         errors: list[str] = []
         newest = after
@@ -144,7 +178,7 @@ class PyPIRegistry(BaseRegistry):
                         when = parsedate_to_datetime(pub)
                     except (TypeError, ValueError, IndexError):
                         errors.append(f"{name}: bad pubDate {pub[:40]!r}")
-                if after is not None and when is not None and when <= after:
+                if after is not None and when is not None and when < after:
                     continue
                 pkg, err = parse_name(name, Ecosystem.PYPI)
                 if err:
@@ -153,8 +187,7 @@ class PyPIRegistry(BaseRegistry):
                 if when is not None and (newest is None or when > newest):
                     newest = when
         items.reverse()  # RSS is newest first; feeds are chronological
-        next_cursor = RSS_PREFIX + (newest.isoformat() if newest else "")
-        return FeedPage(tuple(items), next_cursor, tuple(errors), True)
+        return FeedPage(tuple(items), since_cursor(newest or self._now()), tuple(errors), True)
 
     # -- popular -----------------------------------------------------------------------------
 

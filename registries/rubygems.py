@@ -13,7 +13,7 @@ from confuguard.errors import MalformedResponse
 from confuguard.protocols import DEFAULT_FEED_LIMIT, FeedItem, FeedPage, PopularList
 from confuguard.types import Ecosystem, PackageId, PackageMetadata
 
-from ._base import BaseRegistry
+from ._base import BaseRegistry, parse_since
 from ._parse import as_bool, as_dict, as_int, as_list, as_str, guard, nonempty, parse_name, parse_time, strs
 
 WINDOW = timedelta(days=7)
@@ -93,6 +93,9 @@ class RubyGemsRegistry(BaseRegistry):
     def _decode(self, cursor: str | None, now: datetime) -> tuple[datetime, datetime | None, int]:
         if cursor is None:
             return now - FIRST_WINDOW, None, 1
+        window = parse_since(cursor)
+        if window is not None:
+            return window[0], None, 1
         parts = cursor.split("|")
         frm = parse_time(parts[0]) if parts else None
         to = parse_time(parts[1]) if len(parts) > 1 and parts[1] else None

@@ -7,7 +7,11 @@ PyPI serials, RubyGems pages until `[]`, Maven Solr start/rows, Go `since` inclu
 `rate_limit_next(n, retry_after)` answers 429 with `Retry-After`, `truncate_next(n)` sends half
 of the body it announced and hangs up, `break_path(prefix, reply)` answers every request under a
 path prefix with a fixed reply (a registry that is down or serves garbage), `delay` slows every
-answer. `Dataset.publish(ecosystem, name)` appends a new package to that registry's feed.
+answer. `Dataset.publish(ecosystem, name, record={...})` appends a new package to that registry's feed (and
+serves a registry record for it when `record` is given); `Dataset.unpublish(name)` removes an npm package
+(a `deleted` change and an unpublished packument). Registry quirks to test against: `pypi_cap` (the
+changelog returns at most that many rows, below any `limit`), `xmlrpc_faults` (the next n XML-RPC calls
+answer PyPI's throttling fault). npm `_changes` lists each document once, at its latest change, as CouchDB does.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import tarfile
 import threading
 import time
 import xmlrpc.client
+from datetime import datetime
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -142,24 +147,33 @@ class Dataset:
             "repo1.maven.org": [{"name": "org.slf4j:slf4j-api", "dependent_repos_count": 99}],
             "proxy.golang.org": [{"name": "github.com/stretchr/testify", "dependent_packages_count": 77}],
         }
+        for i in range(1, 8):  # every document of the changes feed has a packument
+            self.add_record("npm", f"pkg-{i}", {}, stamp=f"2026-09-19T10:0{i}:00Z")
         self._published = 0
+        self.pypi_cap: int | None = None
+        self.xmlrpc_faults = 0
 
-    def publish(self, ecosystem: str, name: str, version: str = "0.1.0") -> None:
+    def publish(self, ecosystem: str, name: str, version: str = "0.1.0", record: dict[str, Any] | None = None) -> str:
         """Append `name` to the feed of `ecosystem` (npm, pypi, rubygems, maven, golang, huggingface), stamped
-        after everything the dataset already holds (September 2026 + one second per published package)."""
+        after everything the dataset already holds (October 2026 + one second per published package); return
+        the stamp. With `record` (keys `summary`, `created`, `maintainers`, `downloads`, Go `commit_time`), the
+        registry also serves a metadata record for it; `created` is the registry's own first-publication time."""
         self._published += 1
         n = self._published
-        stamp = f"2026-10-01T00:{n // 60:02d}:{n % 60:02d}"
+        stamp = f"2026-10-01T{n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}"
+        epoch = int(datetime.fromisoformat(stamp + "+00:00").timestamp())
+        if record is not None:
+            self.add_record(ecosystem, name, record, version, stamp + "Z")
         if ecosystem == "npm":
             self.npm_changes.append({"seq": self.npm_changes[-1]["seq"] + 1, "id": name, "changes": [{"rev": f"1-{n}"}]})
         elif ecosystem == "pypi":
-            self.pypi_journal.append([name, version, 1790000000 + n, "create", self.pypi_journal[-1][4] + 1])
+            self.pypi_journal.append([name, version, epoch, "create", self.pypi_journal[-1][4] + 1])
         elif ecosystem == "rubygems":
             self.gem_timeline.append({"name": name, "number": version, "created_at": stamp + ".000Z"})
         elif ecosystem == "maven":
             g, _, a = name.partition(":")
             self.maven_docs.append({"id": f"{name}:{version}", "g": g, "a": a, "v": version,
-                                    "timestamp": 1790000000000 + n * 1000})
+                                    "timestamp": epoch * 1000})
         elif ecosystem == "golang":
             self.go_index.append({"Path": name, "Version": "v" + version, "Timestamp": stamp + "Z"})
         elif ecosystem == "huggingface":
@@ -167,6 +181,61 @@ class Dataset:
                                    "downloads": 0, "likes": 0, "tags": []})
         else:
             raise ValueError(f"unknown registry {ecosystem}")
+        return stamp + "Z"
+
+    def unpublish(self, name: str) -> None:
+        """Remove npm package `name`: a `deleted` change, and the packument npm keeps for unpublished names."""
+        self._published += 1
+        n = self._published
+        stamp = f"2026-10-01T{n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}.000Z"
+        old = self.npm.get(name) or {}
+        created = (old.get("time") or {}).get("created", stamp)
+        self.npm[name] = {"_id": name, "name": name, "time": {"created": created, "modified": stamp,
+                                                              "unpublished": {"time": stamp, "versions": ["0.1.0"]}}}
+        self.npm_changes.append({"seq": self.npm_changes[-1]["seq"] + 1, "id": name, "changes": [{"rev": f"2-{n}"}],
+                                 "deleted": True})
+
+    def add_record(self, eco: str, name: str, rec: dict[str, Any], version: str = "1.0.0",
+                   stamp: str = "2026-09-01T00:00:00Z") -> None:
+        """Serve a metadata record for `name` (see `publish` for the keys of `rec`)."""
+        created = rec.get("created", stamp)
+        summary = rec.get("summary", f"{name} helpers")
+        people = list(rec.get("maintainers", ["someone"]))
+        downloads = rec.get("downloads", 10)
+        if eco == "npm":
+            self.npm[name] = {
+                "_id": name, "name": name, "description": summary, "dist-tags": {"latest": version},
+                "versions": {version: {"name": name, "version": version, "description": summary,
+                                       "maintainers": [{"name": p} for p in people]}},
+                "time": {"created": created, "modified": stamp, version: stamp},
+                "maintainers": [{"name": p} for p in people], "readme": f"# {name}\n{summary}\n"}
+        elif eco == "pypi":
+            self.pypi[name] = {"info": {"name": name, "summary": summary, "version": version, "description": summary},
+                               "releases": {version: [{"upload_time_iso_8601": created}]},
+                               "ownership": {"roles": [{"role": "Owner", "user": p} for p in people]}}
+        elif eco == "rubygems":
+            self.gems[name] = {"name": name, "info": summary, "version": version, "downloads": downloads,
+                               "version_created_at": stamp}
+            self.gem_versions[name] = [{"number": version, "created_at": created}]
+            self.gem_owners[name] = [{"handle": p} for p in people]
+        elif eco == "maven":
+            g, _, a = name.partition(":")
+            path = f"{g.replace('.', '/')}/{a}"
+            self.maven_meta[path] = (f"<metadata><groupId>{g}</groupId><artifactId>{a}</artifactId><versioning>"
+                                     f"<release>{version}</release><versions><version>{version}</version></versions>"
+                                     "</versioning></metadata>").encode()
+            self.maven_poms[f"{path}/{version}/{a}-{version}.pom"] = (
+                f"<project><groupId>{g}</groupId><artifactId>{a}</artifactId><version>{version}</version>"
+                f"<description>{summary}</description></project>").encode()
+        elif eco == "golang":
+            self.go[name] = {"list": f"v{version}\n".encode(),
+                             "latest": {"Version": f"v{version}", "Time": rec.get("commit_time", stamp)},
+                             "mod": f"module {name}\n".encode(), "info": {}, "site": {"modulePath": name}}
+        elif eco == "huggingface":
+            self.hf[name] = {"id": name, "author": name.split("/")[0], "createdAt": created, "lastModified": stamp,
+                             "downloads": downloads, "likes": 0, "tags": [], "siblings": [], "private": False}
+        else:
+            raise ValueError(f"unknown registry {eco}")
 
 
 # -- server -----------------------------------------------------------------------------------
@@ -344,7 +413,7 @@ def route(d: Dataset, method: str, raw_path: str, body: bytes, base: str) -> Rep
         doc = d.pypi.get(path.split("/")[3])
         return _json(doc) if doc else NOT_FOUND
     if path == "/pypi/rss/packages.xml":
-        return _text(fixture_bytes("pypi/packages.xml"), "text/xml")
+        return _text(_pypi_rss(d), "text/xml")
     if path.startswith("/pypi-top/"):
         return _json(d.pypi_top)
     if path.startswith("/rubygems/api/v1/"):
@@ -398,21 +467,38 @@ def _npm_replicate(d: Dataset, path: str, q: dict[str, str]) -> Reply:
         return _json({"db_name": "registry", "update_seq": d.npm_changes[-1]["seq"]})
     if path == "/registry/_changes":
         since, limit = int(q.get("since", "0")), int(q.get("limit", "1000"))
-        rows = [r for r in d.npm_changes if r["seq"] > since][:limit]  # exclusive since
+        latest = {r["id"]: r["seq"] for r in d.npm_changes}  # each document once, at its latest change
+        rows = [r for r in d.npm_changes if r["seq"] > since and latest[r["id"]] == r["seq"]][:limit]  # exclusive
         return _json({"results": rows, "last_seq": rows[-1]["seq"] if rows else since})
     return NOT_FOUND
 
 
 def _xmlrpc(d: Dataset, body: bytes) -> Reply:
     params, method = xmlrpc.client.loads(body)
+    if d.xmlrpc_faults > 0:
+        d.xmlrpc_faults -= 1
+        fault = xmlrpc.client.Fault(-32500, "HTTPTooManyRequests: The action could not be performed because there "
+                                            "were too many requests by the client.")
+        return _text(xmlrpc.client.dumps(fault, methodresponse=True), "text/xml")
     if method == "changelog_last_serial":
         result: Any = d.pypi_journal[-1][4]
     elif method == "changelog_since_serial":
-        result = [r for r in d.pypi_journal if r[4] > params[0]]  # after the serial
+        result = [r for r in d.pypi_journal if r[4] > params[0]][: d.pypi_cap]  # after the serial, capped
     else:
         fault = xmlrpc.client.dumps(xmlrpc.client.Fault(1, f"no method {method}"), methodresponse=True)
         return _text(fault, "text/xml")
     return _text(xmlrpc.client.dumps((result,), methodresponse=True, allow_none=True), "text/xml")
+
+
+def _pypi_rss(d: Dataset) -> str:
+    """PyPI's newest-projects RSS: the 40 latest `create` rows of the journal, newest first."""
+    from email.utils import formatdate
+    from xml.sax.saxutils import escape
+
+    rows = [r for r in d.pypi_journal if r[3] == "create"][-40:][::-1]
+    items = "".join(f"<item><title>{escape(r[0])} added to PyPI</title><link>https://pypi.org/project/{escape(r[0])}/"
+                    f"</link><pubDate>{formatdate(r[2], usegmt=True)}</pubDate></item>" for r in rows)
+    return f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>PyPI newest packages</title>{items}</channel></rss>'
 
 
 def _rubygems(d: Dataset, rel: str, q: dict[str, str]) -> Reply:

@@ -111,7 +111,8 @@ def test_changes_page() -> None:
     assert [i.name for i in page.items] == ["colorlog-utils", "@acme/loader", "Bad Name!", "reactt-dom"]
     assert page.items[-1].action == "deleted" and page.items[0].action == "change"
     assert page.items[2].package is None and page.items[2].error and len(page.errors) == 1
-    assert page.next_cursor == "91450027" and page.exhausted is True
+    # a short page is not the end (mirrors cap `limit` lower): only an empty page or a still last_seq is
+    assert page.next_cursor == "91450027" and page.exhausted is False
     assert http.requests[0].url.params["since"] == "91450020"
 
 

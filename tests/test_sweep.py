@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -333,3 +334,163 @@ def test_cli_sweep_survives_real_sigkill(fake, cfg, tmp_path) -> None:
         assert subprocess.run(cmd(db), env=env, capture_output=True, timeout=120).returncode in (0, 1)
     assert kills >= 1
     assert alert_state(db) == alert_state(ref)
+
+
+# -- feeds lose nothing, and nothing an author writes buys trust (issue 13) --------------------------------
+
+
+def checked_set(store: Store) -> set[tuple[str, str, str]]:
+    return set(store._conn.execute("SELECT ecosystem, key, verdict FROM checked_packages").fetchall())
+
+
+def decisions(store: Store) -> tuple[set, set]:
+    """What a sweep decided, without ids and times: the alerts with their evidence, and every checked verdict."""
+    alerts = {(a["ecosystem"], a["suspect"], a["target"], a["verdict"], round(a["threat_probability"], 6))
+              for a in store.alert_rows()}
+    return alerts, checked_set(store)
+
+
+#: Distinct valid names of PUBLISHED per registry (what a sweep of the window must check).
+WINDOW = {(eco, n) for eco, ns in PUBLISHED.items() for n in ns if " " not in n and "//" not in n}
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 3, 100])
+def test_one_run_checks_the_whole_window_at_any_page_size(engine, cfg, fake, tmp_path, page_size) -> None:
+    fake.data.pypi_cap = 2  # a mirror answering fewer rows than asked: not the end of the changelog
+    fake.data.publish("npm", "axois")  # published and removed between two sweeps: one `deleted` change
+    fake.data.unpublish("axois")
+    with Store.open(tmp_path / "s.db") as store:
+        seed_cursors(store)
+        summary = sweeper(store, engine, cfg, page_size=page_size).feeds(list(Ecosystem))
+        assert not summary.failed, summary.to_json()
+        assert alert_set(store) == EXPECTED | {("npm", "axois", "axios")}
+        assert {(e, n) for e, n, _ in checked_set(store)} >= {(e, n.lower()) for e, n in WINDOW if e != "maven"}
+        assert len(checked_set(store)) == len({(e, n.lower()) for e, n in WINDOW}) + 1
+        axois = next(a for a in store.alert_rows() if a["suspect"] == "axois")
+        assert "removed from the registry" in axois["reasons"]
+
+
+def test_pypi_changelog_pages_past_a_short_answer(engine, cfg, fake, tmp_path) -> None:
+    fake.data.pypi_cap = 1
+    with Store.open(tmp_path / "s.db") as store:
+        store.set_feed_cursor(Ecosystem.PYPI, START[Ecosystem.PYPI])
+        summary = sweeper(store, engine, cfg, page_size=100).feeds([Ecosystem.PYPI])
+        assert {k for _, k, _ in checked_set(store)} == {"reqeusts", "requests-toolbelt", "pytest-myplugin-zz"}
+        assert summary.registries[0].invalid == 1 and alert_set(store) == {("pypi", "reqeusts", "requests")}
+        assert store.feed_cursor(Ecosystem.PYPI) == str(fake.data.pypi_journal[-1][4])
+
+
+def test_go_age_comes_from_the_index_never_from_the_commit_time(engine, cfg, fake, tmp_path) -> None:
+    stamp = fake.data.publish("golang", "github.com/gorila/mux", "1.8.1",
+                              record={"commit_time": "2019-01-01T00:00:00Z"})  # a backdated commit
+    with Store.open(tmp_path / "s.db") as store:
+        store.set_feed_cursor(Ecosystem.GOLANG, START[Ecosystem.GOLANG])
+        sweeper(store, engine, cfg).feeds([Ecosystem.GOLANG])
+        meta = store.get_metadata(names_parse("github.com/gorila/mux", Ecosystem.GOLANG))
+        assert meta.created.isoformat().startswith(stamp[:19]) and meta.extra["first_listed"].startswith(stamp[:19])
+        assert meta.extra["commit_time"].startswith("2019-01-01")
+        assert ("golang", "github.com/gorila/mux", "github.com/gorilla/mux") in alert_set(store)
+        fake.data.publish("golang", "github.com/gorila/mux", "1.8.2")  # a later version: the first listing stays
+        sweeper(store, engine, cfg).feeds([Ecosystem.GOLANG])
+        again = store.get_metadata(names_parse("github.com/gorila/mux", Ecosystem.GOLANG))
+        assert again.extra["first_listed"] == meta.extra["first_listed"] and again.created == meta.created
+
+
+def names_parse(text: str, eco: Ecosystem):
+    from confuguard import names
+
+    return names.parse(text, eco)
+
+
+def test_a_cursor_start_survives_a_failed_first_page_and_a_kill(engine, cfg, fake, tmp_path, capsys) -> None:
+    db = tmp_path / "cli.db"
+    fake.break_path("/npm-replicate", (500, {"Content-Type": "text/plain"}, b"boom"))
+    assert main(["sweep", "--db", str(db), "--no-embeddings", "-r", "npm", "--cursor", "npm=107"]) == 2
+    assert "cursor kept" in capsys.readouterr().out
+    fake.break_path("/npm-replicate", None)
+    assert main(["sweep", "--db", str(db), "--no-embeddings", "-r", "npm", "-f", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["registries"]["npm"]["cursor_before"] == "107"
+    with Store.open(db) as store:
+        assert ("npm", "lodahs", "lodash") in alert_set(store)
+
+    killed = tmp_path / "killed.db"
+
+    def first() -> None:
+        with Store.open(killed) as store:
+            sweeper(store, engine, cfg).feeds([Ecosystem.NPM], start={Ecosystem.NPM: "107"})
+
+    assert _run_forked(first, 1) == 137  # killed before the first commit
+    with Store.open(killed) as store:
+        assert store.feed_cursor(Ecosystem.NPM) == "107"
+        sweeper(store, engine, cfg).feeds([Ecosystem.NPM])
+        assert ("npm", "lodahs", "lodash") in alert_set(store)
+
+
+def test_first_runs_read_the_same_window_on_every_registry(engine, cfg, fake, tmp_path) -> None:
+    """No stored cursor: each registry starts at `since`, so what was published after it is checked everywhere."""
+    start = datetime(2026, 9, 30, tzinfo=UTC)  # after the fake's own data, before what the test published
+    for eco, pkgs in {"npm": ["lodahs"], "pypi": ["reqeusts"]}.items():  # records let npm locate the time
+        for p in pkgs:
+            fake.data.add_record(eco, p, {"created": "2026-10-01T00:00:00Z"}, stamp="2026-10-01T00:00:00Z")
+    with Store.open(tmp_path / "s.db") as store:
+        summary = sweeper(store, engine, cfg, since=start).feeds(list(Ecosystem))
+        assert not summary.failed, summary.to_json()
+        assert {r.registry: r.cursor_before for r in summary.registries} == {
+            e.value: "since:2026-09-30T00:00:00.000000Z" for e in Ecosystem}
+        assert alert_set(store) == EXPECTED
+        old = {("npm", "pkg-1"), ("pypi", "reqeusts-toolkit"), ("rubygems", "gem0"), ("golang", "github.com/acme/late"),
+               ("huggingface", "org0/model0")}
+        assert not old & {(e, k) for e, k, _ in checked_set(store)}
+
+
+def test_a_pypi_throttle_on_a_first_sweep_is_a_one_run_fallback(engine, cfg, fake, tmp_path) -> None:
+    start = datetime(2026, 9, 30, tzinfo=UTC)
+    with Store.open(tmp_path / "clean.db") as store:
+        sweeper(store, engine, cfg, since=start).feeds([Ecosystem.PYPI])
+        clean = decisions(store)
+    fake.data.xmlrpc_faults = 1  # PyPI's XML-RPC throttling fault on the first call
+    with Store.open(tmp_path / "s.db") as store:
+        first = sweeper(store, engine, cfg, since=start).feeds([Ecosystem.PYPI])
+        assert "used RSS" in " ".join(first.registries[0].warnings)
+        assert store.feed_cursor(Ecosystem.PYPI).startswith("since:2026-09-30")  # never an RSS cursor
+        sweeper(store, engine, cfg, since=start).feeds([Ecosystem.PYPI])
+        assert store.feed_cursor(Ecosystem.PYPI).isdigit()  # back on the changelog
+        assert decisions(store) == clean
+
+
+def test_a_metadata_outage_is_judged_later_with_the_records(engine, cfg, fake, tmp_path, capsys) -> None:
+    """The feed works, packuments fail: nothing is judged by name; later runs judge with the records."""
+    for target in ("lodash", "lodash-es"):
+        fake.data.add_record("npm", target, {"maintainers": ["jdalton"], "downloads": 10**8})
+    # lodash's own maintainer: benign with its record, suspicious by name alone (an outage must not alert on it)
+    fake.data.publish("npm", "lodashs", record={"maintainers": ["jdalton"], "created": "2019-05-01T00:00:00Z"})
+    fake.data.publish("pypi", "numpyy", record={"summary": "NumPy fast arrays"})
+    fake.data.publish("golang", "github.com/gorila/mux", "1.8.1", record={})
+    db = tmp_path / "faulted.db"
+    with Store.open(tmp_path / "clean.db") as store:
+        seed_cursors(store)
+        assert not sweeper(store, engine, cfg).feeds(list(Ecosystem)).failed
+        clean = decisions(store)
+        assert ("npm", "lodashs", "benign") in checked_set(store) and ("pypi", "numpyy", "numpy") in alert_set(store)
+    with Store.open(db) as store:
+        seed_cursors(store)
+    outage = [("/npm/", 503), ("/pypi/pypi/", 502), ("/goproxy/", 500)]
+    for prefix, status in outage:
+        fake.break_path(prefix, (status, {"Content-Type": "text/plain"}, b"down"))
+    args = ["sweep", "--db", str(db), "--no-embeddings", "--page-size", "2", "-f", "json"]
+    assert main(args) == 3  # documented: packages wait to be judged with their records
+    data = json.loads(capsys.readouterr().out)
+    assert data["totals"]["rejudge_pending"] >= 3 and data["registries"]["npm"]["rejudge_queued"] >= 1
+    with Store.open(db) as store:
+        assert not {("npm", "lodashs"), ("pypi", "numpyy")} & {(e, s) for e, s, _ in alert_set(store)}
+        assert all(store.feed_states()[e.value]["cursor"] != START[e] for e in Ecosystem)  # the feeds moved on
+    assert main(args[:-2]) == 3  # still down: still queued, and the text summary says so
+    assert "PENDING" in capsys.readouterr().out
+    for prefix, _ in outage:
+        fake.break_path(prefix, None)
+    assert main(args) in (0, 1)
+    data = json.loads(capsys.readouterr().out)
+    assert data["totals"]["rejudge_pending"] == 0 and data["totals"]["rejudged"] >= 3
+    with Store.open(db) as store:
+        assert decisions(store) == clean
+        assert store.get_metadata(names_parse("lodashs", Ecosystem.NPM)).maintainers == ("jdalton",)

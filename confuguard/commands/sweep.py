@@ -4,15 +4,36 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from confuguard.errors import InputError
 from confuguard.types import Ecosystem
 
-#: Exit codes: 0 no new alert, 1 new alerts, 2 a registry failed (or usage/input error).
-EXIT_OK, EXIT_ALERTS, EXIT_FAILED = 0, 1, 2
+#: Exit codes, the first that applies: 2 a registry's feed failed (or usage/input error); 3 packages wait in
+#: the re-judge queue (their metadata could not be fetched; judged with their records by a later run);
+#: 1 new alerts; 0 nothing new.
+EXIT_OK, EXIT_ALERTS, EXIT_FAILED, EXIT_PENDING = 0, 1, 2, 3
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_window(text: str) -> datetime | timedelta:
+    """`--since`: a duration before now (`90m`, `24h`, `7d`, `2w`) or a date/time (`2026-12-01`, ISO 8601, UTC)."""
+    value = text.strip()
+    m = re.fullmatch(r"(\d{1,6})\s*([smhdw])", value.lower())
+    if m:
+        return timedelta(seconds=int(m.group(1)) * _UNITS[m.group(2)])
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--since {text!r}: expected a duration (90m, 24h, 7d, 2w) or a date (YYYY-MM-DD, ISO 8601)") from None
+    when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    if when > datetime.now(UTC):
+        raise InputError(f"--since {text!r}: the date is in the future")
+    return when
 
 
 def _registries(values: list[str] | None) -> list[Ecosystem]:
@@ -50,7 +71,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Read each registry's new-package feed from its stored cursor, check every new package "
                     "(engine and classifier, metadata fetched live), store alerts in the local store. With --from "
                     "FILE, screen a list of names instead (resumable; metadata from the local store when offline). "
-                    "Exit 0: no new alert; 1: new alerts; 2: a registry failed (it is retried next run) or bad usage.")
+                    "Exit 0: no new alert; 1: new alerts; 2: a registry failed (it is retried next run) or bad usage; "
+                    "3: some packages could not be judged with their records (queued, judged by a later run).")
     p.add_argument("-r", "--registry", action="extend", nargs="+", metavar="R",
                    help="registries to sweep: all (default) or any of npm, pypi, rubygems, maven, golang, huggingface")
     p.add_argument("--db", type=Path, default=None, help="the store (default: $CONFUGUARD_DB or the user data dir)")
@@ -59,7 +81,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--restart", action="store_true", help="with --from: sweep the file again from its first line")
     p.add_argument("--offline", action="store_true", help="never fetch metadata (use the local store only)")
     p.add_argument("--cursor", action="append", metavar="R=CURSOR",
-                   help="start registry R's feed at CURSOR instead of the stored cursor (backfills)")
+                   help="start registry R's feed at CURSOR instead of the stored cursor (backfills; "
+                        "R=since:DATE starts at a date); stored before reading")
+    p.add_argument("--since", default=None, metavar="DURATION|DATE",
+                   help="where registries without a stored cursor start: a duration before now (24h, 7d) or a "
+                        "date (default 24h, the same window on every registry)")
     p.add_argument("--page-size", type=int, default=100, help="feed items per page and commit (default 100)")
     p.add_argument("--batch-size", type=int, default=512, help="--from names per commit (default 512)")
     p.add_argument("--max-items", type=int, default=None, help="stop a registry's feed after about N items")
@@ -77,6 +103,7 @@ def handler(args: argparse.Namespace) -> int:
 
     ecos = _registries(args.registry)
     start = _cursors(args.cursor)
+    window = parse_window(args.since) if args.since is not None else None
     if args.from_file is not None:
         if len(ecos) != 1:
             raise InputError("--from FILE needs exactly one --registry")
@@ -90,7 +117,7 @@ def handler(args: argparse.Namespace) -> int:
     try:
         engine = build_engine(no_embeddings=args.no_embeddings, no_classifier=args.no_classifier, store=store)
         sweep = Sweep(store, engine, offline=args.offline, page_size=args.page_size, batch_size=args.batch_size,
-                      progress=progress, max_items=args.max_items)
+                      progress=progress, max_items=args.max_items, **({"since": window} if window is not None else {}))
         try:
             if args.from_file is not None:
                 summary = sweep.file(args.from_file, ecos[0], restart=args.restart)
@@ -109,6 +136,8 @@ def handler(args: argparse.Namespace) -> int:
         sys.stdout.write(render_text(data))
     if summary.failed:
         return EXIT_FAILED
+    if summary.pending:
+        return EXIT_PENDING
     return EXIT_ALERTS if summary.alerts_new else EXIT_OK
 
 
@@ -137,7 +166,12 @@ def render_text(data: dict[str, Any]) -> str:
             lines.append(f"{name}: invalid names: {shown}" + (f" and {more} more" if more > 0 else ""))
         for e in r["errors"]:
             lines.append(f"{name}: ERROR {terminal(e)} (cursor kept; retried next run)")
-        for w in r["warnings"][:5]:
+        if r.get("rejudged"):
+            lines.append(f"{name}: {r['rejudged']} queued package(s) judged with their records")
+        if r.get("rejudge_pending"):
+            lines.append(f"{name}: PENDING {r['rejudge_pending']} package(s) not judged yet: metadata unavailable "
+                         "(queued; judged with their records next run)")
+        for w in [w for w in r["warnings"] if " wait to be judged " not in w][:5]:
             lines.append(f"{name}: warning: {terminal(w)}")
     return "\n".join(lines) + "\n"
 
