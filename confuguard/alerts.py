@@ -19,6 +19,7 @@ import getpass
 import json
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import Any
 from urllib.parse import quote
 
 from confuguard import names
+from confuguard.config import DEFAULT_URLS, Config
 from confuguard.errors import ConfuguardError, InputError
 from confuguard.formats import alerts_csv
 from confuguard.store import Store
@@ -36,10 +38,20 @@ VERDICTS = ("malicious", "benign", "unsure")
 STATUSES = ("open", "triaged", "all")
 
 
-def web_url(pkg: PackageId) -> str:
-    """The package's page on its registry's website."""
+#: The base-URL key (confuguard.config.DEFAULT_URLS) whose mirror serves a registry's packages.
+_MIRROR_KEY = {Ecosystem.NPM: "npm", Ecosystem.PYPI: "pypi", Ecosystem.RUBYGEMS: "rubygems", Ecosystem.MAVEN: "maven",
+               Ecosystem.GOLANG: "golang", Ecosystem.HUGGINGFACE: "huggingface"}
+
+
+def web_url(pkg: PackageId, urls: Mapping[str, str] | None = None) -> str:
+    """The package's page on its registry's website; with a mirror configured in `urls`, its document there
+    (npm packument, PyPI simple page, gem page, Maven directory, Go version list, Hugging Face repo)."""
     e = pkg.ecosystem
     shown = names.display(pkg)
+    key = _MIRROR_KEY[e]
+    base = (urls or {}).get(key, DEFAULT_URLS[key]).rstrip("/")
+    if base != DEFAULT_URLS[key]:
+        return _mirror_url(pkg, base)
     if e is Ecosystem.NPM:
         return f"https://www.npmjs.com/package/{quote(shown, safe='@/')}"
     if e is Ecosystem.PYPI:
@@ -51,6 +63,25 @@ def web_url(pkg: PackageId) -> str:
     if e is Ecosystem.GOLANG:
         return f"https://pkg.go.dev/{quote(names.go_module(pkg) if pkg.namespace else shown, safe='/')}"
     return f"https://huggingface.co/{quote(shown, safe='/')}"
+
+
+def _mirror_url(pkg: PackageId, base: str) -> str:
+    e = pkg.ecosystem
+    shown = names.display(pkg)
+    if e is Ecosystem.NPM:
+        scope = f"@{quote(pkg.namespace, safe='')}%2F" if pkg.namespace else ""
+        return f"{base}/{scope}{quote(pkg.name, safe='')}"
+    if e is Ecosystem.PYPI:
+        return f"{base}/simple/{quote(names.pep503(pkg.name), safe='')}/"
+    if e is Ecosystem.RUBYGEMS:
+        return f"{base}/gems/{quote(pkg.name, safe='')}"
+    if e is Ecosystem.MAVEN:
+        return f"{base}/{quote((pkg.namespace or '').replace('.', '/'))}/{quote(pkg.name, safe='')}/"
+    if e is Ecosystem.GOLANG:
+        module = names.go_module(pkg) if pkg.namespace else shown
+        escaped = "".join(f"!{c.lower()}" if c.isupper() else c for c in module)
+        return f"{base}/{quote(escaped, safe='/!')}/@v/list"
+    return f"{base}/{quote(shown, safe='/')}"
 
 
 def parse_since(text: str | None) -> str | None:
@@ -76,18 +107,24 @@ def _pkg(eco: str, shown: str) -> PackageId | None:
         return None
 
 
-def alerts(store: Store, *, status: str = "open", since: str | None = None) -> list[dict[str, Any]]:
-    """Alerts with every CSV column filled (status `open`, `triaged` or `all`), oldest first."""
+def alerts(store: Store, *, status: str = "open", since: str | None = None,
+           urls: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """Alerts with every CSV column filled (status `open`, `triaged` or `all`), oldest first.
+
+    Package URLs point at the configured registry base URLs (`urls`, default `Config.load()`): a mirror's
+    users get links to their mirror."""
     if status not in STATUSES:
         raise InputError(f"unknown status {status!r} (choose one of: {', '.join(STATUSES)})")
+    if urls is None:
+        urls = Config.load().urls
     out = []
     for a in store.alert_rows(status=None if status == "all" else status, since=since):
         suspect, target = _pkg(a["ecosystem"], a["suspect"]), _pkg(a["ecosystem"], a["target"])
         out.append({
             **a,
             "alert_id": a["id"], "registry": a["ecosystem"],
-            "suspect_purl": names.purl(suspect) if suspect else "", "suspect_url": web_url(suspect) if suspect else "",
-            "target_purl": names.purl(target) if target else "", "target_url": web_url(target) if target else "",
+            "suspect_purl": names.purl(suspect) if suspect else "", "suspect_url": web_url(suspect, urls) if suspect else "",
+            "target_purl": names.purl(target) if target else "", "target_url": web_url(target, urls) if target else "",
             "categories": "|".join(json.loads(a["categories"])),
             "reasons": " | ".join(json.loads(a["reasons"])),
             "recorded_verdict": a.get("analyst_verdict"), "recorded_note": a.get("analyst_note"),

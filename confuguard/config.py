@@ -26,6 +26,10 @@ Config file: `$CONFUGUARD_CONFIG`, else `<user config dir>/confuguard/config.tom
     [http.host_interval]        # minimum seconds between requests to a host
     "packages.ecosyste.ms" = 1.0
 
+Budgets (parallel requests, seconds between requests) follow the configured base URLs
+(`DEFAULT_BUDGETS`), so a mirror configured for an endpoint gets that endpoint's budget; a host
+listed in `host_concurrency`/`host_interval` uses those values instead.
+
 Environment variables (one per URL key, upper-cased): `CONFUGUARD_NPM_URL`,
 `CONFUGUARD_NPM_REPLICATE_URL`, `CONFUGUARD_NPM_DOWNLOADS_URL`, `CONFUGUARD_PYPI_URL`,
 `CONFUGUARD_PYPI_TOP_URL`, `CONFUGUARD_RUBYGEMS_URL`, `CONFUGUARD_MAVEN_URL`,
@@ -43,6 +47,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import MappingProxyType
+from urllib.parse import urlsplit
 from typing import Any
 
 import platformdirs
@@ -100,6 +105,40 @@ DEFAULT_HOST_CONCURRENCY: Mapping[str, int] = MappingProxyType(
 )
 
 
+#: Per-endpoint budgets (URL key -> (parallel requests, minimum seconds between requests)), the reference's
+#: section 8. They follow the configured base URLs, so a mirror gets the budget of what it mirrors; intervals
+#: are not applied to loopback hosts (a local mirror is no public service to be polite to).
+DEFAULT_BUDGETS: Mapping[str, tuple[int, float]] = MappingProxyType(
+    {
+        "npm": (8, 0.0),
+        "npm_replicate": (1, 0.2),
+        "npm_downloads": (1, 2.0),
+        "pypi": (8, 0.0),
+        "pypi_top": (2, 0.0),
+        "rubygems": (4, 0.2),
+        "maven": (4, 0.0),
+        "maven_search": (1, 1.0),
+        "golang": (8, 0.0),
+        "golang_index": (1, 0.2),
+        "golang_pkgsite": (2, 0.0),
+        "huggingface": (2, 0.7),
+        "ecosystems": (2, 1.0),
+    }
+)
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def url_budgets(urls: Mapping[str, str]) -> Mapping[str, tuple[int, float]]:
+    """Budgets keyed by configured base URL (longest prefix wins when requests are matched)."""
+    out: dict[str, tuple[int, float]] = {}
+    for key, (conc, interval) in DEFAULT_BUDGETS.items():
+        base = urls.get(key)
+        if base:
+            host = (urlsplit(base).hostname or "").lower()
+            out[base.rstrip("/")] = (conc, 0.0 if host in _LOOPBACK or host.startswith("127.") else interval)
+    return MappingProxyType(out)
+
+
 @dataclass(frozen=True, slots=True)
 class HttpSettings:
     """Timeouts, retries, size caps and concurrency of the registry HTTP layer."""
@@ -116,6 +155,8 @@ class HttpSettings:
     host_concurrency: Mapping[str, int] = field(default_factory=lambda: DEFAULT_HOST_CONCURRENCY)
     host_interval: Mapping[str, float] = field(default_factory=lambda: DEFAULT_HOST_INTERVAL)
     contact: str = ""
+    url_budgets: Mapping[str, tuple[int, float]] = field(default_factory=lambda: url_budgets(DEFAULT_URLS))
+    """(concurrency, interval) per configured base URL; `Config` derives them from its URLs."""
 
     def concurrency_for(self, host: str) -> int:
         """Parallel requests allowed to `host`."""
@@ -124,6 +165,18 @@ class HttpSettings:
     def interval_for(self, host: str) -> float:
         """Minimum seconds between requests to `host` (0 = unpaced)."""
         return max(0.0, float(self.host_interval.get(host, 0.0)))
+
+    def budget_for(self, url: str, host: str) -> tuple[str, int, float]:
+        """(budget key, concurrency, interval) of a request: a host listed in `host_concurrency`/`host_interval`
+        uses those; otherwise the configured base URL it falls under; otherwise the default concurrency."""
+        if host in self.host_concurrency or host in self.host_interval:
+            return host, self.concurrency_for(host), self.interval_for(host)
+        base = max((b for b in self.url_budgets if url == b or url.startswith(b + "/") or url.startswith(b + "?")),
+                   key=len, default=None)
+        if base is None:
+            return host, self.concurrency, 0.0
+        conc, interval = self.url_budgets[base]
+        return base, max(1, int(conc)), max(0.0, float(interval))
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +219,7 @@ def env_name(key: str) -> str:
     return f"CONFUGUARD_{key.upper()}_URL"
 
 
-_HTTP_FIELDS = {f.name: f for f in fields(HttpSettings)}
+_HTTP_FIELDS = {f.name: f for f in fields(HttpSettings) if f.name != "url_budgets"}
 
 
 def _apply_file(cfg: Config, file: Path) -> Config:
@@ -202,7 +255,7 @@ def _apply_env(cfg: Config, env: Mapping[str, str]) -> Config:
     ):
         if env.get(var):
             http = _set_http(http, attr, env[var], var)
-    return Config(urls=MappingProxyType(urls), http=http, source=cfg.source)
+    return Config(urls=MappingProxyType(urls), http=replace(http, url_budgets=url_budgets(urls)), source=cfg.source)
 
 
 def _table(data: dict[str, Any], name: str, file: Path) -> dict[str, Any]:
@@ -244,4 +297,4 @@ def _set_http(http: HttpSettings, name: str, value: object, where: str) -> HttpS
     return replace(http, **changes)
 
 
-__all__ = ["DEFAULT_HOST_CONCURRENCY", "DEFAULT_HOST_INTERVAL", "DEFAULT_URLS", "Config", "HttpSettings", "default_config_path", "env_name"]
+__all__ = ["DEFAULT_BUDGETS", "DEFAULT_HOST_CONCURRENCY", "DEFAULT_HOST_INTERVAL", "DEFAULT_URLS", "url_budgets", "Config", "HttpSettings", "default_config_path", "env_name"]

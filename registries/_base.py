@@ -67,12 +67,13 @@ class BaseRegistry:
         url = f"{self.url('ecosystems')}/registries/{registry}/packages"
         page = 1
         while len(entries) < limit:
-            data = self.http.get_json(
-                url, params={"sort": sort, "order": "desc", "per_page": 100, "page": page}, conditional=False
+            data = self.http.get_json(  # a 404 is an error here: the mirror lacks this popularity source
+                url, params={"sort": sort, "order": "desc", "per_page": 100, "page": page}, conditional=False,
+                not_found=(),
             )
             rows = as_list(data)
-            if data is not None and not isinstance(data, list):
-                raise MalformedResponse(f"ecosyste.ms {registry}: expected a JSON array of packages")
+            if not isinstance(data, list):
+                raise MalformedResponse(f"{url}: expected a JSON array of packages")
             with guard(f"ecosyste.ms {registry}"):
                 for row in rows:
                     name = as_str(as_dict(row).get("name"))

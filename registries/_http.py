@@ -140,22 +140,21 @@ class Http:
         self._sems_lock = threading.Lock()
         self._next_slot: dict[str, float] = {}
 
-    def _semaphore(self, host: str) -> threading.BoundedSemaphore:
+    def _semaphore(self, key: str, concurrency: int) -> threading.BoundedSemaphore:
         with self._sems_lock:
-            sem = self._sems.get(host)
+            sem = self._sems.get(key)
             if sem is None:
-                sem = self._sems[host] = threading.BoundedSemaphore(self.settings.concurrency_for(host))
+                sem = self._sems[key] = threading.BoundedSemaphore(concurrency)
             return sem
 
-    def _pace(self, host: str) -> None:
-        """Wait for `host`'s next request slot (`host_interval` seconds apart); no-op for unlisted hosts."""
-        interval = self.settings.interval_for(host)
+    def _pace(self, key: str, interval: float) -> None:
+        """Wait for the next request slot of budget `key` (`interval` seconds apart); no-op when unpaced."""
         if interval <= 0:
             return
         with self._sems_lock:
             now = self._clock()
-            slot = max(now, self._next_slot.get(host, now))
-            self._next_slot[host] = slot + interval
+            slot = max(now, self._next_slot.get(key, now))
+            self._next_slot[key] = slot + interval
         if slot > now:
             self._sleep(slot - now)
 
@@ -213,6 +212,7 @@ class Http:
         except (httpx.InvalidURL, TypeError, ValueError) as exc:
             raise RegistryError(f"invalid URL {_short_url(url)}: {one_line(str(exc))}") from exc
         host = full.host or "?"
+        budget, concurrency, interval = self.settings.budget_for(str(full), host)
         hdrs = dict(headers or {})
         cache_key = f"{hdrs.get('Accept', '')} {full}".strip()
         cached = self.cache.cache_get(cache_key) if (conditional and self.cache and method == "GET") else None
@@ -227,8 +227,8 @@ class Http:
             failure: RegistryError
             retry_after: float | None = None
             try:
-                with self._semaphore(host):
-                    self._pace(host)
+                with self._semaphore(budget, concurrency):
+                    self._pace(budget, interval)
                     status, final_url, rheaders, body = self._send(method, full, hdrs, content, limit)
             except httpx.TimeoutException as exc:
                 failure = RegistryUnavailable(f"{host}: request timed out ({type(exc).__name__}) for {_short_url(str(full))}")

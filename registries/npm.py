@@ -178,14 +178,13 @@ class NpmRegistry(BaseRegistry):
     def popular(self, limit: int) -> PopularList:
         """Top packages by monthly downloads from the `download-counts` package (served by the registry itself)."""
         base = self.url("npm")
-        manifest = as_dict(self.http.get_json(f"{base}/download-counts/latest"))
+        latest = f"{base}/download-counts/latest"
+        manifest = as_dict(self.http.get_json(latest, not_found=()))  # a 404 says which URL is missing
         tarball = as_str(as_dict(manifest.get("dist")).get("tarball"))
         if not tarball or "/-/" not in tarball:
-            raise MalformedResponse("download-counts: manifest without a tarball URL")
+            raise MalformedResponse(f"{latest}: download-counts manifest without a tarball URL")
         url = f"{base}/download-counts/-/{tarball.rsplit('/-/', 1)[1]}"
-        r = self.http.request("GET", url, max_bytes=self.http.settings.max_bulk_bytes)
-        if r is None:
-            raise MalformedResponse(f"download-counts: tarball {url} not found")
+        r = self.http.request("GET", url, max_bytes=self.http.settings.max_bulk_bytes, not_found=())
         counts = _counts_from_tarball(r.body, self.http.settings.max_bulk_bytes)
         top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         entries = tuple(PopularEntry(n, i, float(c)) for i, (n, c) in enumerate(top, 1))

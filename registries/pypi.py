@@ -194,10 +194,10 @@ class PyPIRegistry(BaseRegistry):
     def popular(self, limit: int) -> PopularList:
         """Most downloaded projects (last 30 days) from hugovk's top-pypi-packages."""
         url = self.url("pypi_top")
-        data = self.http.get_json(url, conditional=False)
+        data = self.http.get_json(url, conditional=False, not_found=())  # a 404 says which URL is missing
         rows = as_dict(data).get("rows")
         if not isinstance(rows, list):
-            raise MalformedResponse("top-pypi-packages: expected an object with rows")
+            raise MalformedResponse(f"{url}: expected top-pypi-packages JSON (an object with rows)")
         entries: list[PopularEntry] = []
         for row in rows:
             name = as_str(as_dict(row).get("project"))

@@ -152,3 +152,29 @@ def test_db_import_snapshot_through_the_cli(env: Config, tmp_path, capsys) -> No
     assert main(["db", "import-snapshot", "--registry", "npm", str(f), "--db", str(tmp_path / "snap.db")]) == 0
     assert main(["db", "import-snapshot", "--registry", "pypi", str(f), "--db", str(tmp_path / "snap.db")]) == 2
     assert "not the pypi snapshot format" in capsys.readouterr().err
+
+
+def test_update_popular_says_which_url_a_mirror_lacks(env: Config, fake: FakeRegistry, tmp_path, capsys) -> None:
+    missing = (404, {"Content-Type": "text/plain"}, b"Not Found")
+    for prefix in ("/pypi-top", "/npm/download-counts", "/ecosystems/api/v1/registries/rubygems.org"):
+        fake.break_path(prefix, missing)
+    try:
+        assert main(["update-popular", "--registry", "all", "--limit", "3", "--output", str(tmp_path)]) == 2
+    finally:
+        for prefix in ("/pypi-top", "/npm/download-counts", "/ecosystems/api/v1/registries/rubygems.org"):
+            fake.break_path(prefix, None)
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 3, err
+    for line, path in zip(err, ("/npm/download-counts/latest", "/pypi-top/top-pypi-packages.min.json",
+                                "/ecosystems/api/v1/registries/rubygems.org/packages")):
+        registry = line.split(": ")[2]
+        assert "HTTP 404" in line and path in line, line
+        assert line.count(f"{registry}:") == 1, line  # the registry is named once
+    assert (tmp_path / "golang.tsv").is_file() and not (tmp_path / "pypi.tsv").exists()
+    saved, fake.data.pypi_top = fake.data.pypi_top, {"rows": []}
+    try:
+        assert main(["update-popular", "--registry", "pypi", "--limit", "3", "--output", str(tmp_path)]) == 2
+    finally:
+        fake.data.pypi_top = saved
+    line = capsys.readouterr().err.strip()
+    assert line.count("pypi:") == 1 and "/pypi-top/top-pypi-packages.min.json returned no usable names" in line

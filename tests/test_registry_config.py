@@ -164,3 +164,41 @@ def test_update_popular_all_keeps_going_after_one_failure(tmp_path, monkeypatch,
     assert update_popular.handler(argparse.Namespace(registry="all", limit=2, output=tmp_path / "out")) == 2
     assert (tmp_path / "out" / "rubygems.tsv").is_file()
     assert "npm:" in capsys.readouterr().err
+
+
+def test_mirrors_get_the_budgets_of_what_they_mirror() -> None:
+    """Pacing and concurrency follow the configured base URLs, not the public host names."""
+    env = {env_name("npm_downloads"): "https://mirror.example/npm-dl", env_name("npm"): "https://mirror.example/npm",
+           env_name("huggingface"): "https://hf.mirror.example"}
+    cfg = Config.load(environ=env)
+    s = cfg.http
+    assert s.budget_for("https://mirror.example/npm-dl/downloads/point/last-month/x", "mirror.example") == (
+        "https://mirror.example/npm-dl", 1, 2.0)
+    assert s.budget_for("https://mirror.example/npm/lodash", "mirror.example")[1:] == (8, 0.0)
+    assert s.budget_for("https://hf.mirror.example/api/models?x=1", "hf.mirror.example")[1:] == (2, 0.7)
+    assert s.budget_for("https://elsewhere.example/x", "elsewhere.example")[1:] == (s.concurrency, 0.0)
+    http = routed({"mirror.example/npm-dl/downloads/point/last-month/a": {"downloads": 1}},
+                  settings=s)
+    for _ in range(3):
+        http.get_json("https://mirror.example/npm-dl/downloads/point/last-month/a", conditional=False)
+    http.get_json("https://mirror.example/npm/a", conditional=False)  # another endpoint on the same host: unpaced
+    assert http.sleeps == [2.0, 2.0]
+    local = Config.load(environ={env_name("npm_downloads"): "http://127.0.0.1:9/dl"})
+    assert local.http.budget_for("http://127.0.0.1:9/dl/x", "127.0.0.1")[1:] == (1, 0.0)  # a local mirror: no pacing
+
+
+def test_alert_links_point_at_the_configured_mirror(tmp_path) -> None:
+    from confuguard.alerts import alerts
+    from confuguard.sweep import alert_row
+    from confuguard.types import Candidate, Category, Finding
+
+    suspect, target = names.parse("lodahs", Ecosystem.NPM), names.parse("lodash", Ecosystem.NPM)
+    cand = Candidate(target=target, target_rank=1, findings=(Finding(Category.TYPO, "swap"),), score=0.9,
+                     edit_distance=1, embedding_similarity=None, found_by=frozenset({"edit"}), threat_probability=0.9)
+    with Store.open(tmp_path / "s.db") as store:
+        store.commit_sweep(store.start_run("test"), "2026-12-01T00:00:00Z", [], [alert_row(suspect, cand, "v")])
+        public = alerts(store, urls=DEFAULT_URLS)[0]
+        mirror = alerts(store, urls={**DEFAULT_URLS, "npm": "https://npm.mirror.example/registry"})[0]
+    assert public["suspect_url"] == "https://www.npmjs.com/package/lodahs"
+    assert (mirror["suspect_url"], mirror["target_url"]) == ("https://npm.mirror.example/registry/lodahs",
+                                                             "https://npm.mirror.example/registry/lodash")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from confuguard import names, paths
 from confuguard.errors import ConfuguardError, DataError, InputError
+from confuguard.formats.sanitize import terminal
 from confuguard.protocols import PopularList
 from confuguard.types import Ecosystem
 
@@ -59,7 +60,10 @@ def handler(args: argparse.Namespace) -> int:
             if len(ecos) == 1:
                 raise
             failed += 1
-            print(f"confuguard: error: {eco.value}: {' '.join(str(exc).split())}", file=sys.stderr)
+            message = " ".join(str(exc).split())
+            if not message.startswith(f"{eco.value}:"):
+                message = f"{eco.value}: {message}"
+            print(f"confuguard: error: {terminal(message)}", file=sys.stderr)
             continue
         print(f"{eco.value}: {written} popular names written to {path} ({dropped} invalid or duplicate names dropped)")
     return 2 if failed else 0
@@ -103,7 +107,7 @@ def write_popular(plist: PopularList, path: Path) -> tuple[Path, int, int]:
     """Write the list atomically to `path`; return (path, rows written, names dropped)."""
     text, written, dropped = render(plist)
     if written == 0:
-        raise DataError(f"{plist.ecosystem.value}: the source returned no usable names; {path} left unchanged")
+        raise DataError(f"{plist.ecosystem.value}: {plist.source} returned no usable names; {path} left unchanged")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
