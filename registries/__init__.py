@@ -3,6 +3,18 @@
     REGISTRIES[Ecosystem.NPM]                 -> NpmRegistry (and so on for all six)
     build(Ecosystem.PYPI, config=cfg)         -> a ready client (httpx client, retries, URLs from cfg)
     fetch_live(pkgs, store=store, config=cfg) -> {purl: PackageMetadata | None}, stored as it goes
+
+Dates (`created`, `latest_release`) are only ever times the registry stamped itself, because age and
+survival weigh towards benign and an author must not be able to buy them:
+
+    npm          time.created / time[latest]        set by the registry at publish
+    PyPI         upload_time of the files           set by PyPI at upload
+    RubyGems     versions[].created_at              set by rubygems.org at push (not the gemspec date)
+    Maven        search index timestamp per version set by Central at publish (lastUpdated is deploy
+                                                     tooling's: extra.last_updated only)
+    Go           none here (proxy .info Time is the author's commit time: extra.commit_time only);
+                 the sweep fills them from the module index timestamps (extra.first_listed)
+    Hugging Face createdAt (lastModified, a commit date, is never earlier than it)
 """
 
 from __future__ import annotations
