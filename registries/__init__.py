@@ -7,7 +7,8 @@
 Dates (`created`, `latest_release`) are only ever times the registry stamped itself, because age and
 survival weigh towards benign and an author must not be able to buy them:
 
-    npm          time.created / time[latest]        set by the registry at publish
+    npm          time[v] of the served versions     set by the registry at publish (time.created dates
+                                                     the name, which outlives an unpublish)
     PyPI         upload_time of the files           set by PyPI at upload
     RubyGems     versions[].created_at              set by rubygems.org at push (not the gemspec date)
     Maven        search index timestamp per version set by Central at publish (lastUpdated is deploy

@@ -223,6 +223,16 @@ def _license(value: Any) -> str | None:
     return None
 
 
+def _first_publish(times: dict[str, Any], versions: dict[str, Any]) -> datetime | None:
+    """When the versions the packument serves were first published (registry `time` stamps).
+
+    `time.created` dates the name, which outlives an unpublish: a name re-registered after its
+    removal would inherit the old date, so the earliest publish time of a served version wins.
+    """
+    stamps = [t for v in versions if (t := parse_time(times.get(v))) is not None]
+    return min(stamps) if stamps else parse_time(times.get("created"))
+
+
 def _repo(value: Any) -> str | None:
     return nonempty(value) if isinstance(value, str) else nonempty(as_dict(value).get("url"))
 
@@ -261,7 +271,7 @@ def parse_packument(
             readme=text,
             readme_length=length,
             maintainers=names_ if isinstance(maintainers, list) else None,
-            created=parse_time(times.get("created")),
+            created=_first_publish(times, versions_d),
             latest_release=parse_time(times.get(latest)) if latest else None,
             latest_version=latest,
             version_count=len(versions_d) if isinstance(versions, dict) else (0 if unpublished else None),

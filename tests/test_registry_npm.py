@@ -32,7 +32,7 @@ def test_packument_mapping() -> None:
     assert m.summary == "Tiny helpers for coloured console logs"
     assert m.readme == "# colorlog-utils\nColours for logs." and m.readme_length == len(m.readme)
     assert m.maintainers == ("devuser1",)
-    assert m.created.isoformat() == "2026-09-19T21:04:11.512000+00:00"
+    assert m.created.isoformat() == "2026-09-19T21:04:11.600000+00:00"  # first served version, not the name
     assert m.latest_release.isoformat() == "2026-09-20T07:30:01.774000+00:00"
     assert (m.latest_version, m.version_count, m.dependency_count) == ("1.0.2", 2, 1)
     assert (m.downloads, m.downloads_window) == (48213, "last-month")
@@ -171,3 +171,15 @@ def test_popular_bad_tarball() -> None:
     })
     with pytest.raises(MalformedResponse):
         NpmRegistry(http).popular(5)
+
+
+def test_age_is_that_of_the_served_versions_not_of_a_reused_name() -> None:
+    """A name unpublished years ago and registered again keeps `time.created`; its age is its versions'."""
+    doc = fixture_json("npm/colorlog-utils.json")
+    doc["time"] = {"created": "2015-01-01T00:00:00.000Z", "modified": "2026-09-20T07:30:02.001Z",
+                   "0.9.0": "2015-01-01T00:00:00.000Z", "1.0.2": "2026-09-20T07:30:01.774Z"}
+    m = NpmRegistry(routed({"registry.npmjs.org/colorlog-utils": doc})).metadata(parse("colorlog-utils", Ecosystem.NPM))
+    assert m.created.isoformat().startswith("2026-09-20T07:30:01")
+    del doc["time"]["1.0.2"]
+    m = NpmRegistry(routed({"registry.npmjs.org/colorlog-utils": doc})).metadata(parse("colorlog-utils", Ecosystem.NPM))
+    assert m.created.year == 2015  # no served version dated: the registry's created stamp
