@@ -135,15 +135,15 @@ def _derivation_digest() -> str:
 def _tables_file(corpus: Corpus) -> Path | None:
     if not corpus.digest:
         return None  # an in-memory corpus (tests, refreshed lists before saving): nothing to key on
-    return cache_dir() / "generator" / f"{corpus.ecosystem.value}-{corpus.digest[:20]}-{_derivation_digest()[:16]}.npz"
+    return cache_dir() / "generator" / f"{corpus.label}-{corpus.digest[:20]}-{_derivation_digest()[:16]}.npz"
 
 
 def _save_tables(path: Path, tables: _Tables) -> None:
     """Cache `tables` at `path` and drop the registry's stale tables (older lists, older code)."""
     postings.save(path, tables.arrays())
-    registry = path.name.split("-", 1)[0]
-    for old in path.parent.glob(f"{registry}-*.npz"):
-        if old != path:
+    label = path.name.rsplit("-", 2)[0]  # `huggingface`, `huggingface-datasets`
+    for old in path.parent.glob(f"{label}-*.npz"):
+        if old != path and old.name.rsplit("-", 2)[0] == label:
             old.unlink(missing_ok=True)
 
 

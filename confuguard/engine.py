@@ -85,29 +85,31 @@ class Engine:
         """`corpora` overrides the bundled lists; `encoder=None` disables the embedding generator
         (the encoder only runs to build word vectors missing from the cache);
         `judge` (the benign classifier) decides each candidate's verdict, else every candidate is suspicious."""
-        self._corpora = dict(corpora or {})
+        self._corpora = {(c.ecosystem, c.kind): c for c in (corpora or {}).values()}
         self.judge = judge
         self.threads = -1
         """Threads for the bulk edit-distance scan (-1: all cores); worker processes set 1."""
         self._encoder_factory = encoder
         self._embeddings_loader = embeddings
-        self._registries: dict[Ecosystem, _Registry] = {}
+        self._registries: dict[tuple[Ecosystem, str | None], _Registry] = {}
         self._lock = threading.RLock()
 
-    def registry(self, ecosystem: Ecosystem) -> _Registry:
-        """The loaded state of one registry (loads it on first use)."""
-        reg = self._registries.get(ecosystem)
+    def registry(self, ecosystem: Ecosystem, kind: str | None = None) -> _Registry:
+        """The loaded state of one registry's target list (loads it on first use); `kind` picks another
+        list of the registry (`dataset`: Hugging Face datasets)."""
+        slot = (ecosystem, kind)
+        reg = self._registries.get(slot)
         if reg is None:
             with self._lock:
-                reg = self._registries.get(ecosystem)
+                reg = self._registries.get(slot)
                 if reg is None:
-                    corpus = self._corpora.get(ecosystem) or corpus_mod.load(ecosystem)
+                    corpus = self._corpora.get(slot) or corpus_mod.load(ecosystem, kind=kind)
                     factory = None
                     if self._encoder_factory is not None:
                         enc = self._encoder_factory
                         factory = lambda c=corpus: self._embeddings_loader(c, enc)  # noqa: E731
                     reg = _Registry(corpus, CandidateGenerator(corpus, factory))
-                    self._registries[ecosystem] = reg
+                    self._registries[slot] = reg
         return reg
 
     def warm(self, ecosystems: Iterable[Ecosystem]) -> None:
@@ -139,11 +141,11 @@ class Engine:
     def check_many(self, pkgs: Sequence[PackageId]) -> list[CheckResult]:
         """Check parsed packages (any mix of registries); embeddings and edit scans run in bulk."""
         out: list[CheckResult | None] = [None] * len(pkgs)
-        by_eco: dict[Ecosystem, list[int]] = {}
+        by_list: dict[tuple[Ecosystem, str | None], list[int]] = {}
         for i, p in enumerate(pkgs):
-            by_eco.setdefault(p.ecosystem, []).append(i)
-        for eco, idxs in by_eco.items():
-            reg = self.registry(eco)
+            by_list.setdefault((p.ecosystem, p.kind), []).append(i)
+        for (eco, kind), idxs in by_list.items():
+            reg = self.registry(eco, kind)
             for start in range(0, len(idxs), _BULK):
                 chunk = idxs[start : start + _BULK]
                 for i, res in zip(chunk, self._check_chunk(reg, [pkgs[i] for i in chunk])):
@@ -159,7 +161,7 @@ class Engine:
             if target is not None:
                 results[i] = CheckResult(
                     query=str(pkg), ecosystem=pkg.ecosystem, verdict=Verdict.POPULAR, package=pkg,
-                    reasons=(f"{target.package} is itself a popular {pkg.ecosystem.value} package (rank {target.rank})",),
+                    reasons=(f"{target.package} is itself a popular {names.kind_label(pkg)} (rank {target.rank})",),
                 )
             else:
                 todo.append(i)
@@ -177,10 +179,17 @@ class Engine:
             pkg = pkgs[i]
             props = gen.propose(pkg, vectors.get(j), near_keys=near[j])
             cands = self._candidates(reg, pkg, props.found_by, vectors.get(j))
-            judged = tuple(c for c in cands if c.verdict is None)
-            judged = self.judge(pkg, judged) if judged and self.judge else _all_suspicious(judged)
-            results[i] = _result(pkg, judged + tuple(c for c in cands if c.verdict is not None))
+            results[i] = _result(pkg, self._judged(pkg, cands))
         return [r for r in results if r is not None]
+
+    def _judged(self, pkg: PackageId, cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+        """Candidates with verdicts: the judge decides those not decided already (same-namespace siblings), in place."""
+        todo = tuple(c for c in cands if c.verdict is None)
+        done = self.judge(pkg, todo) if todo and self.judge else _all_suspicious(todo)
+        if len(done) != len(todo):  # a judge that drops candidates: keep what it returned, then the siblings
+            return tuple(done) + tuple(c for c in cands if c.verdict is not None)
+        it = iter(done)
+        return tuple(next(it) if c.verdict is None else c for c in cands)
 
     def _candidates(self, reg: _Registry, pkg: PackageId, found: dict[int, set[str]], vector: np.ndarray | None) -> tuple[Candidate, ...]:
         if not found:
@@ -233,7 +242,7 @@ class Engine:
             except InputError:
                 pkg = None
             if pkg is not None:
-                reg = self.registry(ecosystem)
+                reg = self.registry(ecosystem, pkg.kind)
                 target = reg.by_key.get(names.key(pkg))
                 if target is not None:
                     finding = Finding(Category.HOMOGLYPH, f"non-ASCII look-alike characters spell {target.package}")
@@ -283,7 +292,7 @@ def _all_suspicious(cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
 def _result(pkg: PackageId, cands: tuple[Candidate, ...]) -> CheckResult:
     if not cands:
         return CheckResult(query=str(pkg), ecosystem=pkg.ecosystem, verdict=Verdict.CLEAN, package=pkg,
-                           reasons=(f"no popular {pkg.ecosystem.value} package is imitated",))
+                           reasons=(f"no popular {names.kind_label(pkg)} is imitated",))
     threats = [c for c in cands if c.verdict is Verdict.SUSPICIOUS]
     best = threats[0] if threats else cands[0]
     detail = "; ".join(f"{f.category.value}: {f.detail}" for f in best.findings[:2])

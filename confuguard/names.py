@@ -27,6 +27,10 @@ GO_CODE_HOSTS = frozenset(
 )
 #: Vanity hosts whose module paths are host/group/repo (two elements before the repo).
 _GO_TWO_LEVEL = frozenset({"golang.org", "gopkg.in"})
+#: `PackageId.kind` of a Hugging Face dataset; written `datasets/author/name` (the Hub's URL path) or as
+#: the purl `pkg:huggingface/author/name?repo_type=dataset` (huggingface_hub's own word for it).
+DATASET = "dataset"
+_DATASET_PREFIX = "datasets/"
 
 
 def parse(text: str, ecosystem: Ecosystem) -> PackageId:
@@ -59,6 +63,11 @@ def _from_purl(raw: str, ecosystem: Ecosystem) -> PackageId:
         text = f"{ns}:{purl.name}" if ns else purl.name
     elif ecosystem in (Ecosystem.GOLANG, Ecosystem.HUGGINGFACE):
         text = "/".join(p for p in (ns, purl.name, purl.subpath) if p)
+        repo_type = (purl.qualifiers or {}).get("repo_type", "model") if ecosystem is Ecosystem.HUGGINGFACE else "model"
+        if repo_type == DATASET:
+            text = _DATASET_PREFIX + text
+        elif repo_type != "model":
+            raise InputError(f"{raw!r}: Hugging Face repo_type {repo_type!r} is not checked (model or dataset)")
     else:
         text = purl.name
     return _PARSERS[ecosystem](text)
@@ -139,9 +148,17 @@ def _golang(raw: str) -> PackageId:
 
 
 def _hf(raw: str) -> PackageId:
+    if raw.startswith(_DATASET_PREFIX):
+        try:
+            found = _hf(raw[len(_DATASET_PREFIX):])
+        except InputError:
+            found = None
+        if found is None or found.kind is not None:
+            raise InputError(f"{raw!r}: a Hugging Face dataset id is datasets/author/name (or datasets/name)")
+        return PackageId(Ecosystem.HUGGINGFACE, found.name, found.namespace, kind=DATASET)
     parts = raw.split("/")
     if len(parts) > 2:
-        raise InputError(f"{raw!r}: Hugging Face model ids are author/model")
+        raise InputError(f"{raw!r}: Hugging Face ids are author/model or datasets/author/name")
     for p in parts:
         if not p or len(p) > 96 or not _HF_PART.match(p) or "--" in p or ".." in p:
             raise InputError(
@@ -172,8 +189,19 @@ def display(pkg: PackageId) -> str:
     if e is Ecosystem.GOLANG:
         return "/".join(p for p in (pkg.namespace, pkg.name, pkg.subpath) if p)
     if e is Ecosystem.HUGGINGFACE:
-        return f"{pkg.namespace}/{pkg.name}" if pkg.namespace else pkg.name
+        repo = f"{pkg.namespace}/{pkg.name}" if pkg.namespace else pkg.name
+        return _DATASET_PREFIX + repo if pkg.kind == DATASET else repo
     return pkg.name
+
+
+def repo_id(pkg: PackageId) -> str:
+    """A Hugging Face repository id as the Hub API and `huggingface_hub` take it: `author/name`, no `datasets/`."""
+    return f"{pkg.namespace}/{pkg.name}" if pkg.namespace else pkg.name
+
+
+def kind_label(pkg: PackageId) -> str:
+    """What the package is, in words: `huggingface dataset` for datasets, else `<registry> package`."""
+    return f"{pkg.ecosystem.value} {'dataset' if pkg.kind == DATASET else 'package'}"
 
 
 def purl(pkg: PackageId) -> str:
@@ -188,7 +216,8 @@ def purl(pkg: PackageId) -> str:
         name = pep503(name)
     if e is Ecosystem.GOLANG:
         subpath = pkg.subpath
-    return PackageURL(type=e.purl_type, namespace=ns, name=name, subpath=subpath).to_string()
+    qualifiers = {"repo_type": DATASET} if pkg.kind == DATASET else None
+    return PackageURL(type=e.purl_type, namespace=ns, name=name, qualifiers=qualifiers, subpath=subpath).to_string()
 
 
 def pep503(name: str) -> str:

@@ -256,7 +256,7 @@ def sig_target_popularity(pair: Pair) -> Signal:
     r = pair.candidate.target_rank
     if r <= 0:
         return Signal("target_popularity", None)
-    reason = f"imitates `{pair.target}`, a top-{_round_rank(r)} {pair.target.ecosystem.value} package" if r <= 1000 else None
+    reason = f"imitates `{pair.target}`, a top-{_round_rank(r)} {names.kind_label(pair.target)}" if r <= 1000 else None
     return Signal("target_popularity", math.log10(r), reason)
 
 
@@ -758,14 +758,16 @@ def sig_maintainer_popular(pair: Pair) -> Signal:
 
 
 def sig_pickle_weights(pair: Pair) -> Signal:
-    """Hugging Face: the lookalike ships pickle-format weights (code runs on load)."""
+    """Hugging Face: the lookalike ships code that runs on load: pickle-format files, or a dataset loading script."""
     m = pair.suspect_meta
     if m is None or pair.suspect.ecosystem is not Ecosystem.HUGGINGFACE:
         return Signal("pickle_weights", None)
+    if m.loading_script:
+        return Signal("pickle_weights", 1.0, f"ships the loading script {m.loading_script} (code runs on load_dataset)")
     p = m.has_pickle_weights
     if p is None:
         return Signal("pickle_weights", None)
-    return Signal("pickle_weights", float(p), "ships pickle-format weights (code runs when loaded)" if p else None)
+    return Signal("pickle_weights", float(p), "ships pickle-format files (code runs when loaded)" if p else None)
 
 
 def _human(n: float) -> str:

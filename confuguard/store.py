@@ -557,7 +557,7 @@ def metadata_to_json(meta: PackageMetadata) -> str:
             out[name] = value
         elif kind == "package":
             out[name] = {"ecosystem": value.ecosystem.value, "name": value.name,
-                         "namespace": value.namespace, "subpath": value.subpath}
+                         "namespace": value.namespace, "subpath": value.subpath, "kind": value.kind}
         elif kind == "date":
             out[name] = _iso(value)
         elif kind == "weights":
@@ -586,7 +586,7 @@ def metadata_from_json(text: str) -> PackageMetadata:
         data = json.loads(text)
         p = data["package"]
         kwargs: dict[str, Any] = {
-            "package": PackageId(Ecosystem(p["ecosystem"]), p["name"], p.get("namespace"), p.get("subpath"))
+            "package": PackageId(Ecosystem(p["ecosystem"]), p["name"], p.get("namespace"), p.get("subpath"), p.get("kind"))
         }
         for name in _FIELDS:
             if name == "package" or name not in data:

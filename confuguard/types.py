@@ -61,6 +61,9 @@ class PackageId:
     namespace: str | None = None
     subpath: str | None = None
     """Go only: the part of an import path below the module (`/v2`-style suffixes excluded)."""
+    kind: str | None = None
+    """Hugging Face only: `dataset` for a dataset repository (`datasets/openai/gsm8k`); None for models
+    and every other registry's packages."""
 
     def __str__(self) -> str:
         from confuguard.names import display
@@ -123,6 +126,9 @@ class PackageMetadata:
     library: str | None = None
     gated: bool | None = None
     weight_files: tuple[WeightFile, ...] | None = None
+    loading_script: str | None = None
+    """Hugging Face datasets: the loading script at the repository root (`<name>.py`, which `load_dataset`
+    runs with trust_remote_code), '' when the repository has none."""
     extra: dict[str, str] = field(default_factory=dict)
     """Registry-specific facts worth showing, as plain strings."""
 

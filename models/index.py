@@ -86,7 +86,7 @@ class NameIndex:
 
 def index_path(corpus: Corpus) -> Path:
     """Where the index of `corpus` is cached; the name carries the list's digest."""
-    return cache_dir() / "index" / f"{corpus.ecosystem.value}-{_FORMAT}-{corpus.digest[:20]}.faiss"
+    return cache_dir() / "index" / f"{corpus.label}-{_FORMAT}-{corpus.digest[:20]}.faiss"
 
 
 def load_or_build(corpus: Corpus, words: WordVectors, *, rebuild: bool = False) -> NameIndex:
@@ -103,7 +103,7 @@ def load_or_build(corpus: Corpus, words: WordVectors, *, rebuild: bool = False) 
     index = NameIndex.build(words.name_vectors([target_text(t) for t in corpus.targets]))
     try:
         index.save(path)
-        for stale in path.parent.glob(f"{corpus.ecosystem.value}-*.faiss"):
+        for stale in path.parent.glob(f"{corpus.label}-{_FORMAT}-*.faiss"):
             if stale != path:
                 stale.unlink(missing_ok=True)
     except OSError:

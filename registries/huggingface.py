@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qs, quote, urlsplit
 
 from confuguard.errors import MalformedResponse
+from confuguard.names import DATASET, repo_id
 from confuguard.protocols import DEFAULT_FEED_LIMIT, FeedItem, FeedPage, PopularEntry, PopularList
 from confuguard.types import Ecosystem, PackageId, PackageMetadata, WeightFile
 
@@ -32,15 +33,18 @@ from ._parse import (
 
 #: HF stamps models created before it recorded dates with this value.
 FLOOR_CREATED = "2022-03-02T23:29:04"
-_LIST_EXPAND = ("createdAt", "author", "downloads", "likes", "tags", "library_name", "gated")
+_LIST_EXPAND = {
+    "models": ("createdAt", "author", "downloads", "likes", "tags", "library_name", "gated"),
+    "datasets": ("createdAt", "author", "downloads", "likes", "tags", "gated"),
+}
 _NOT_FOUND = (401, 404, 410)
 """Anonymous lookups of missing (or private) repos answer 401 `RepositoryNotFound`."""
 MAX_LIST = 1000
 
 
 def model_id(pkg: PackageId) -> str:
-    """`author/name` (or a legacy root id)."""
-    return f"{pkg.namespace}/{pkg.name}" if pkg.namespace else pkg.name
+    """`author/name` (or a legacy root id), for models and datasets alike."""
+    return repo_id(pkg)
 
 
 class HuggingFaceRegistry(BaseRegistry):
@@ -49,10 +53,11 @@ class HuggingFaceRegistry(BaseRegistry):
     ecosystem: ClassVar[Ecosystem] = Ecosystem.HUGGINGFACE
 
     def metadata(self, pkg: PackageId) -> PackageMetadata | None:
-        """Model info, plus README.md when the repo has one."""
+        """Model or dataset info (`/api/models/{id}`, `/api/datasets/{id}`), plus README.md when the repo has one."""
         base = self.url("huggingface")
         mid = quote(model_id(pkg), safe="/")
-        doc = self.http.get_json(f"{base}/api/models/{mid}", not_found=_NOT_FOUND)
+        api, site = ("datasets", "datasets/") if pkg.kind == DATASET else ("models", "")
+        doc = self.http.get_json(f"{base}/api/{api}/{mid}", not_found=_NOT_FOUND)
         if doc is None:
             return None
         errors: list[str] = []
@@ -60,21 +65,24 @@ class HuggingFaceRegistry(BaseRegistry):
         if isinstance(doc, dict) and any(as_dict(s).get("rfilename") == "README.md" for s in as_list(doc.get("siblings"))):
             real = quote(as_str(doc.get("id")) or model_id(pkg), safe="/")
             text = self.best_effort(
-                lambda: self.http.get_text(f"{base}/{real}/raw/main/README.md",
+                lambda: self.http.get_text(f"{base}/{site}{real}/raw/main/README.md",
                                            expect=("text/plain", "markdown", "octet-stream")),
                 errors,
                 "README",
             )
         return parse_model(self, pkg, doc, text, errors)
 
-    def _list(self, params: dict[str, Any]) -> tuple[list[Any], str | None]:
+    def _list(self, params: dict[str, Any], what: str = "models") -> tuple[list[Any], str | None] | None:
+        """One page of `/api/<what>` and HF's cursor for the next; None when the server has no such list (404)."""
         r: Response | None = self.http.request(
-            "GET", f"{self.url('huggingface')}/api/models", params=params, expect=("json",), not_found=()
+            "GET", f"{self.url('huggingface')}/api/{what}", params=params, expect=("json",),
+            not_found=() if what == "models" else (404,),
         )
-        assert r is not None
+        if r is None:
+            return None
         rows = r.json()
         if not isinstance(rows, list):
-            raise MalformedResponse("Hugging Face /api/models: expected a JSON array")
+            raise MalformedResponse(f"Hugging Face /api/{what}: expected a JSON array")
         link = r.link("next")
         token = None
         if link:
@@ -83,45 +91,80 @@ class HuggingFaceRegistry(BaseRegistry):
         return rows, token
 
     def feed(self, cursor: str | None, *, limit: int = DEFAULT_FEED_LIMIT) -> FeedPage:
-        """Models newest first, walking `Link` pages down to the watermark of the previous walk.
+        """New models and new datasets, newest first, each walking `Link` pages down to the watermark of its previous walk.
 
-        Cursor (JSON): `w`/`ids` = watermark createdAt and the ids stamped exactly so already
-        seen; while a walk is under way also `c` (HF's page cursor) and `top`/`topids` (the
-        next watermark). None starts with one page of the newest models.
+        Cursor (JSON): the model walk's state at the top level: `w`/`ids` = watermark createdAt and the
+        ids stamped exactly so already seen; while a walk is under way also `c` (HF's page cursor) and
+        `top`/`topids` (the next watermark). The dataset walk's state, the same, under `d`; `pending`
+        lists the walks still under way in this run. None starts with one page of the newest of each.
+        A server without `/api/datasets` (a mirror of models only) gives models alone.
         """
         limit = max(1, min(limit, MAX_LIST))
         state = _decode(cursor)
-        params: dict[str, Any] = {"sort": "createdAt", "limit": limit, "expand[]": list(_LIST_EXPAND)}
+        datasets = state.pop("d", None)
+        if datasets is not None and not isinstance(datasets, dict):
+            raise MalformedResponse(f"Hugging Face feed: bad cursor {str(cursor)[:80]!r}")
+        pending = [w for w in strs(state.pop("pending", None)) if w in ("models", "datasets")] or ["datasets", "models"]
+        walks = {"models": state, "datasets": _checked(datasets or {}, cursor)}
+        items: list[FeedItem] = []
+        errors: list[str] = []
+        still: list[str] = []
+        for what in ("datasets", "models"):
+            if what not in pending:
+                continue
+            walked = self._walk(what, walks[what], limit)
+            if walked is None:  # no dataset list on this server
+                continue
+            found, errs, walks[what], done = walked
+            items += found
+            errors += errs
+            if not done:
+                still.append(what)
+        nxt = {**walks["models"], "d": walks["datasets"]}
+        if still:
+            nxt["pending"] = still
+        return FeedPage(tuple(items), json.dumps(nxt, separators=(",", ":")), tuple(errors), not still)
+
+    def _walk(self, what: str, state: dict[str, Any],
+              limit: int) -> tuple[list[FeedItem], list[str], dict[str, Any], bool] | None:
+        """One page of the `what` (`models`, `datasets`) walk: items, errors, the walk's next state, whether it is done."""
+        params: dict[str, Any] = {"sort": "createdAt", "limit": limit, "expand[]": list(_LIST_EXPAND[what])}
+        if what == "datasets":
+            params["direction"] = -1
         walking = "c" in state
         if walking:
             params["cursor"] = state["c"]
-        rows, token = self._list(params)
+        listed = self._list(params, what)
+        if listed is None:
+            return None
+        rows, token = listed
+        prefix = "datasets/" if what == "datasets" else ""
         wm = parse_time(state.get("w"))
         seen_ids = set(strs(state.get("ids")))
         top, top_ids = (state.get("top"), list(strs(state.get("topids")))) if walking else (None, [])
         items: list[FeedItem] = []
         errors: list[str] = []
         done = wm is None
-        with guard("Hugging Face model list"):
+        with guard(f"Hugging Face {what[:-1]} list"):
             for row in rows:
                 row = as_dict(row)
-                mid, created_raw = as_str(row.get("id")), as_str(row.get("createdAt"))
+                rid, created_raw = as_str(row.get("id")), as_str(row.get("createdAt"))
                 created = parse_time(created_raw)
-                if mid is None or created is None:
-                    errors.append(f"model list entry without id/createdAt: {str(row)[:80]!r}")
+                if rid is None or created is None:
+                    errors.append(f"{what[:-1]} list entry without id/createdAt: {str(row)[:80]!r}")
                     continue
                 if top is None or created_raw == top:
                     top = top or created_raw
-                    top_ids.append(mid)
+                    top_ids.append(rid)
                 if wm is not None and created < wm:
                     done = True
                     break
-                if wm is not None and created == wm and mid in seen_ids:
+                if wm is not None and created == wm and rid in seen_ids:
                     continue
-                pkg, err = parse_name(mid, Ecosystem.HUGGINGFACE)
+                pkg, err = parse_name(prefix + rid, Ecosystem.HUGGINGFACE)
                 if err:
                     errors.append(err)
-                items.append(FeedItem(mid, pkg, created, None, "created", err))
+                items.append(FeedItem(prefix + rid, pkg, created, None, "created", err))
         if token is None:
             done = True
         if done:
@@ -130,14 +173,16 @@ class HuggingFaceRegistry(BaseRegistry):
             nxt: dict[str, Any] = {"w": new_w, "ids": ids}
         else:
             nxt = {"w": state.get("w"), "ids": sorted(seen_ids), "top": top, "topids": top_ids, "c": token}
-        return FeedPage(tuple(items), json.dumps(nxt, separators=(",", ":")), tuple(errors), done)
+        return items, errors, nxt, done
 
     def popular(self, limit: int) -> PopularList:
         """Most downloaded models (last 30 days), following `Link` pages."""
         entries: list[PopularEntry] = []
         params: dict[str, Any] = {"sort": "downloads", "limit": min(limit, MAX_LIST), "expand[]": ["downloads"]}
         while len(entries) < limit:
-            rows, token = self._list(params)
+            listed = self._list(params)
+            assert listed is not None  # models: a 404 raises
+            rows, token = listed
             for row in rows:
                 mid = as_str(as_dict(row).get("id"))
                 if mid and len(entries) < limit:
@@ -160,17 +205,29 @@ def _decode(cursor: str | None) -> dict[str, Any]:
         state = json.loads(cursor)
     except (ValueError, RecursionError):
         state = None
-    if not isinstance(state, dict) or ("w" in state and state["w"] is not None and parse_time(state["w"]) is None):
+    if not isinstance(state, dict):
         raise MalformedResponse(f"Hugging Face feed: bad cursor {cursor[:80]!r}")
+    return _checked(state, cursor)
+
+
+def _checked(state: dict[str, Any], cursor: str | None) -> dict[str, Any]:
+    """`state` when its watermark is a time (or absent), else MalformedResponse."""
+    if "w" in state and state["w"] is not None and parse_time(state["w"]) is None:
+        raise MalformedResponse(f"Hugging Face feed: bad cursor {str(cursor)[:80]!r}")
     return state
 
 
 def parse_model(
     reg: BaseRegistry, pkg: PackageId, doc: Any, readme_text: str | None = None, errors: list[str] | None = None
 ) -> PackageMetadata:
-    """Map `/api/models/{id}` (+ README text) into PackageMetadata."""
+    """Map `/api/models/{id}` or `/api/datasets/{id}` (+ README text) into PackageMetadata.
+
+    For a dataset, `loading_script` is the `<name>.py` at the repository root (run by `load_dataset`
+    with trust_remote_code) or '' when the file list shows none; other root `.py` files are listed in
+    `extra["python_files"]`; `weight_files` holds its serialised files (pickles among them)."""
+    what = "dataset" if pkg.kind == DATASET else "model"
     if not isinstance(doc, dict):
-        raise MalformedResponse(f"Hugging Face {pkg}: model info is not a JSON object")
+        raise MalformedResponse(f"Hugging Face {pkg}: {what} info is not a JSON object")
     with guard(f"Hugging Face {pkg}"):
         card = as_dict(doc.get("cardData"))
         tags = doc.get("tags")
@@ -193,6 +250,13 @@ def parse_model(
             extra["disabled"] = "true"
         if nonempty(card.get("base_model")):
             extra["base_model"] = card["base_model"].strip()[:200]
+        script = None
+        if what == "dataset" and isinstance(siblings, list):
+            files = [p for sib in siblings if (p := as_str(as_dict(sib).get("rfilename")))]
+            root_py = [p for p in files if "/" not in p and p.endswith(".py")]
+            script = next((p for p in root_py if p.lower() == f"{pkg.name.lower()}.py"), "")
+            if root_py:
+                extra["python_files"] = ", ".join(root_py[:10])[:300]
         if as_int(doc.get("downloadsAllTime")) is not None:
             extra["downloads_all_time"] = str(doc["downloadsAllTime"])
         created_raw = as_str(doc.get("createdAt")) or ""
@@ -200,7 +264,10 @@ def parse_model(
         if created_raw.startswith(FLOOR_CREATED):
             created = None
             extra["created"] = "before 2022-03-02"
-        license_ = nonempty(card.get("license")) or next(
+        card_license = card.get("license")
+        if isinstance(card_license, list):  # dataset cards list their licences
+            card_license = next((x for x in card_license if nonempty(x)), None)
+        license_ = nonempty(card_license) or next(
             (t.split(":", 1)[1] for t in strs(tags) if t.startswith("license:")), None)
         returned = as_str(doc.get("id"))
         requested = model_id(pkg)
@@ -229,5 +296,6 @@ def parse_model(
             library=nonempty(doc.get("library_name")),
             gated=(gated is not False) if isinstance(gated, bool | str) else None,
             weight_files=weights,
+            loading_script=script,
             extra=extra,
         )

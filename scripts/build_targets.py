@@ -35,9 +35,10 @@ from confuguard.types import Ecosystem, PackageId  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 OUT_DIR = REPO / "data" / "popular"
 HEADER = "name\trank\tpopularity"
-ECOS = ("npm", "pypi", "rubygems", "maven", "golang", "huggingface")
+ECOS = ("npm", "pypi", "rubygems", "maven", "golang", "huggingface", "huggingface-datasets")
 NO_COUNTS = "popularity: empty (no download counts in these sources)"
-MINIMUM = {"npm": 20000, "pypi": 14900, "rubygems": 1000, "maven": 1000, "golang": 1000, "huggingface": 500}
+MINIMUM = {"npm": 20000, "pypi": 14900, "rubygems": 1000, "maven": 1000, "golang": 1000, "huggingface": 500,
+           "huggingface-datasets": 300}
 
 
 @dataclass
@@ -220,6 +221,30 @@ def build_huggingface(args: argparse.Namespace) -> tuple[TargetList, list[str]]:
     return _unranked(Ecosystem.HUGGINGFACE, parts, notes)
 
 
+def build_huggingface_datasets(args: argparse.Namespace) -> tuple[TargetList, list[str]]:
+    wheel = src.lm_eval_wheel(args.lm_eval)
+    try:
+        import transformers
+    except ImportError:
+        raise src.MissingInput("missing input: transformers is not installed in this venv (pip install transformers)") from None
+    site = Path(transformers.__file__).resolve().parent.parent
+    mentions = src.hf_dataset_mentions([site / "transformers", site / "sentence_transformers"])
+    versions = ", ".join(f"{d} {metadata.version(d)}" for d in ("transformers", "sentence-transformers"))
+    prefix = "datasets/"
+    parts = [
+        ("curated most-used datasets (scripts/targets_known.py)",
+         [prefix + n for n in known.names(known.HUGGINGFACE_DATASETS)]),
+        (f"dataset_path of the task files of {wheel.name}", [prefix + n for n, _ in src.lm_eval_dataset_paths(wheel)]),
+        (f"dataset ids named in the sources of {versions}", [prefix + n for n, _ in mentions]),
+    ]
+    notes = [
+        "names: datasets/author/name (the Hub's URL path; purl pkg:huggingface/author/name?repo_type=dataset)",
+        "order: curated most-used datasets (legacy un-namespaced ids right after their org/ id), then lm-eval task"
+        " datasets by number of task files naming them, then ids named in library sources by number of files",
+    ]
+    return _unranked(Ecosystem.HUGGINGFACE, parts, notes)
+
+
 BUILDERS = {
     "npm": build_npm,
     "pypi": build_pypi,
@@ -227,11 +252,12 @@ BUILDERS = {
     "maven": build_maven,
     "golang": build_golang,
     "huggingface": build_huggingface,
+    "huggingface-datasets": build_huggingface_datasets,
 }
 
 
-def render(tl: TargetList, notes: list[str], built: str) -> str:
-    lines = [f"# {tl.eco.value} popular targets: {len(tl.rows)} names, rank 1 = most popular"]
+def render(tl: TargetList, notes: list[str], built: str, label: str | None = None) -> str:
+    lines = [f"# {label or tl.eco.value} popular targets: {len(tl.rows)} names, rank 1 = most popular"]
     lines += [f"# {n}" for n in notes]
     for s in tl.sources:
         lines.append(f"# source: {s.label}: offered {s.offered}, added {s.added}, invalid {s.invalid}, duplicate {s.duplicate}")
@@ -248,7 +274,7 @@ def _without_built(text: str) -> list[str]:
 def write(eco: str, tl: TargetList, notes: list[str]) -> Path:
     path = OUT_DIR / f"{eco}.tsv"
     today = datetime.now(timezone.utc).strftime("%Y-%m-%d")
-    text = render(tl, notes, today)
+    text = render(tl, notes, today, eco)
     if path.exists():
         old = path.read_text(encoding="utf-8")
         if _without_built(old) == _without_built(text):
@@ -261,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", action="append", choices=ECOS, help="build only this registry (repeatable)")
     ap.add_argument("--guarddog", type=Path, default=Path("/tmp/gd"), help="guarddog wheel or folder holding it")
+    ap.add_argument("--lm-eval", type=Path, default=Path("/tmp/lm-eval"), help="lm-eval wheel or folder holding it")
     ap.add_argument("--packages", type=Path, default=Path("/work/.library/env/packages"), help="folder of pypi.tsv, npm.tsv")
     args = ap.parse_args(argv)
     args.debian = functools.cache(src.DebianIndex)  # one apt-cache dumpavail per run

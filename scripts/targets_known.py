@@ -405,3 +405,37 @@ protectai/deberta-v3-base-prompt-injection-v2 meta-llama/Prompt-Guard-86M
 def names(block: str) -> list[str]:
     """The whitespace-separated names of one block, in order."""
     return block.split()
+
+# Hugging Face datasets most used for training and evaluation, written from maintainer knowledge of the
+# Hub (dataset cards, leaderboards, course material), most used first. Legacy un-namespaced ids that the
+# Hub still redirects (`imdb`, `squad`, `glue`, ...) follow their `org/` form.
+HUGGINGFACE_DATASETS = """
+openai/gsm8k gsm8k cais/mmlu allenai/ai2_arc ai2_arc Rowan/hellaswag hellaswag nyu-mll/glue glue
+aps/super_glue super_glue stanfordnlp/imdb imdb rajpurkar/squad squad rajpurkar/squad_v2 squad_v2
+Salesforce/wikitext wikitext truthfulqa/truthful_qa truthful_qa allenai/winogrande winogrande
+ybisk/piqa piqa google/boolq boolq allenai/openbookqa openbookqa facebook/anli anli
+openai/openai_humaneval openai_humaneval google-research-datasets/mbpp mbpp abisee/cnn_dailymail cnn_dailymail
+EdinburghNLP/xsum xsum ylecun/mnist mnist uoft-cs/cifar10 cifar10 uoft-cs/cifar100 cifar100
+zalando-datasets/fashion_mnist fashion_mnist dair-ai/emotion emotion fancyzhx/ag_news ag_news
+fancyzhx/yelp_review_full yelp_review_full fancyzhx/amazon_polarity amazon_polarity fancyzhx/dbpedia_14 dbpedia_14
+stanfordnlp/sst2 sst2 cornell-movie-review-data/rotten_tomatoes rotten_tomatoes eriktks/conll2003 conll2003
+cardiffnlp/tweet_eval tweet_eval Samsung/samsum samsum ehovy/race race wmt/wmt14 wmt14 wmt/wmt16 wmt16
+Helsinki-NLP/opus-100 opus100 mandarjoshi/trivia_qa trivia_qa google-research-datasets/natural_questions
+natural_questions hotpotqa/hotpot_qa hotpot_qa microsoft/ms_marco ms_marco lighteval/MATH
+EleutherAI/hendrycks_math TIGER-Lab/MMLU-Pro Idavidrein/gpqa HuggingFaceH4/MATH-500
+HuggingFaceFW/fineweb HuggingFaceFW/fineweb-edu allenai/c4 c4 wikimedia/wikipedia wikipedia
+bookcorpus/bookcorpus bookcorpus togethercomputer/RedPajama-Data-1T cerebras/SlimPajama-627B bigcode/the-stack
+bigcode/the-stack-v2 codeparrot/github-code HuggingFaceTB/cosmopedia HuggingFaceTB/smollm-corpus
+tatsu-lab/alpaca yahma/alpaca-cleaned databricks/databricks-dolly-15k Open-Orca/OpenOrca
+HuggingFaceH4/ultrachat_200k HuggingFaceH4/ultrafeedback_binarized HuggingFaceH4/no_robots
+OpenAssistant/oasst1 OpenAssistant/oasst2 teknium/OpenHermes-2.5 Anthropic/hh-rlhf stanfordnlp/SHP
+lmsys/lmsys-chat-1m lmsys/chatbot_arena_conversations nvidia/HelpSteer2 argilla/distilabel-intel-orca-dpo-pairs
+timdettmers/openassistant-guanaco WizardLMTeam/WizardLM_evol_instruct_V2_196k garage-bAInd/Open-Platypus
+mozilla-foundation/common_voice_11_0 mozilla-foundation/common_voice_13_0 openslr/librispeech_asr
+librispeech_asr google/fleurs facebook/voxpopuli PolyAI/minds14 ILSVRC/imagenet-1k imagenet-1k
+detection-datasets/coco nlphuji/flickr30k HuggingFaceM4/VQAv2 lmms-lab/MMMU MMMU/MMMU
+sentence-transformers/all-nli sentence-transformers/stsb mteb/stsbenchmark-sts BeIR/scifact
+BeIR/nfcorpus facebook/flores openai/summarize_from_feedback openai/webgpt_comparisons
+allenai/sciq sciq allenai/qasc qasc tau/commonsense_qa commonsense_qa google/xquad xquad
+juletxara/mgsm allenai/social_i_qa social_i_qa lukaemon/bbh google/IFEval
+"""

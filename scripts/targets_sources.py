@@ -296,3 +296,58 @@ def hf_mentions(package_dirs: list[Path]) -> list[tuple[str, int, int]]:
         out.append((ident, len(files[ident]), n))
     out.sort(key=lambda r: (-r[1], -r[2], r[0]))
     return out
+
+
+# --- Hugging Face dataset ids: lm-eval task files and library sources ---------------------
+
+LM_EVAL_HINT = "download it with: pip download --no-deps lm-eval -d /tmp/lm-eval"
+_DATASET_PATH = re.compile(r"^\s*dataset_path:\s*(?P<v>[^#\n]+)", re.M)
+#: `load_dataset` builder names (files on disk, not Hub repositories).
+HF_BUILDERS = frozenset("json csv parquet text arrow pandas imagefolder audiofolder videofolder webdataset sql generator".split())
+_HF_DATASET_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
+
+
+def lm_eval_wheel(path_or_dir: Path) -> Path:
+    """The lm-eval wheel: the file itself, or the last (by name) lm_eval-*.whl in a folder."""
+    if path_or_dir.is_dir():
+        wheels = sorted(path_or_dir.glob("lm_eval-*.whl"))
+        if not wheels:
+            raise MissingInput(f"missing input: no lm_eval-*.whl in {path_or_dir}: {LM_EVAL_HINT}")
+        return wheels[-1]
+    return _require(path_or_dir, LM_EVAL_HINT)
+
+
+def lm_eval_dataset_paths(wheel: Path) -> list[tuple[str, int]]:
+    """(dataset id, task files naming it) for every `dataset_path:` in the task YAML files of the lm-eval wheel.
+
+    Most named first, ties by id. Builder names (`json`, `csv`...), templated values and local paths are left out.
+    """
+    files: Counter[str] = Counter()
+    with zipfile.ZipFile(wheel) as zf:
+        for member in zf.namelist():
+            if not (member.startswith("lm_eval/tasks/") and member.endswith((".yaml", ".yml"))):
+                continue
+            text = zf.read(member).decode("utf-8", errors="replace")
+            found = {m.group("v").strip().strip("\"'") for m in _DATASET_PATH.finditer(text)}
+            for ident in found:
+                if ident and ident not in HF_BUILDERS and _HF_DATASET_ID.match(ident):
+                    files[ident] += 1
+    return sorted(files.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def hf_dataset_mentions(package_dirs: list[Path]) -> list[tuple[str, int]]:
+    """(dataset id, files naming it) for `load_dataset("org/name")`, `huggingface.co/datasets/org/name` and
+    `dataset_name="org/name"` in the .py files of `package_dirs`; most named first, ties by id."""
+    files: dict[str, set[str]] = defaultdict(set)
+    for root in package_dirs:
+        if not root.is_dir():
+            raise MissingInput(f"missing input {root}: install it into the venv (pip install transformers)")
+        for path in sorted(root.rglob("*.py")):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for m in _HF_DATASET.finditer(text):
+                ident = m.group(1).rstrip(".")
+                author, name = ident.split("/", 1)
+                if author in HF_NOT_AUTHORS or _HF_PLACEHOLDER.search(ident) or _HF_FILE.search(name):
+                    continue
+                files[ident].add(str(path.relative_to(root.parent)))
+    return sorted(((i, len(f)) for i, f in files.items()), key=lambda kv: (-kv[1], kv[0]))

@@ -136,7 +136,11 @@ class Dataset:
         self.go_index = _go_index()
         self.hf = {"meta-llamma/Llama-3.2-1B-Instruct": fixture_json("huggingface/model.json"),
                    "mistral-ai/Mistral-7B": fixture_json("huggingface/gated.json")}
-        self.hf_readme = {"meta-llamma/Llama-3.2-1B-Instruct": "# Llama lookalike\n"}
+        self.hf_readme = {"meta-llamma/Llama-3.2-1B-Instruct": "# Llama lookalike\n",
+                          "datasets/opneai/gsm8k": "# GSM8K\nGrade school math, now with a loader.\n"}
+        #: Hugging Face datasets: info by id, and the createdAt-sorted list (empty until `publish("huggingface", "datasets/...")`)
+        self.hf_datasets = {"opneai/gsm8k": fixture_json("huggingface/dataset.json")}
+        self.hf_dataset_list: list[dict[str, Any]] = []
         self.hf_models = [
             {"id": f"org{i}/model{i}", "author": f"org{i}", "createdAt": f"2026-09-19T18:{59 - i:02d}:00.000Z",
              "downloads": 1000 - i, "likes": i, "tags": []}
@@ -176,6 +180,10 @@ class Dataset:
                                     "timestamp": epoch * 1000})
         elif ecosystem == "golang":
             self.go_index.append({"Path": name, "Version": "v" + version, "Timestamp": stamp + "Z"})
+        elif ecosystem == "huggingface" and name.startswith("datasets/"):
+            rid = name[len("datasets/"):]
+            self.hf_dataset_list.append({"id": rid, "author": rid.split("/")[0], "createdAt": stamp + ".000Z",
+                                         "downloads": 0, "likes": 0, "tags": []})
         elif ecosystem == "huggingface":
             self.hf_models.append({"id": name, "author": name.split("/")[0], "createdAt": stamp + ".000Z",
                                    "downloads": 0, "likes": 0, "tags": []})
@@ -399,7 +407,6 @@ def route(d: Dataset, method: str, raw_path: str, body: bytes, base: str) -> Rep
     parts = urlsplit(raw_path)
     path = unquote(parts.path)
     q = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-    qa = parse_qs(parts.query)
     if path.startswith("/npm-replicate"):
         return _npm_replicate(d, path[len("/npm-replicate"):], q)
     if path.startswith("/npm-downloads/downloads/point/last-month/"):
@@ -437,7 +444,12 @@ def route(d: Dataset, method: str, raw_path: str, body: bytes, base: str) -> Rep
         mod = d.go.get(path[len("/pkgsite/v1/module/"):])
         return _json(mod["site"]) if mod else NOT_FOUND
     if path == "/hf/api/models":
-        return _hf_list(d, q, qa, base)
+        return _hf_list(d.hf_models, "models", q, base)
+    if path == "/hf/api/datasets":
+        return _hf_list(d.hf_dataset_list, "datasets", q, base)
+    if path.startswith("/hf/api/datasets/"):
+        doc = d.hf_datasets.get(path[len("/hf/api/datasets/"):])
+        return _json(doc) if doc else _json({"error": "Repository not found"}, 401, {"X-Error-Code": "RepositoryNotFound"})
     if path.startswith("/hf/api/models/"):
         doc = d.hf.get(path[len("/hf/api/models/"):])
         return _json(doc) if doc else _json({"error": "Repository not found"}, 401, {"X-Error-Code": "RepositoryNotFound"})
@@ -551,16 +563,16 @@ def _goproxy(d: Dataset, rel: str) -> Reply:
     return NOT_FOUND
 
 
-def _hf_list(d: Dataset, q: dict[str, str], qa: dict[str, list[str]], base: str) -> Reply:
+def _hf_list(rows: list[dict[str, Any]], what: str, q: dict[str, str], base: str) -> Reply:
     key = q.get("sort", "createdAt")
-    models = sorted(d.hf_models, key=lambda m: m[key], reverse=True)
+    models = sorted(rows, key=lambda m: m[key], reverse=True)
     offset = int(base64.urlsafe_b64decode(q["cursor"]).decode()) if "cursor" in q else 0
     limit = int(q.get("limit", "10"))
     page = models[offset : offset + limit]
     headers = {}
     if offset + limit < len(models):
         token = base64.urlsafe_b64encode(str(offset + limit).encode()).decode()
-        headers["Link"] = f'<{base}/hf/api/models?sort={key}&limit={limit}&cursor={token}>; rel="next"'
+        headers["Link"] = f'<{base}/hf/api/{what}?sort={key}&limit={limit}&cursor={token}>; rel="next"'
     return _json(page, headers=headers)
 
 

@@ -23,8 +23,9 @@ def test_loading_calls():
         ("meta-llamma/Llama-3.1-8B", 12, 5),  # the argument's own line in a multi-line call
         ("distilbert/distilbert-base-uncased-finetuned-sst-2-english", 15, 51),  # pipeline(model=...)
         ("openai-community/gpt2", 16, 35),  # hf_hub_download(repo_id=...)
+        ("datasets/squad", 17, 32),  # repo_type="dataset": a dataset id
         ("sentence-transformers/all-MiniLM-L6-v2", 20, 30),  # snapshot_download("...")
-    ]  # dataset repo, local path and non-literal argument are skipped
+    ]  # local path and non-literal argument are skipped
 
 
 def test_positional_forms_and_strings_that_only_look_like_calls(tmp_path):

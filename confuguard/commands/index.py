@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 
+from confuguard.names import DATASET
 from confuguard.types import Ecosystem
 
 
@@ -33,10 +34,11 @@ def build(args: argparse.Namespace) -> int:
     ecos = [Ecosystem.parse(r) for r in args.registry] if args.registry else list(Ecosystem)
     encoder = SentenceTransformerEncoder if args.encoder == "sentence-transformers" else MiniLMEncoder
     for eco in ecos:
-        start = time.perf_counter()
-        c = corpus.load(eco)
-        emb = load_embeddings(c, encoder, rebuild=args.force)
-        tables = prepare_tables(c, force=args.force)
-        print(f"{eco.value}: {len(emb.index)} names indexed ({len(emb.words)} word vectors) in "
-              f"{time.perf_counter() - start:.1f}s -> {index_path(c)}, lookup tables -> {tables}")
+        for kind in (None, DATASET) if eco is Ecosystem.HUGGINGFACE else (None,):
+            start = time.perf_counter()
+            c = corpus.load(eco, kind=kind)
+            emb = load_embeddings(c, encoder, rebuild=args.force)
+            tables = prepare_tables(c, force=args.force)
+            print(f"{c.label}: {len(emb.index)} names indexed ({len(emb.words)} word vectors) in "
+                  f"{time.perf_counter() - start:.1f}s -> {index_path(c)}, lookup tables -> {tables}")
     return 0

@@ -1,4 +1,4 @@
-"""Hugging Face model ids referenced in Python sources, found with `ast` (never regex).
+"""Hugging Face model and dataset ids referenced in Python sources, found with `ast` (never regex).
 
 Recognised calls (as a bare name or an attribute, e.g. `AutoModel.from_pretrained`):
 
@@ -6,10 +6,13 @@ Recognised calls (as a bare name or an attribute, e.g. `AutoModel.from_pretraine
 - `hf_hub_download("id", ...)` / `hf_hub_download(repo_id="id", ...)`
 - `snapshot_download("id")` / `snapshot_download(repo_id="id")`
 - `pipeline(task, "id")` / `pipeline(model="id")`
+- `load_dataset("id")` / `load_dataset(path="id")`: a dataset, reported as `datasets/id`; so are
+  `hf_hub_download` / `snapshot_download` with `repo_type="dataset"`
 
-Only string literals are read. Calls with a literal `repo_type` other than `"model"`
-(datasets, spaces) are skipped, and so are strings that look like local paths
-(`./ckpt`, `/models/x`, `~/x`, `C:\\x`, more than one `/`).
+Only string literals are read. Calls with a literal `repo_type` other than `"model"` or `"dataset"`
+(spaces) are skipped, and so are strings that look like local paths
+(`./ckpt`, `/models/x`, `~/x`, `C:\\x`, more than one `/`), `load_dataset` builders (`json`, `csv`...)
+and data files (`data/train.csv`).
 """
 
 from __future__ import annotations
@@ -28,7 +31,13 @@ CALLS: dict[str, tuple[int, str]] = {
     "hf_hub_download": (0, "repo_id"),
     "snapshot_download": (0, "repo_id"),
     "pipeline": (1, "model"),
+    "load_dataset": (0, "path"),
 }
+#: Calls whose id is always a dataset; `repo_type="dataset"` makes the others' ids datasets too.
+_DATASET_CALLS = frozenset({"load_dataset"})
+#: `load_dataset` builder names and data-file suffixes: local data, not Hub repositories.
+_BUILDERS = frozenset("json csv parquet text arrow pandas imagefolder audiofolder videofolder webdataset sql generator".split())
+_DATA_FILE = (".csv", ".tsv", ".json", ".jsonl", ".parquet", ".txt", ".arrow", ".zip", ".gz", ".tar", ".xz", ".zst")
 _MARKERS = tuple(name.encode() for name in CALLS)
 
 
@@ -74,25 +83,27 @@ def parse_python_source(path: Path, text: str, out: Collector) -> None:
     found: list[ast.Constant] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
-            literal = _model_id(node)
-            if literal is not None:
-                found.append(literal)
+            hit = _repo_id(node)
+            if hit is not None:
+                found.append(hit)
     # ast.walk is breadth-first: sort so that the first occurrence in the file wins deduplication.
-    for literal in sorted(found, key=lambda c: (c.lineno, c.col_offset)):
+    for literal, prefix in sorted(found, key=lambda h: (h[0].lineno, h[0].col_offset)):
         src = lines[literal.lineno - 1] if literal.lineno <= len(lines) else ""
         column = len(src.encode("utf-8")[: literal.col_offset].decode("utf-8", "ignore")) + 1
-        out.add(HF, literal.value, path, literal.lineno, column, src.strip() or literal.value)
+        out.add(HF, prefix + literal.value, path, literal.lineno, column, src.strip() or literal.value)
 
 
-def _model_id(node: ast.Call) -> ast.Constant | None:
-    """The string literal naming the model in a recognised call, or None."""
+def _repo_id(node: ast.Call) -> tuple[ast.Constant, str] | None:
+    """The string literal naming the repository in a recognised call and the prefix of its kind
+    (`datasets/` for a dataset, `` for a model), or None."""
     name = _callee(node.func)
     if name not in CALLS:
         return None
     position, keyword = CALLS[name]
     kwargs = {kw.arg: kw.value for kw in node.keywords if kw.arg}
     repo_type = _string(kwargs.get("repo_type"))
-    if repo_type is not None and repo_type.value != "model":
+    dataset = name in _DATASET_CALLS or (repo_type is not None and repo_type.value == "dataset")
+    if repo_type is not None and repo_type.value not in ("model", "dataset"):
         return None
     arg = kwargs.get(keyword)
     if arg is None and len(node.args) > position and not any(isinstance(a, ast.Starred) for a in node.args):
@@ -100,4 +111,6 @@ def _model_id(node: ast.Call) -> ast.Constant | None:
     literal = _string(arg)
     if literal is None or not literal.value.strip() or _looks_local(literal.value):
         return None
-    return literal
+    if dataset and (literal.value in _BUILDERS or literal.value.lower().endswith(_DATA_FILE)):
+        return None
+    return literal, "datasets/" if dataset else ""
