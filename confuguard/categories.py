@@ -80,7 +80,7 @@ categories (TYPO, HOMOGLYPH, HOMOPHONIC, ALTERNATE_SPELLING) are reported: token
 (affix, version, reorder...) under an unrelated namespace are how legitimate derivatives are named
 (forks, fine-tunes, `@types/x`); an identical leaf under an unrelated namespace is not a confusion
 except for Maven artifactIds: a multi-word one anywhere (`org.x:maven-compiler-plugin`), a distinctive
-one under a personal groupId (`io.github.someone:guava`). A Go owner on a code host that spells a
+one, or a typo or look-alike of it, under a personal groupId (`io.github.someone:guava`, `…:guavva`). A Go owner on a code host that spells a
 vanity namespace (`github.com/golangx/sync` for `golang.org/x/sync`) is a namespace look-alike.
 """
 
@@ -976,9 +976,14 @@ def _scope(
         if eco is Ecosystem.MAVEN and a.low == b.low and len(b.flat) >= 5 and _specific(b):
             out[C.SCOPE] = f"publishes artifactId '{b.low}' under the unrelated groupId '{sns}' instead of '{tns}'"
             return out
-        if eco is Ecosystem.MAVEN and a.flat == b.flat and _distinctive_artifact(b) and personal(sp):
-            out[C.SCOPE] = f"publishes artifactId '{b.low}' under the personal groupId '{sns}' instead of '{tns}'"
-            return out
+        if eco is Ecosystem.MAVEN and _distinctive_artifact(b) and personal(sp):
+            if a.flat == b.flat:
+                out[C.SCOPE] = f"publishes artifactId '{b.low}' under the personal groupId '{sns}' instead of '{tns}'"
+                return out
+            if C.TYPO in char_only or C.HOMOGLYPH in char_only:
+                out[C.SCOPE] = f"publishes '{a.low}', a look-alike of artifactId '{b.low}', under the personal groupId '{sns}'"
+                out.update(char_only)
+                return out
         # npm scopes are cheap user names: a leaf typo under an unrelated scope is ordinary naming
         return {} if eco is Ecosystem.NPM else char_only
     if tns and not sns:

@@ -199,8 +199,9 @@ def _decode(cursor: str | None) -> dict[str, Any]:
     if cursor is None:
         return {}
     window = parse_since(cursor)
-    if window is not None:  # walk down to that time
-        return {"w": window[0].isoformat().replace("+00:00", "Z"), "ids": []}
+    if window is not None:  # walk models and datasets down to that time
+        start = {"w": window[0].isoformat().replace("+00:00", "Z"), "ids": []}
+        return {**start, "d": dict(start)}
     try:
         state = json.loads(cursor)
     except (ValueError, RecursionError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -19,6 +20,7 @@ from confuguard.cli import main
 from confuguard.depfiles import parse_file
 from confuguard.engine import Engine
 from confuguard.errors import InputError
+from confuguard.protocols import since_cursor
 from confuguard.signals import Pair, sig_pickle_weights
 from confuguard.store import Store, metadata_from_json, metadata_to_json
 from confuguard.sweep import Sweep
@@ -203,6 +205,20 @@ def test_feed_walks_models_and_datasets_each_to_its_watermark():
             break
     assert sorted(seen) == sorted([f"datasets/o/e{i}" for i in range(5)] + ["o/n0"])
     assert reg.feed(cursor, limit=2).items == ()
+
+
+def test_feed_from_a_since_start_reads_both_walks_down_to_it():
+    models = [{"id": f"o/m{i}", "createdAt": f"2026-09-19T10:{i:02d}:00.000Z"} for i in range(3)]
+    sets = [{"id": f"o/d{i}", "createdAt": f"2026-09-19T10:{i:02d}:30.000Z"} for i in range(3)]
+    reg = HuggingFaceRegistry(routed({"huggingface.co/api/models": _listing(models), API: _listing(sets)}))
+    cursor, seen = since_cursor(datetime(2026, 9, 19, 10, 1, tzinfo=UTC)), []
+    for _ in range(10):
+        page = reg.feed(cursor, limit=1)
+        seen += [i.name for i in page.items]
+        cursor = page.next_cursor
+        if page.exhausted:
+            break
+    assert sorted(seen) == ["datasets/o/d1", "datasets/o/d2", "o/m1", "o/m2"]
 
 
 def test_feed_of_a_models_only_mirror_and_an_old_cursor():

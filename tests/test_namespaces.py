@@ -76,6 +76,8 @@ def test_publisher_roots():
     ("io.gitlab.someone:gson", "com.google.code.gson:gson"),
     ("io.github.someone:gson", "com.google.code.gson:gson"),  # not `org.mongodb:bson`, one typo away
     ("com.gitee.someone:junit", "junit:junit"),
+    ("io.github.someone:guavva", "com.google.guava:guava"),  # near, under a personal groupId
+    ("io.github.someone:jackson-databnd", "com.fasterxml.jackson.core:jackson-databind"),
 ])
 def test_popular_artifact_under_a_personal_groupid_is_a_squat(engine, name, target):
     res = engine.check_name(name, E.MAVEN)
@@ -83,6 +85,12 @@ def test_popular_artifact_under_a_personal_groupid_is_a_squat(engine, name, targ
     top = res.candidates[0]
     assert str(top.target) == target and Category.SCOPE in top.categories
     assert "personal groupId" in top.findings[0].detail
+
+
+def test_near_artifact_under_an_ordinary_groupid_stays_benign(engine):
+    # a domain-verified publisher's own namespace: forks and look-alike names there are common and legitimate
+    res = engine.check_name("com.example:jackson-databnd", E.MAVEN)
+    assert res.verdict is Verdict.BENIGN and Category.SCOPE not in res.candidates[0].categories
 
 
 def test_common_artifact_words_under_a_personal_groupid_are_ordinary():
