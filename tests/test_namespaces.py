@@ -3,18 +3,30 @@ siblings, look-alikes in a namespace anyone can get are squats."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from fakeregistry import FakeRegistry
+from test_sweep import START, cfg  # noqa: F401 - feed cursors after the fake's own data; config pointed at `fake`
 
 from confuguard import names, namespaces
 from confuguard.categories import classify
 from confuguard.classifier import Judge
 from confuguard.engine import Engine
+from confuguard.store import Store
+from confuguard.sweep import Sweep
 from confuguard.types import Category, Ecosystem as E, Verdict
 
 
 @pytest.fixture(scope="module")
 def engine() -> Engine:
     return Engine(encoder=None, judge=Judge.default(store=None))
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeRegistry]:
+    with FakeRegistry() as server:
+        yield server
 
 
 def pkg(text: str, eco: E):
@@ -120,3 +132,27 @@ def test_the_domain_owners_own_account_is_not_a_vanity_squat():
     # vanity paths usually point at the account named like the domain (mvdan.cc/sh is github.com/mvdan/sh)
     assert classify(pkg("github.com/mvdan/sh", E.GOLANG), pkg("mvdan.cc/sh", E.GOLANG)) == ()
     assert classify(pkg("github.com/golang/sync", E.GOLANG), pkg("golang.org/x/sync", E.GOLANG)) == ()
+
+
+def test_sweep_raises_personal_groupid_and_owner_squats_and_not_siblings(tmp_path, cfg, fake):
+    # issue 13.10 end to end on the fake registries: what is published lands in the feeds, the sweep
+    # fetches what it can and alerts on the squats only
+    published = {"maven": ["io.github.someone:guava", "io.github.someone:gsno-tools", "com.squareup.okhttp3:okhtp"],
+                 "golang": ["github.com/golangx/sync", "github.com/stretchr/testfy"]}
+    for eco, names_ in published.items():
+        for n in names_:
+            fake.data.publish(eco, n)
+    engine = Engine(encoder=None, judge=Judge.default())
+    with Store.open(tmp_path / "s.db") as store:
+        for eco in (E.MAVEN, E.GOLANG):
+            store.set_feed_cursor(eco, START[eco])
+        engine.judge.store = store
+        summary = Sweep(store, engine, config=cfg, page_size=2).feeds([E.MAVEN, E.GOLANG])
+        assert not summary.failed, summary.to_json()
+        alerts = {(a["suspect"], a["target"]) for a in store.alert_rows()}
+        assert ("io.github.someone:guava", "com.google.guava:guava") in alerts
+        assert ("github.com/golangx/sync", "golang.org/x/sync") in alerts
+        suspects = {s for s, _ in alerts}
+        assert suspects == {"io.github.someone:guava", "github.com/golangx/sync"}  # siblings and an ordinary name raise nothing
+        by = {r.registry: r for r in summary.registries}
+        assert by["maven"].benign_suppressed >= 1 and by["golang"].benign_suppressed >= 1  # the siblings
