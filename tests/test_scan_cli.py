@@ -119,9 +119,10 @@ def test_table_shows_location_of_suspicious(engine, capsys):
     assert out.rstrip().endswith("5 dependencies in 1 files: 1 suspicious")
 
 
-def test_parse_errors_warn_but_do_not_change_exit_code(engine, capsys):
+def test_parse_errors_warn_and_fail_closed(engine, capsys):
+    """What could not be read was not checked: the scan exits 2, not 0, so a CI gate fails closed."""
     malformed = PROJECTS / "malformed"
-    assert run([malformed / "json", malformed / "requirements"], "jsonl") == 0
+    assert run([malformed / "json", malformed / "requirements"], "jsonl") == 2
     captured = capsys.readouterr()
     err = captured.err.splitlines()
     assert err == [

@@ -3,10 +3,18 @@
 Finds dependency files under each PATH (see `confuguard.depfiles`), checks every
 declared dependency with the engine, and reports each with its file and line.
 
-Exit codes: 0 nothing suspicious; 1 at least one dependency is suspicious; 2 usage error
-(no PATH, a PATH that does not exist or cannot be read, an output file that cannot be
-written). Files that cannot be parsed, and names invalid for their registry, are
-reported (one line each on stderr, and in SARIF) but do not change the exit code.
+Exit codes: 0 nothing suspicious; 1 at least one dependency is suspicious; 2 otherwise,
+when a file or line could not be read or a name is invalid for its registry (the scan
+fails closed: what was not read was not checked), or on a usage error (no PATH, a PATH
+that does not exist or cannot be read, an output file that cannot be written). Problems
+are one line each on stderr (file, line and a short escaped excerpt, never file content
+beyond that) and results in SARIF.
+
+The scan reads only regular files under the scanned PATHs (after resolving symlinks):
+an include (`-r ../x.txt`, `-c /etc/x`, a symlink out of the tree, a FIFO or device
+named requirements.txt, anything under /proc, /sys, /dev) is not read and is reported,
+unless its folder is given with `--allow-outside PATH`. Every read is capped at
+`confuguard.depfiles.base.MAX_FILE_BYTES` (64 MiB).
 
 Output: `table` lists the dependencies worth a look (suspicious, benign lookalikes,
 invalid) and a summary line; `json` is always an array of `check --format json`
@@ -26,10 +34,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from confuguard import names
 from confuguard.errors import InputError
+from confuguard.formats.sanitize import one_line
 from confuguard.types import CheckResult, PackageId, Verdict
 
 if TYPE_CHECKING:  # the parsers load only when a scan runs, not on every CLI start
-    from confuguard.depfiles import Dependency, ParseError
+    from confuguard.depfiles import Dependency, ParseError, ReadScope
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 FORMATS = ("table", "json", "jsonl", "csv", "sarif")
@@ -60,12 +69,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Find dependency files under each PATH (requirements*.txt, pyproject.toml, Pipfile(.lock), "
         "poetry.lock, uv.lock, package.json, package-lock.json, yarn.lock, pnpm-lock.yaml, Gemfile(.lock), go.mod, "
         "pom.xml, build.gradle(.kts), Hugging Face model ids in *.py) and check every dependency. node_modules, .git, "
-        "vendor and virtual environments are skipped. Exit 0: nothing suspicious; 1: a dependency is suspicious; "
-        "2: usage error. Unparseable files are reported on stderr and do not change the exit code.",
+        "vendor and virtual environments are skipped. Only regular files inside the scanned PATHs are read "
+        "(includes leading elsewhere are refused and reported). Exit 0: nothing suspicious; 1: a dependency is "
+        "suspicious; 2: a file, line or name could not be read (reported on stderr), or a usage error.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories to scan")
     p.add_argument("-f", "--format", choices=FORMATS, default="table", help="output format (default: table); sarif is SARIF 2.1.0 for code-scanning UIs")
     p.add_argument("-o", "--output", metavar="FILE", default=None, help="write the report to FILE instead of stdout")
+    p.add_argument("--allow-outside", metavar="PATH", action="append", default=[],
+                   help="also let includes (-r/-c) read files under PATH, outside the scanned tree (repeatable)")
     p.set_defaults(func=handler)
 
 
@@ -83,16 +95,20 @@ def handler(args: argparse.Namespace) -> int:
             return _usage(f"{p}: no such file or directory")
         if not os.access(p, os.R_OK | (os.X_OK if os.path.isdir(p) else 0)):
             return _usage(f"{p}: permission denied")
+    allowed = [str(p) for p in (getattr(args, "allow_outside", None) or [])]
+    for p in allowed:
+        if not os.path.exists(p):
+            return _usage(f"--allow-outside {p}: no such file or directory")
     try:
-        from confuguard.depfiles import discover
+        from confuguard.depfiles import ReadScope, discover
 
         files = discover(paths)
     except InputError as exc:
         return _usage(str(exc))
 
-    deps, errors = collect(files)
+    deps, errors = collect(files, ReadScope.of([*paths, *allowed]))
     for err in errors:
-        print(f"confuguard: warning: {_one_line(str(err))}", file=sys.stderr)
+        print(f"confuguard: warning: {one_line(str(err))}", file=sys.stderr)
     if not files:
         print("confuguard: warning: no dependency files found", file=sys.stderr)
 
@@ -106,22 +122,27 @@ def handler(args: argparse.Namespace) -> int:
             return _usage(f"cannot write {output}: {exc.strerror or exc}")
     else:
         sys.stdout.write(text)
-    return EXIT_FOUND if any(r.verdict is Verdict.SUSPICIOUS for r in results) else EXIT_OK
+    if any(r.verdict is Verdict.SUSPICIOUS for r in results):
+        return EXIT_FOUND
+    return EXIT_ERROR if errors else EXIT_OK
 
 
-def collect(files: Sequence[Path]) -> tuple[list[Dependency], list[ParseError]]:
+def collect(files: Sequence[Path], scope: ReadScope | None = None) -> tuple[list[Dependency], list[ParseError]]:
     """Parse every file; dependencies deduplicated by (file, registry, key), errors by identity.
 
-    A file reached both directly and through a `-r` include is reported once.
+    A file reached both directly and through a `-r` include is reported once. `scope`
+    (default: the folders of `files`) is where files and their includes may be read.
     """
-    from confuguard.depfiles import parse_file
+    from confuguard.depfiles import ReadScope, parse_file
+
+    scope = scope if scope is not None else ReadScope.of(files)
 
     deps: list[Dependency] = []
     errors: list[ParseError] = []
     seen_deps: set[tuple[Path, str, str]] = set()
     seen_errors: set[tuple[Path, int, str, str]] = set()
     for f in files:
-        outcome = parse_file(f)
+        outcome = parse_file(f, scope=scope)
         for dep in outcome.dependencies:
             key = (dep.file.resolve(), dep.ecosystem.value, names.key(dep.package))
             if key not in seen_deps:
@@ -232,9 +253,5 @@ def _table(entries: Sequence[tuple[Dependency, CheckResult]], errors: Sequence[P
 
 
 def _usage(message: str) -> int:
-    print(f"confuguard: error: scan: {_one_line(message)}", file=sys.stderr)
+    print(f"confuguard: error: scan: {one_line(message)}", file=sys.stderr)
     return EXIT_ERROR
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())

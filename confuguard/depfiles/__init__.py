@@ -42,7 +42,9 @@ from confuguard.depfiles.base import (
     FileFormatError,
     ParseError,
     ParseOutcome,
-    read_text,
+    ReadScope,
+    decode_text,
+    read_bytes,
 )
 from confuguard.errors import InputError
 
@@ -53,6 +55,7 @@ __all__ = [
     "Dependency",
     "ParseError",
     "ParseOutcome",
+    "ReadScope",
     "detect_format",
     "discover",
     "parse_file",
@@ -134,11 +137,11 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     found: dict[Path, None] = {}
     for p in paths:
         path = Path(p)
-        if path.is_file():
-            found[path] = None
-        elif path.is_dir():
+        if path.is_dir():
             for f in _walk(path):
                 found[f] = None
+        elif path.exists() or path.is_symlink():
+            found[path] = None  # a FIFO or device given by name is reported by parse_file, never read
         else:
             raise InputError(f"{p}: no such file or directory")
     return sorted(found, key=lambda f: f.as_posix())
@@ -157,38 +160,31 @@ def _walk(root: Path) -> list[Path]:
     return out
 
 
-def parse_file(path: str | os.PathLike[str], format: str | None = None) -> ParseOutcome:
+def parse_file(
+    path: str | os.PathLike[str], format: str | None = None, *, scope: ReadScope | None = None
+) -> ParseOutcome:
     """Read the dependencies declared in one file. Never raises for bad content.
 
     `format` overrides detection by name (one of `PARSERS`); an explicitly given `.txt`
-    file of unknown name is read as a requirements file.
+    file of unknown name is read as a requirements file. `scope` says where the file and
+    the files it includes may be (default: the file's own folder); see `ReadScope`.
     """
     file = Path(path)
     fmt = format or detect_format(file) or ("requirements" if file.suffix == ".txt" else None)
     outcome = ParseOutcome(file, fmt)
-    out = Collector(outcome)
+    out = Collector(outcome, scope)
     if fmt is None or fmt not in PARSERS:
         out.error(file, 1, "not a supported dependency file (see `confuguard scan --help`)")
         return out.finish()
     try:
-        if fmt == "python-source" and not _may_reference_models(file):
-            return out.finish()
-        text = read_text(file)
-        PARSERS[fmt](file, text, out)
+        data = read_bytes(file, out.scope)
+        if fmt == "python-source" and not huggingface.mentions_calls(data):
+            return out.finish()  # most sources never load a model, and need not be valid UTF-8
+        PARSERS[fmt](file, decode_text(data), out)
     except FileFormatError as exc:
         out.error(file, exc.line, str(exc))
     except RecursionError:
         out.error(file, 1, "file is nested too deeply to read")
     except Exception as exc:  # a parser bug must not stop the scan of the other files
-        out.error(file, 1, f"could not read file ({type(exc).__name__}: {exc})")
+        out.error(file, 1, f"could not read file ({type(exc).__name__})")
     return out.finish()
-
-
-def _may_reference_models(file: Path) -> bool:
-    """Pre-filter for Python sources, on bytes: most files never load a model, and need not be valid UTF-8."""
-    try:
-        if file.stat().st_size > MAX_FILE_BYTES:
-            return True  # let read_text report it
-        return huggingface.mentions_calls(file.read_bytes())
-    except OSError:
-        return True  # let read_text report it

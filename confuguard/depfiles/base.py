@@ -10,15 +10,18 @@ line of a key or string in the text after the real parser has accepted it.
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from confuguard import names
 from confuguard.errors import InputError
+from confuguard.formats.sanitize import excerpt, one_line
 from confuguard.types import Ecosystem, PackageId
 
 PARSE = "parse"
@@ -85,6 +88,14 @@ class FileFormatError(InputError):
         self.line = max(1, line)
 
 
+MAX_RAW_CHARS = 200
+"""`Dependency.raw` keeps at most this many characters of the declaration."""
+
+
+def _bounded(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 class Collector:
     """Accumulates the dependencies and errors of one `parse_file` call.
 
@@ -92,8 +103,10 @@ class Collector:
     keeps the first line of every (ecosystem, comparison key) per file.
     """
 
-    def __init__(self, outcome: ParseOutcome) -> None:
+    def __init__(self, outcome: ParseOutcome, scope: ReadScope | None = None) -> None:
         self.outcome = outcome
+        self.scope = scope if scope is not None else ReadScope.of([outcome.file])
+        """Where includes (`-r other.txt`) may be read from."""
         self._found: list[tuple[Dependency, str]] = []
 
     def add(self, ecosystem: Ecosystem, name: str, file: Path, line: int, column: int | None, raw: str) -> None:
@@ -102,13 +115,14 @@ class Collector:
         try:
             pkg = names.parse(name, ecosystem)
         except InputError as exc:
-            self.error(file, line, f"invalid {ecosystem.value} name: {exc}", INVALID_NAME)
+            self.error(file, line, f"invalid {ecosystem.value} name {excerpt(name)}: {exc}", INVALID_NAME)
             return
-        dep = Dependency(ecosystem, names.display(pkg), file, line, column, raw.strip())
+        dep = Dependency(ecosystem, names.display(pkg), file, line, column, _bounded(raw.strip(), MAX_RAW_CHARS))
         self._found.append((dep, names.key(pkg)))
 
     def error(self, file: Path, line: int, message: str, kind: str = PARSE) -> None:
-        self.outcome.errors.append(ParseError(file, max(1, line), message, kind))
+        """Record a problem; the message is made one bounded, escaped line (it may quote file content)."""
+        self.outcome.errors.append(ParseError(file, max(1, line), one_line(message), kind))
 
     def finish(self) -> ParseOutcome:
         """Sort, deduplicate per file, and return the outcome."""
@@ -291,19 +305,86 @@ def strings(value: Any) -> Iterator[str]:
 # --- reading ----------------------------------------------------------------------------
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
-"""Larger files are refused (a lockfile is a few MiB at most)."""
+"""Larger files are refused, and no read ever takes more (a lockfile is a few MiB; the npm registry's
+largest real lockfiles are ~50 MB)."""
+
+_PSEUDO_FILESYSTEMS = tuple(Path(p) for p in ("/proc", "/sys", "/dev"))
 
 
-def read_text(path: Path) -> str:
-    """The file as text (UTF-8, BOM allowed); FileFormatError if missing, too large or not UTF-8."""
+@dataclass(frozen=True, slots=True)
+class ReadScope:
+    """The folders a scan may read from: the scanned roots plus any `--allow-outside` paths.
+
+    Every path is compared after resolving symlinks, so a symlink or a `-r ../x` that leads
+    out of the tree is refused, and so is anything under /proc, /sys or /dev, whatever the roots.
+    """
+
+    roots: tuple[Path, ...]
+
+    @classmethod
+    def of(cls, paths: Iterable[str | os.PathLike[str]]) -> ReadScope:
+        """Scope of the given scan paths: a folder is a root; a file's folder is its root."""
+        roots = []
+        for p in paths:
+            real = Path(os.path.realpath(p))
+            roots.append(real if real.is_dir() else real.parent)
+        return cls(tuple(roots))
+
+    def allows(self, path: Path) -> bool:
+        """Whether `path` (after resolving symlinks) lies under one of the roots and on no pseudo file system."""
+        real = Path(os.path.realpath(path))
+        if any(real == fs or real.is_relative_to(fs) for fs in _PSEUDO_FILESYSTEMS):
+            return False
+        return any(real == root or real.is_relative_to(root) for root in self.roots)
+
+
+def read_bytes(path: Path, scope: ReadScope | None = None) -> bytes:
+    """The bytes of a regular file, at most MAX_FILE_BYTES, read without ever blocking or following a device.
+
+    FileFormatError (one line, no file content) when the file is outside `scope`, is not a
+    regular file (FIFO, device, socket, folder), is larger than the cap, or cannot be read.
+    """
+    real = os.path.realpath(path)
+    if any(Path(real).is_relative_to(fs) for fs in _PSEUDO_FILESYSTEMS):
+        raise FileFormatError("not a regular file (/proc, /sys and /dev are never read)")
+    if scope is not None and not scope.allows(path):
+        raise FileFormatError("outside the scanned tree (not read; allow it with `scan --allow-outside PATH`)")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_NOFOLLOW", 0)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise FileFormatError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
-        data = path.read_bytes()
+        fd = os.open(real, flags)
     except OSError as exc:
-        raise FileFormatError(f"cannot read file: {exc.strerror or exc}") from None
+        raise FileFormatError(f"cannot read file: {exc.strerror or type(exc).__name__}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise FileFormatError("not a regular file (not read)")
+        if st.st_size > MAX_FILE_BYTES:
+            raise FileFormatError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB (not read)")
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, MAX_FILE_BYTES + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > MAX_FILE_BYTES:
+                raise FileFormatError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB (not read)")
+    except OSError as exc:
+        raise FileFormatError(f"cannot read file: {exc.strerror or type(exc).__name__}") from None
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
+def decode_text(data: bytes) -> str:
+    """Bytes of a dependency file as text (UTF-8, BOM allowed); FileFormatError if not UTF-8."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FileFormatError("not UTF-8 text", data[: exc.start].count(b"\n") + 1) from None
+
+
+def read_text(path: Path, scope: ReadScope | None = None) -> str:
+    """The file as text; FileFormatError if unreadable (see `read_bytes`) or not decodable."""
+    return decode_text(read_bytes(path, scope))

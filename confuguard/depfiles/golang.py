@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from confuguard.depfiles.base import Collector, FileFormatError
+from confuguard.formats.sanitize import excerpt
 from confuguard.types import Ecosystem
 
 GO = Ecosystem.GOLANG
@@ -53,7 +54,7 @@ def parse_go_mod(path: Path, text: str, out: Collector) -> None:
             continue
         verb = toks[0][1]
         if verb not in _KNOWN:
-            raise FileFormatError(f"unknown go.mod directive {verb!r}", lineno)
+            raise FileFormatError(f"unknown go.mod directive {excerpt(verb)}", lineno)
         rest = toks[1:]
         if rest and rest[0][1] == "(":
             if len(rest) > 1:

@@ -20,6 +20,7 @@ from typing import Any
 from xml.parsers import expat
 
 from confuguard.depfiles.base import Collector, FileFormatError
+from confuguard.formats.sanitize import excerpt
 from confuguard.types import Ecosystem
 
 MAVEN = Ecosystem.MAVEN
@@ -63,7 +64,7 @@ def parse_pom(path: Path, text: str, out: Collector) -> None:
     """Coordinates of dependencies, plugins, build extensions and the parent POM."""
     root, positions = parse_xml(text)
     if root.tag != "project":
-        raise FileFormatError(f"not a Maven POM (root element is <{root.tag}>)", positions.get(root, (1, 1))[0])
+        raise FileFormatError(f"not a Maven POM (root element is {excerpt(root.tag)})", positions.get(root, (1, 1))[0])
     for elem in root.iter():
         if elem.tag not in _COORD_ELEMENTS or elem is root:
             continue

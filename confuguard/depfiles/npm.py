@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from confuguard.depfiles.base import Collector, FileFormatError, json_key_positions, load_json
+from confuguard.formats.sanitize import excerpt
 from confuguard.types import Ecosystem
 
 NPM = Ecosystem.NPM
@@ -114,7 +115,7 @@ def _yarn_classic(path: Path, text: str, out: Collector) -> None:
         if not ln.strip() or ln.startswith("#") or ln[0] in " \t":
             continue
         if not ln.rstrip().endswith(":"):
-            raise FileFormatError(f"unexpected line in yarn.lock: {ln.strip()[:60]!r}", lineno)
+            raise FileFormatError(f"unexpected line in yarn.lock: {excerpt(ln.strip())}", lineno)
         for raw_sel in ln.rstrip()[:-1].split(","):
             sel = raw_sel.strip().strip('"')
             name, spec = split_selector(sel)

@@ -26,6 +26,7 @@ from confuguard.depfiles.base import (
     read_text,
     strings,
 )
+from confuguard.formats.sanitize import excerpt
 from confuguard.types import Ecosystem
 
 PYPI = Ecosystem.PYPI
@@ -93,6 +94,7 @@ def _looks_like_location(text: str) -> bool:
 def parse_requirements(path: Path, text: str, out: Collector, _active: frozenset[Path] = frozenset()) -> None:
     """requirements*.txt and constraints files, following `-r`/`-c` includes (relative to the file)."""
     active = _active | {path.resolve()}
+    is_first = not _active
     for lineno, logical in _logical_lines(text):
         stripped = _COMMENT.sub("", logical)
         line = stripped.strip()
@@ -118,9 +120,17 @@ def parse_requirements(path: Path, text: str, out: Collector, _active: frozenset
                 if name:
                     out.add(PYPI, name, path, lineno, column, line)
                 continue
-            out.error(path, lineno, f"invalid requirement {req_text!r}: {_first_line(exc)}")
+            shown = excerpt(req_text) if is_first or _named_like_requirements(path) else "(line not shown)"
+            out.error(path, lineno, f"invalid requirement {shown}: {_first_line(exc)}")
             continue
         out.add(PYPI, req.name, path, lineno, column, line)
+
+
+def _named_like_requirements(path: Path) -> bool:
+    """Lines of an included file are quoted in messages only if it is named like a requirements file
+    (`-r .env` must not put a secret in a CI log)."""
+    name = path.name.lower()
+    return name.endswith((".txt", ".in")) and ("requirement" in name or "constraint" in name or path.parent.name == "requirements")
 
 
 def _include(path: Path, lineno: int, arg: str, out: Collector, active: frozenset[Path]) -> None:
@@ -133,15 +143,16 @@ def _include(path: Path, lineno: int, arg: str, out: Collector, active: frozense
     if target.resolve() in active:
         return  # include cycle
     try:
-        text = read_text(target)
+        text = read_text(target, out.scope)
     except FileFormatError as exc:
-        out.error(path, lineno, f"cannot read included file {arg!r}: {exc}")
+        out.error(path, lineno, f"cannot read included file {excerpt(arg)}: {exc}")
         return
     parse_requirements(target, text, out, active)
 
 
 def _first_line(exc: Exception) -> str:
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    """packaging's message without the echoed requirement (its later lines repeat the text)."""
+    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
 
 
 # --- PEP 508 strings located in TOML ------------------------------------------------------
@@ -159,7 +170,7 @@ def _add_pep508_array(
         try:
             req = Requirement(item)
         except InvalidRequirement as exc:
-            out.error(path, line, f"invalid requirement {item!r}: {_first_line(exc)}")
+            out.error(path, line, f"invalid requirement {excerpt(item)}: {_first_line(exc)}")
             continue
         out.add(PYPI, req.name, path, line, column, item)
 

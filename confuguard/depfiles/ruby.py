@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from confuguard.depfiles.base import Collector, FileFormatError
+from confuguard.formats.sanitize import excerpt
 from confuguard.types import Ecosystem
 
 GEM = Ecosystem.RUBYGEMS
@@ -46,7 +47,7 @@ def parse_gemfile_lock(path: Path, text: str, out: Collector) -> None:
             in_specs = False
             seen_section = True
             if not re.fullmatch(r"[A-Z][A-Z _]*", section):
-                raise FileFormatError(f"unexpected line in Gemfile.lock: {section[:60]!r}", lineno)
+                raise FileFormatError(f"unexpected line in Gemfile.lock: {excerpt(section)}", lineno)
             continue
         if section not in ("GEM", "GIT"):
             continue
@@ -57,7 +58,7 @@ def parse_gemfile_lock(path: Path, text: str, out: Collector) -> None:
             continue  # dependencies of a spec (6 spaces) repeat other specs
         m = _SPEC.match(ln) or _SPEC_NO_VERSION.match(ln)
         if not m:
-            raise FileFormatError(f"malformed spec line {ln.strip()[:60]!r}", lineno)
+            raise FileFormatError(f"malformed spec line {excerpt(ln.strip())}", lineno)
         out.add(GEM, m.group(1), path, lineno, 5, ln.strip())
     if text.strip() and not seen_section:
         raise FileFormatError("not a Gemfile.lock (no GEM/GIT/PATH/DEPENDENCIES section)")
