@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -114,8 +115,12 @@ def test_structure_levels_and_locations(tmp_path):
     validate(log)
     run = log["runs"][0]
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == root.resolve().as_uri() + "/"
-    errors_ = [r for r in run["results"] if r["level"] == "error"]
+    errors_ = [r for r in run["results"] if r["ruleId"] == "package-confusion"]
     warnings = [r for r in run["results"] if r["level"] == "warning"]
+    (unread,) = [r for r in run["results"] if r["ruleId"] == "unreadable-dependency-file"]
+    assert unread["level"] == "error"  # what was not read was not checked: a gate fails closed
+    assert unread["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "go.mod"
+    assert "block is not closed" in unread["message"]["text"]
     assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
              r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in errors_] == [
         ("package-confusion", "requirements.txt", 3),
@@ -144,6 +149,20 @@ def test_file_outside_root_gets_absolute_uri(tmp_path):
     validate(log)
     art = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert art == {"uri": outside.resolve().as_uri()}
+
+
+def test_non_utf8_file_name_gives_valid_sarif(tmp_path):
+    folder = Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9\x1b[31m"))
+    f = folder / "requirements.txt"
+    d = dep("reqeusts", Ecosystem.PYPI, f, 1)
+    err = ParseError(folder / "package.json", 2, "invalid JSON", PARSE)
+    text = sarif.render([(d, suspicious(d, "requests", Category.TYPO))], [err], root=tmp_path)
+    text.encode("utf-8")  # strictly encodable: no lone surrogate anywhere
+    log = json.loads(text)
+    validate(log)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
+    assert uris == {"caf%E9%1B%5B31m/requirements.txt", "caf%E9%1B%5B31m/package.json"}
+    assert "\x1b" not in text
 
 
 def test_uri_is_percent_encoded(tmp_path):
@@ -192,9 +211,11 @@ def test_scan_sarif_of_all_fixture_projects(planted_engine, capsys):
     got = sorted(
         (r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
          r["locations"][0]["physicalLocation"]["region"]["startLine"])
-        for r in run["results"] if r["level"] == "error"
+        for r in run["results"] if r["ruleId"] == "package-confusion"
     )
     assert got == expected
+    unread = [r for r in run["results"] if r["ruleId"] == "unreadable-dependency-file"]
+    assert len(unread) == 9 and all(r["level"] == "error" for r in unread)
     assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
                for r in run["results"])
     notes = run["invocations"][0]["toolExecutionNotifications"]

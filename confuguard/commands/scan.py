@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from confuguard import names
 from confuguard.errors import InputError
-from confuguard.formats.sanitize import one_line
+from confuguard.formats.sanitize import one_line, path_text
 from confuguard.types import CheckResult, PackageId, Verdict
 
 if TYPE_CHECKING:  # the parsers load only when a scan runs, not on every CLI start
@@ -117,7 +117,7 @@ def handler(args: argparse.Namespace) -> int:
     text = render(entries, errors, fmt, root=scan_root(paths), file_count=len(files))
     if output:
         try:
-            Path(output).write_text(text, encoding="utf-8")
+            Path(output).write_text(text, encoding="utf-8", errors="backslashreplace")
         except OSError as exc:
             return _usage(f"cannot write {output}: {exc.strerror or exc}")
     else:
@@ -182,7 +182,7 @@ def scan_root(paths: Sequence[str]) -> Path:
 
 def location(dep: Dependency) -> dict[str, object]:
     """The fields added to each json/jsonl/csv record."""
-    return {"file": dep.file.as_posix(), "line": dep.line, "column": dep.column}
+    return {"file": path_text(dep.file), "line": dep.line, "column": dep.column}
 
 
 def render(
@@ -227,7 +227,7 @@ def _table(entries: Sequence[tuple[Dependency, CheckResult]], errors: Sequence[P
             continue
         best = res.candidates[0] if res.candidates else None
         rows.append((
-            terminal(f"{dep.file.as_posix()}:{dep.line}"),
+            f"{path_text(dep.file)}:{dep.line}",
             dep.ecosystem.value,
             terminal(dep.name),
             _SHOWN[res.verdict],

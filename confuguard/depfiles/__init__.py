@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from confuguard.depfiles import golang, huggingface, maven, npm, python, ruby
+from confuguard.depfiles.encoding import decode
 from confuguard.depfiles.base import (
     INVALID_NAME,
     MAX_FILE_BYTES,
@@ -43,7 +44,6 @@ from confuguard.depfiles.base import (
     ParseError,
     ParseOutcome,
     ReadScope,
-    decode_text,
     read_bytes,
 )
 from confuguard.errors import InputError
@@ -180,7 +180,7 @@ def parse_file(
         data = read_bytes(file, out.scope)
         if fmt == "python-source" and not huggingface.mentions_calls(data):
             return out.finish()  # most sources never load a model, and need not be valid UTF-8
-        PARSERS[fmt](file, decode_text(data), out)
+        PARSERS[fmt](file, decode(data, fmt), out)
     except FileFormatError as exc:
         out.error(file, exc.line, str(exc))
     except RecursionError:

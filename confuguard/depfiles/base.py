@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from confuguard import names
 from confuguard.errors import InputError
-from confuguard.formats.sanitize import excerpt, one_line
+from confuguard.formats.sanitize import excerpt, one_line, path_text
 from confuguard.types import Ecosystem, PackageId
 
 PARSE = "parse"
@@ -67,7 +69,7 @@ class ParseError:
     kind: str = PARSE
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        return f"{path_text(self.file)}:{self.line}: {self.message}"
 
 
 @dataclass(slots=True)
@@ -146,12 +148,84 @@ class Collector:
 _JSON_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\]:,]|\n|[^\s{}\[\]:,"]+|[ \t\r]+')
 
 
+MAX_JSON_DEPTH = 256
+"""Containers nested deeper than this are read as `0` (npm reads any depth; no dependency map is that deep)."""
+_JSON_STRING = re.compile(r'("(?:[^"\\\n]|\\.)*")')
+_PRUNE_CHUNK = 1 << 22
+
+
 def load_json(text: str) -> Any:
-    """`json.loads`, with errors turned into FileFormatError carrying the line."""
+    """`json.loads` for a dependency file; see `load_json_positions`."""
+    return load_json_positions(text)[0]
+
+
+def load_json_positions(text: str) -> tuple[Any, dict[tuple[str | int, ...], tuple[int, int]]]:
+    """The document and `json_key_positions` of it; FileFormatError (with the line) on invalid JSON.
+
+    JSON nested deeper than Python's recursion allows (`[[[[...` in an unrelated key) is read
+    with the containers below MAX_JSON_DEPTH replaced by `0`, line numbers kept, in bounded time
+    and memory, instead of making the whole file unreadable.
+    """
     try:
-        return json.loads(text)
+        return json.loads(text), json_key_positions(text)
     except json.JSONDecodeError as exc:
         raise FileFormatError(f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+    except RecursionError:
+        pass
+    pruned = prune_json(text, MAX_JSON_DEPTH)
+    try:
+        return json.loads(pruned), json_key_positions(pruned)
+    except json.JSONDecodeError as exc:
+        raise FileFormatError(f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+    except RecursionError:
+        raise FileFormatError("JSON nested too deeply to read") from None
+
+
+def prune_json(text: str, limit: int) -> str:
+    """`text` with every container opened at depth `limit` + 1 replaced by `0` plus its newlines.
+
+    Strings are kept whole (brackets inside them do not count); the bracket depth of the text
+    between strings is computed with NumPy in chunks, so time and memory stay linear and small.
+    """
+    out: list[str] = []
+    depth = 0
+    skipping = False
+    for i, part in enumerate(_JSON_STRING.split(text)):
+        if i % 2:  # a string literal
+            if skipping:
+                out.append("\n" * part.count("\n"))
+            else:
+                out.append(part)
+            continue
+        for start in range(0, len(part), _PRUNE_CHUNK):
+            seg = part[start : start + _PRUNE_CHUNK]
+            codes = np.frombuffer(seg.encode("latin-1", "replace"), dtype=np.uint8)
+            opens = (codes == ord("[")) | (codes == ord("{"))
+            closes = (codes == ord("]")) | (codes == ord("}"))
+            level = depth + np.cumsum(opens.astype(np.int32) - closes.astype(np.int32), dtype=np.int32)
+            cut_starts = np.flatnonzero(opens & (level == limit + 1))
+            cut_ends = np.flatnonzero(closes & (level == limit))
+            pos = 0
+            while True:
+                if skipping:
+                    j = int(np.searchsorted(cut_ends, pos))
+                    if j == len(cut_ends):
+                        out.append("\n" * seg.count("\n", pos))
+                        break
+                    end = int(cut_ends[j])
+                    out.append("\n" * seg.count("\n", pos, end))
+                    pos, skipping = end + 1, False
+                else:
+                    j = int(np.searchsorted(cut_starts, pos))
+                    if j == len(cut_starts):
+                        out.append(seg[pos:])
+                        break
+                    begin = int(cut_starts[j])
+                    out.append(seg[pos:begin] + "0")
+                    pos, skipping = begin + 1, True
+            if len(level):
+                depth = int(level[-1])
+    return "".join(out)
 
 
 def json_key_positions(text: str) -> dict[tuple[str | int, ...], tuple[int, int]]:
@@ -375,16 +449,3 @@ def read_bytes(path: Path, scope: ReadScope | None = None) -> bytes:
     finally:
         os.close(fd)
     return b"".join(chunks)
-
-
-def decode_text(data: bytes) -> str:
-    """Bytes of a dependency file as text (UTF-8, BOM allowed); FileFormatError if not UTF-8."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FileFormatError("not UTF-8 text", data[: exc.start].count(b"\n") + 1) from None
-
-
-def read_text(path: Path, scope: ReadScope | None = None) -> str:
-    """The file as text; FileFormatError if unreadable (see `read_bytes`) or not decodable."""
-    return decode_text(read_bytes(path, scope))

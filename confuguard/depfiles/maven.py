@@ -30,7 +30,7 @@ _COORD_ELEMENTS = {"dependency", "plugin", "extension", "parent"}
 
 def parse_xml(text: str) -> tuple[ET.Element, dict[ET.Element, tuple[int, int]]]:
     """Parse XML safely; return the root and the (line, column) of every element's start tag."""
-    parser = expat.ParserCreate()
+    parser = expat.ParserCreate(encoding="utf-8")  # the text is already decoded (see depfiles.encoding)
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     builder = ET.TreeBuilder()
     positions: dict[ET.Element, tuple[int, int]] = {}

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from confuguard.depfiles.base import Collector, FileFormatError, json_key_positions, load_json
+from confuguard.depfiles.base import Collector, FileFormatError, load_json_positions
 from confuguard.formats.sanitize import excerpt
 from confuguard.types import Ecosystem
 
@@ -46,10 +46,9 @@ def _real_name(name: str, spec: str) -> str | None:
 
 def parse_package_json(path: Path, text: str, out: Collector) -> None:
     """`dependencies`, `devDependencies`, `peerDependencies`, `optionalDependencies`."""
-    data = load_json(text)
+    data, positions = load_json_positions(text)
     if not isinstance(data, dict):
         raise FileFormatError("package.json must be a JSON object")
-    positions = json_key_positions(text)
     for section in _SECTIONS:
         deps = data.get(section)
         if deps is None:
@@ -67,10 +66,9 @@ def parse_package_json(path: Path, text: str, out: Collector) -> None:
 
 def parse_package_lock(path: Path, text: str, out: Collector) -> None:
     """package-lock.json v1 (nested `dependencies`) and v2/v3 (`packages` keyed by node_modules path)."""
-    data = load_json(text)
+    data, positions = load_json_positions(text)
     if not isinstance(data, dict):
         raise FileFormatError("package-lock.json must be a JSON object")
-    positions = json_key_positions(text)
     packages = data.get("packages")
     if isinstance(packages, dict):
         for key, entry in packages.items():
@@ -80,23 +78,25 @@ def parse_package_lock(path: Path, text: str, out: Collector) -> None:
             name = entry.get("name") if isinstance(entry.get("name"), str) else key.rsplit("node_modules/", 1)[1]
             out.add(NPM, name, path, line, column, f'"{key}"')
         return
-    _lock_v1(path, data.get("dependencies"), ("dependencies",), positions, out)
+    _lock_v1(path, data.get("dependencies"), positions, out)
 
 
-def _lock_v1(
-    path: Path, deps: Any, prefix: tuple[str, ...], positions: dict[Any, tuple[int, int]], out: Collector
-) -> None:
-    if not isinstance(deps, dict):
-        return
-    for name, entry in deps.items():
-        if not isinstance(entry, dict):
+def _lock_v1(path: Path, deps: Any, positions: dict[Any, tuple[int, int]], out: Collector) -> None:
+    """v1 nested `dependencies`, walked without recursion (nesting depth is the attacker's choice)."""
+    pending: list[tuple[tuple[str, ...], Any]] = [(("dependencies",), deps)]
+    while pending:
+        prefix, level = pending.pop()
+        if not isinstance(level, dict):
             continue
-        line, column = positions.get((*prefix, name), (1, None))
-        version = entry.get("version") if isinstance(entry.get("version"), str) else ""
-        real = _real_name(name, version)
-        if real is not None:
-            out.add(NPM, real, path, line, column, f'"{name}"')
-        _lock_v1(path, entry.get("dependencies"), (*prefix, name, "dependencies"), positions, out)
+        for name, entry in level.items():
+            if not isinstance(entry, dict):
+                continue
+            line, column = positions.get((*prefix, name), (1, None))
+            version = entry.get("version") if isinstance(entry.get("version"), str) else ""
+            real = _real_name(name, version)
+            if real is not None:
+                out.add(NPM, real, path, line, column, f'"{name}"')
+            pending.append(((*prefix, name, "dependencies"), entry.get("dependencies")))
 
 
 # --- yarn -------------------------------------------------------------------------------

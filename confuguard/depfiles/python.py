@@ -20,12 +20,12 @@ from confuguard.depfiles.base import (
     Collector,
     FileFormatError,
     TomlLines,
-    json_key_positions,
-    load_json,
+    load_json_positions,
     load_toml,
-    read_text,
+    read_bytes,
     strings,
 )
+from confuguard.depfiles.encoding import decode
 from confuguard.formats.sanitize import excerpt
 from confuguard.types import Ecosystem
 
@@ -143,7 +143,7 @@ def _include(path: Path, lineno: int, arg: str, out: Collector, active: frozense
     if target.resolve() in active:
         return  # include cycle
     try:
-        text = read_text(target, out.scope)
+        text = decode(read_bytes(target, out.scope), "requirements")
     except FileFormatError as exc:
         out.error(path, lineno, f"cannot read included file {excerpt(arg)}: {exc}")
         return
@@ -240,10 +240,9 @@ def parse_pipfile(path: Path, text: str, out: Collector) -> None:
 
 def parse_pipfile_lock(path: Path, text: str, out: Collector) -> None:
     """Pipfile.lock: the `default` and `develop` maps (name -> pinned entry)."""
-    data = load_json(text)
+    data, positions = load_json_positions(text)
     if not isinstance(data, dict):
         raise FileFormatError("Pipfile.lock must be a JSON object")
-    positions = json_key_positions(text)
     for section in ("default", "develop"):
         entries = data.get(section) or {}
         if not isinstance(entries, dict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 # C0/C1 controls (tab and newline kept), zero-width and bidi controls, line/paragraph separators,
@@ -46,6 +47,11 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     escaped = _CONTROL.sub(_escape, shown).replace("\n", "\\n").replace("\t", "\\t").replace("'", "\\'")
     more = f"…(+{len(text) - limit} chars)" if len(text) > limit else ""
     return f"'{escaped}'{more}"
+
+
+def path_text(path: str | os.PathLike[str]) -> str:
+    """A file path for a message or report: undecodable bytes of the name as `\\xNN`, controls escaped."""
+    return terminal(os.fsencode(path).decode("utf-8", errors="backslashreplace"))
 
 
 def cell(text: str) -> str:

@@ -12,9 +12,13 @@ Choices (documented here and in `confuguard scan --help`):
   popular package(s) it imitates, the categories and the engine's reason.
 - Names that are not valid on their registry are `warning` results (a problem in the
   project's files, worth showing next to the code).
-- Files that could not be parsed are `invocations[0].toolExecutionNotifications`
-  (level `warning`, with file and line): they are a limit of this scan, not a finding
-  about the code. `executionSuccessful` stays true because the scan went on.
+- Files (or lines, or includes) that could not be read are `error` results of the rule
+  `unreadable-dependency-file`: what was not read was not checked, so a gate fails
+  closed. They are also `invocations[0].toolExecutionNotifications` (level `warning`,
+  with file and line); `executionSuccessful` stays true because the scan went on.
+- Text from the scanned files appears only as bounded, escaped excerpts (messages are
+  built by the parsers that way; snippets are capped); file names that are not UTF-8
+  show their undecodable bytes as `\\xNN` in messages and percent-encoded in URIs.
 - Locations are `artifactLocation.uri` relative to the scan root with `uriBaseId`
   `%SRCROOT%` (declared in `originalUriBaseIds`), plus `region.startLine` (>= 1) and
   `startColumn` when known. A file outside the root (a `-r ../x.txt` include) gets an
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -34,6 +39,7 @@ from urllib.parse import quote
 
 from confuguard import __version__, names
 from confuguard.depfiles import INVALID_NAME, Dependency, ParseError
+from confuguard.formats.sanitize import path_text, terminal
 from confuguard.types import Candidate, Category, CheckResult, Verdict
 
 SARIF_VERSION = "2.1.0"
@@ -41,6 +47,7 @@ SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schem
 SRCROOT = "%SRCROOT%"
 RULE_CONFUSION = "package-confusion"
 RULE_INVALID = "invalid-package-name"
+RULE_UNREADABLE = "unreadable-dependency-file"
 NOTIFICATION_PARSE = "unparseable-dependency-file"
 _MAX_TARGETS = 3
 
@@ -78,6 +85,20 @@ RULES: list[dict[str, Any]] = [
         "defaultConfiguration": {"level": "warning"},
         "properties": {"tags": ["security", "supply-chain", "correctness"]},
     },
+    {
+        "id": RULE_UNREADABLE,
+        "name": "UnreadableDependencyFile",
+        "shortDescription": {"text": "Dependency file, line or include could not be read"},
+        "fullDescription": {
+            "text": "Part of the project's dependency declarations could not be read (malformed syntax, an "
+            "include outside the scanned tree, a device or FIFO, an oversized file), so the dependencies it "
+            "declares were not checked."
+        },
+        "help": {"text": "Fix the file or line; to let an include outside the tree be read, pass "
+                 "`confuguard scan --allow-outside PATH`."},
+        "defaultConfiguration": {"level": "error"},
+        "properties": {"tags": ["security", "supply-chain", "correctness"]},
+    },
 ]
 _RULE_INDEX = {r["id"]: i for i, r in enumerate(RULES)}
 
@@ -100,10 +121,12 @@ def build(
     for err in errors:
         if err.kind == INVALID_NAME:
             results.append(_invalid_result(err.file, err.line, None, err.message, root, None))
+        else:
+            results.append(_unreadable_result(err, root))
     notifications = [
         {
             "level": "warning",
-            "message": {"text": f"could not read {err.file.name}: {err.message}"},
+            "message": {"text": f"could not read {path_text(err.file.name)}: {err.message}"},
             "descriptor": {"id": NOTIFICATION_PARSE},
             "locations": [_location(err.file, err.line, None, root, None)],
         }
@@ -186,14 +209,26 @@ def _invalid_result(
     }
 
 
+def _unreadable_result(err: ParseError, root: Path) -> dict[str, Any]:
+    return {
+        "ruleId": RULE_UNREADABLE,
+        "ruleIndex": _RULE_INDEX[RULE_UNREADABLE],
+        "level": "error",
+        "message": {"text": f"{path_text(err.file.name)} line {err.line} was not read: {err.message}"},
+        "locations": [_location(err.file, err.line, None, root, None)],
+    }
+
+
 def _uri(file: Path, root: Path) -> tuple[str, str | None]:
-    """(uri, uriBaseId): relative to the root when the file is under it, else an absolute file URI."""
+    """(uri, uriBaseId): relative to the root when the file is under it, else an absolute file URI.
+
+    The file name's bytes are percent-encoded, so a name that is not UTF-8 still gives a valid URI."""
     path = file.resolve()
     try:
         rel = path.relative_to(root)
     except ValueError:
         return path.as_uri(), None
-    return quote(rel.as_posix(), safe="/"), SRCROOT
+    return quote(os.fsencode(rel.as_posix()), safe="/"), SRCROOT
 
 
 def _location(file: Path, line: int, column: int | None, root: Path, raw: str | None) -> dict[str, Any]:
@@ -205,5 +240,5 @@ def _location(file: Path, line: int, column: int | None, root: Path, raw: str | 
     if column:
         region["startColumn"] = max(1, column)
     if raw:
-        region["snippet"] = {"text": raw}
+        region["snippet"] = {"text": terminal(raw)}
     return {"physicalLocation": {"artifactLocation": artifact, "region": region}}
