@@ -6,11 +6,13 @@ import argparse
 import importlib
 import os
 import pkgutil
+import sqlite3
 import sys
+import traceback
 from collections.abc import Sequence
 
 from confuguard import __version__
-from confuguard.errors import ConfuguardError
+from confuguard.errors import ConfuguardError, error_line, print_error
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
@@ -19,7 +21,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that exits 2 with a one-line message (no usage dump on stderr noise)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_ERROR, f"confuguard: error: {message} (see --help)\n")
+        self.exit(EXIT_ERROR, error_line(f"{message} (see --help)") + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,8 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except ConfuguardError as exc:
-        print(f"confuguard: error: {_one_line(str(exc))}", file=sys.stderr)
-        return EXIT_ERROR
+        print_error(exc)
+    except sqlite3.DatabaseError as exc:  # includes OperationalError: a damaged or foreign store file
+        print_error(f"the local store is damaged or unreadable ({_sqlite_reason(exc)}); "
+                    "use another --db, or delete it and import the snapshots again")
     except KeyboardInterrupt:
         print("confuguard: interrupted", file=sys.stderr)
         return 130
@@ -60,10 +64,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    except MemoryError:
+        print_error("out of memory")
+    except Exception as exc:  # a bug: still one line and exit 2 (never 1, which means "suspicious")
+        if os.environ.get("CONFUGUARD_DEBUG"):
+            traceback.print_exc()
+        print_error(f"internal error ({type(exc).__name__}); set CONFUGUARD_DEBUG=1 for a traceback")
+    return EXIT_ERROR
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split()) or "unknown error"
+def _sqlite_reason(exc: sqlite3.DatabaseError) -> str:
+    """sqlite's message without the damaged cell's text, which it quotes (`... with text '...'`)."""
+    return str(exc).split(" with text ", 1)[0]
 
 
 if __name__ == "__main__":

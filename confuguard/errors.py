@@ -16,6 +16,9 @@ only the CLI turns them into text and exit codes.
 
 from __future__ import annotations
 
+import sys
+from typing import TextIO
+
 
 class ConfuguardError(Exception):
     """Base of every error confuguard raises on purpose."""
@@ -55,3 +58,16 @@ class MalformedResponse(RegistryError):
 
 class FeedUnsupported(RegistryError):
     """The registry offers no feed of the requested kind."""
+
+
+def error_line(message: object, kind: str = "error") -> str:
+    """The one line a failure prints: `confuguard: KIND: message`, line breaks and controls escaped,
+    length capped (see `confuguard.formats.sanitize.one_line`)."""
+    from confuguard.formats.sanitize import one_line
+
+    return f"confuguard: {kind}: {one_line(str(message))}"
+
+
+def print_error(message: object, kind: str = "error", file: TextIO | None = None) -> None:
+    """Print `error_line(message, kind)` on stderr (or `file`): the one way commands report a failure."""
+    print(error_line(message, kind), file=file if file is not None else sys.stderr)

@@ -21,10 +21,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TextIO
 
 from confuguard import names
 from confuguard.errors import ConfuguardError, FeedUnsupported, InputError
+from confuguard.formats.sanitize import excerpt, one_line
 from confuguard.protocols import DEFAULT_FEED_LIMIT, FeedPage, PopularEntry, PopularList, RegistryClient
 from confuguard.store import Store, iter_chunks
 from confuguard.types import Ecosystem, PackageId, PackageMetadata
@@ -36,6 +37,10 @@ HEADERS: dict[Ecosystem, tuple[str, ...]] = {
 }
 BATCH = 5000
 MAX_PROBLEMS = 20
+MAX_LINE_CHARS = 64 * 1024
+"""Longer snapshot lines are malformed: they are skipped without being held, echoed or stored."""
+MAX_NAME_CHARS = 1024
+"""Longer names are invalid on every registry (the registries' own limits are checked by `names`)."""
 _SUMMARY_LIMIT = 1000
 _TESTED_NOTE = re.compile(r"^\[tested here:[^\]]*\]\s*")
 
@@ -62,7 +67,7 @@ class ImportReport:
     def note(self, line: int, reason: str) -> None:
         """Record a problem at `line`."""
         if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(f"line {line}: {reason}")
+            self.problems.append(f"line {line}: {one_line(reason)}")
 
     def summary(self) -> str:
         """One line for the CLI."""
@@ -86,7 +91,7 @@ def import_snapshot(
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
     with handle:
-        header = tuple(column_name(c) for c in handle.readline().rstrip("\r\n").split("\t"))
+        header = tuple(column_name(c) for c in handle.readline(MAX_LINE_CHARS).rstrip("\r\n").split("\t"))
         if header != HEADERS[ecosystem]:
             other = next((e for e, h in HEADERS.items() if h == header), None)
             hint = f" (that is the {other.value} format)" if other else ""
@@ -94,7 +99,7 @@ def import_snapshot(
                 f"{path}: header {'|'.join(header)[:120]!r} is not the {ecosystem.value} snapshot format{hint}; "
                 f"expected {'|'.join(HEADERS[ecosystem])!r}"
             )
-        rows = _rows(handle, ecosystem, source, datetime.now(UTC), report)
+        rows = _rows(_bounded_lines(handle), ecosystem, source, datetime.now(UTC), report)
         for batch in iter_chunks(rows, BATCH):
             store.put_many(batch, keep_live=True)
             report.imported += len(batch)
@@ -104,12 +109,30 @@ def import_snapshot(
     return report
 
 
+def _bounded_lines(handle: TextIO) -> Iterator[str | None]:
+    """The lines of `handle`; None for a line longer than MAX_LINE_CHARS, whose rest is skipped unread."""
+    while True:
+        line = handle.readline(MAX_LINE_CHARS + 1)
+        if not line:
+            return
+        if len(line) > MAX_LINE_CHARS and not line.endswith("\n"):
+            while (rest := handle.readline(1 << 16)) and not rest.endswith("\n"):
+                pass
+            yield None
+        else:
+            yield line
+
+
 def _rows(
-    lines: Iterator[str], ecosystem: Ecosystem, source: str, now: datetime, report: ImportReport
+    lines: Iterator[str | None], ecosystem: Ecosystem, source: str, now: datetime, report: ImportReport
 ) -> Iterator[PackageMetadata]:
     ncols = len(HEADERS[ecosystem])
     for number, line in enumerate(lines, start=2):
         report.lines += 1
+        if line is None:
+            report.malformed += 1
+            report.note(number, f"longer than {MAX_LINE_CHARS} characters (not read)")
+            continue
         text = line.rstrip("\r\n")
         if not text.strip():
             report.malformed += 1
@@ -122,8 +145,8 @@ def _rows(
             continue
         name = cols[0].strip()
         try:
-            if not name or name.startswith("pkg:"):
-                raise InputError(f"invalid name {name[:60]!r}")
+            if not name or name.startswith("pkg:") or len(name) > MAX_NAME_CHARS:
+                raise InputError(f"invalid name {excerpt(name)}")
             pkg = names.parse(name, ecosystem)
         except ConfuguardError as exc:
             report.invalid_names += 1

@@ -55,7 +55,7 @@ def test_no_names_and_unreadable_file(capsys, tmp_path):
 
 
 def test_from_stdin_and_aliases(capsys, monkeypatch):
-    monkeypatch.setattr(sys, "stdin", io.StringIO("# comment\nrai1s\n\nrails\n"))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\xef\xbb\xbf# comment\r\nrai1s\r\n\nrails\n")))
     code, out, _ = run(capsys, "check", "--from", "-", "--registry", "gem", "--no-embeddings", "-f", "json")
     docs = json.loads(out)
     assert code == 1 and [d["verdict"] for d in docs] == ["suspicious", "popular"]

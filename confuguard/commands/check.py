@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from confuguard.errors import InputError
+from confuguard.errors import InputError, print_error
 from confuguard.types import CheckResult, Ecosystem, Verdict
 
 if TYPE_CHECKING:
     from confuguard.engine import Engine
+    from confuguard.namelist import NameLine
     from confuguard.store import Store
 
 #: Exit codes: 0 nothing suspicious, 1 something suspicious, 2 usage/input error.
@@ -51,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-r", "--registry", type=registry_arg, default=None,
                    help="npm, pypi, rubygems (gem), maven, golang (go), huggingface (hf); "
                         "default: guessed from the name's shape, else pypi")
-    p.add_argument("--from", dest="from_file", metavar="FILE", help="read names from FILE, one per line ('-' = stdin)")
+    p.add_argument("--from", dest="from_file", metavar="FILE", help="read names from FILE, one per line ('-' = stdin); streamed in batches, in bounded memory")
     p.add_argument("-f", "--format", choices=["table", "json", "jsonl", "csv"], default="table")
     p.add_argument("--no-embeddings", action="store_true", help="skip the embedding generator (edit/token rules only)")
     p.add_argument("--no-classifier", action="store_true",
@@ -59,21 +62,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--live", action="store_true", help="fetch metadata of the suspect and its targets from the registry")
     p.add_argument("--db", type=Path, default=None, help="local store for metadata (default: user data dir)")
     p.set_defaults(func=handler)
-
-
-def read_names(source: str) -> list[str]:
-    """Names from a file or stdin: one per line, blank lines and `#` comments skipped."""
-    try:
-        if source == "-":
-            text = sys.stdin.read()
-        else:
-            with open(source, encoding="utf-8") as fh:
-                text = fh.read()
-    except OSError as exc:
-        raise InputError(f"cannot read {source}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{source}: not UTF-8 text") from None
-    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
 
 
 def open_store(db: Path | None, *, create: bool = False) -> Store | None:
@@ -106,35 +94,76 @@ def run(engine: Engine, texts: list[str], registry: Ecosystem | None) -> list[Ch
     return [r for r in results if r is not None]
 
 
-def handler(args: argparse.Namespace) -> int:
-    """Run the check and print the results."""
-    from confuguard.formats import render
+BATCH = 512
+"""Names checked (and printed) together when reading `--from`: output starts after the first batch."""
 
-    texts = list(args.names)
+
+def _inputs(args: argparse.Namespace) -> Iterator[NameLine]:
+    from confuguard.namelist import NameLine, iter_names, open_list
+
+    for name in args.names:
+        yield NameLine(0, name)
     if args.from_file:
-        texts += read_names(args.from_file)
-    if not texts:
+        with open_list(args.from_file) as stream:
+            yield from iter_names(stream)
+
+
+def _batches(items: Iterator[NameLine], size: int) -> Iterator[list[NameLine]]:
+    batch: list[NameLine] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def handler(args: argparse.Namespace) -> int:
+    """Check the names (streaming `--from` in batches) and print the results."""
+    from confuguard.formats.stream import ResultStream
+
+    if not args.names and not args.from_file:
+        raise InputError("no names given (pass NAME... or --from FILE)")
+    items = _inputs(args)
+    first = next(_batches(items, BATCH), None)  # read (and validate the source) before loading the engine
+    if not first:
         raise InputError("no names given (pass NAME... or --from FILE)")
     store = open_store(args.db, create=args.live)
+    stream = ResultStream(sys.stdout, args.format)
+    suspicious = invalid = False
     try:
         engine = build_engine(no_embeddings=args.no_embeddings, no_classifier=args.no_classifier, store=store)
-        final = run(engine, texts, args.registry)
-        if args.live:
-            from confuguard.live import attach_live_metadata
-
-            fetched = attach_live_metadata(final, db=args.db)
-            # judge again now that the store holds the live records
-            final = [dataclasses.replace(new, metadata=old.metadata, reasons=new.reasons + old.reasons[1:])
-                     for old, new in zip(fetched, run(engine, texts, args.registry))]
+        for batch in itertools.chain([first], _batches(items, BATCH)):
+            final = _check_batch(engine, batch, args)
+            stream.write(final)
+            suspicious = suspicious or any(r.verdict is Verdict.SUSPICIOUS for r in final)
+            for r in final:
+                if r.verdict is Verdict.INVALID:
+                    invalid = True
+                    print_error(r.reasons[0] if r.reasons else r.query, "invalid name")
     finally:
+        stream.close()
         if store is not None:
             store.close()
-    sys.stdout.write(render(final, args.format))
-    if any(r.verdict is Verdict.SUSPICIOUS for r in final):
+    if suspicious:
         return EXIT_FOUND
-    if any(r.verdict is Verdict.INVALID for r in final):
-        for r in final:
-            if r.verdict is Verdict.INVALID:
-                print(f"confuguard: invalid name: {r.reasons[0]}", file=sys.stderr)
-        return EXIT_ERROR
-    return EXIT_OK
+    return EXIT_ERROR if invalid else EXIT_OK
+
+
+def _check_batch(engine: Engine, batch: list[NameLine], args: argparse.Namespace) -> list[CheckResult]:
+    """Results of one batch in input order; unusable lines come back as `invalid` with their reason."""
+    texts = [item.name for item in batch if item.name is not None]
+    final = run(engine, texts, args.registry)
+    if args.live:
+        from confuguard.live import attach_live_metadata
+
+        fetched = attach_live_metadata(final, db=args.db)
+        # judge again now that the store holds the live records
+        final = [dataclasses.replace(new, metadata=old.metadata, reasons=new.reasons + old.reasons[1:])
+                 for old, new in zip(fetched, run(engine, texts, args.registry))]
+    checked = iter(final)
+    eco = args.registry or Ecosystem.PYPI
+    return [next(checked) if item.name is not None
+            else CheckResult(f"line {item.line}", eco, Verdict.INVALID, reasons=(item.problem or "unusable line",))
+            for item in batch]

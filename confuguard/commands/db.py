@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from confuguard.errors import InputError
+from confuguard.errors import InputError, print_error
+from confuguard.formats.sanitize import path_text
 from confuguard.types import Ecosystem
 
 
@@ -40,10 +41,10 @@ def import_snapshot(args: argparse.Namespace) -> int:
         report = run(args.file, eco, store)
         where = store.path
     for problem in report.problems:
-        print(f"{args.file}: {problem}", file=sys.stderr)
+        print_error(f"{path_text(args.file)}: {problem}", "warning")
     hidden = report.invalid_names + report.malformed - len(report.problems)
     if hidden > 0:
-        print(f"{args.file}: ... and {hidden} more problems", file=sys.stderr)
+        print_error(f"{path_text(args.file)}: ... and {hidden} more problems", "warning")
     print(f"{report.summary()} -> {where}")
     return 0
 

@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from confuguard import names
-from confuguard.errors import InputError
-from confuguard.formats.sanitize import one_line, path_text
+from confuguard.errors import InputError, print_error
+from confuguard.formats.sanitize import path_text
 from confuguard.types import CheckResult, PackageId, Verdict
 
 if TYPE_CHECKING:  # the parsers load only when a scan runs, not on every CLI start
@@ -108,9 +108,9 @@ def handler(args: argparse.Namespace) -> int:
 
     deps, errors = collect(files, ReadScope.of([*paths, *allowed]))
     for err in errors:
-        print(f"confuguard: warning: {one_line(str(err))}", file=sys.stderr)
+        print_error(err, "warning")
     if not files:
-        print("confuguard: warning: no dependency files found", file=sys.stderr)
+        print_error("no dependency files found", "warning")
 
     results = check(deps, ENGINE_FACTORY) if deps else []
     entries = list(zip(deps, results))
@@ -253,5 +253,5 @@ def _table(entries: Sequence[tuple[Dependency, CheckResult]], errors: Sequence[P
 
 
 def _usage(message: str) -> int:
-    print(f"confuguard: error: scan: {one_line(message)}", file=sys.stderr)
+    print_error(f"scan: {message}")
     return EXIT_ERROR

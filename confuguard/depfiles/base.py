@@ -90,6 +90,8 @@ class FileFormatError(InputError):
         self.line = max(1, line)
 
 
+MAX_NAME_CHARS = 1024
+"""Longer dependency names are invalid before any registry rule is tried (every registry's limit is lower)."""
 MAX_RAW_CHARS = 200
 """`Dependency.raw` keeps at most this many characters of the declaration."""
 
@@ -115,6 +117,8 @@ class Collector:
         """Validate `name` for `ecosystem` and keep it; an invalid name becomes an `invalid-name` error."""
         line = max(1, line)
         try:
+            if len(name) > MAX_NAME_CHARS:
+                raise InputError(f"longer than {MAX_NAME_CHARS} characters")
             pkg = names.parse(name, ecosystem)
         except InputError as exc:
             self.error(file, line, f"invalid {ecosystem.value} name {excerpt(name)}: {exc}", INVALID_NAME)
