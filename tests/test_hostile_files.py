@@ -185,3 +185,18 @@ def test_sarif_snippets_and_messages_are_bounded(capsys, project):
     rc, out, err = run_scan(capsys, [project], "sarif")
     assert len(out) < 20_000 and len(err) < 2_000
     json.loads(out)
+
+
+def test_progress_bar_checks_in_chunks_and_keeps_the_order(monkeypatch, project):
+    calls: list[int] = []
+
+    class Counting(CleanEngine):
+        def check_many(self, pkgs):
+            calls.append(len(pkgs))
+            return super().check_many(pkgs)
+
+    monkeypatch.setattr(scan, "PROGRESS_CHUNK", 4)
+    (project / "requirements.txt").write_text("\n".join(f"pkg{i}" for i in range(10)) + "\n")
+    deps, _ = scan.collect([project / "requirements.txt"])
+    results = scan.check(deps, Counting, progress=True)
+    assert calls == [4, 4, 2] and [r.query for r in results] == [f"pkg{i}" for i in range(10)]

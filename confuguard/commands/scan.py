@@ -112,7 +112,7 @@ def handler(args: argparse.Namespace) -> int:
     if not files:
         print_error("no dependency files found", "warning")
 
-    results = check(deps, ENGINE_FACTORY) if deps else []
+    results = check(deps, ENGINE_FACTORY, progress=sys.stderr.isatty()) if deps else []
     entries = list(zip(deps, results))
     text = render(entries, errors, fmt, root=scan_root(paths), file_count=len(files))
     if output:
@@ -156,8 +156,15 @@ def collect(files: Sequence[Path], scope: ReadScope | None = None) -> tuple[list
     return deps, errors
 
 
-def check(deps: Sequence[Dependency], factory: Callable[[], Checker]) -> list[CheckResult]:
-    """One result per dependency; each distinct package is checked once."""
+PROGRESS_CHUNK = 1000
+"""Packages checked between two updates of the progress bar."""
+
+
+def check(deps: Sequence[Dependency], factory: Callable[[], Checker], *, progress: bool = False) -> list[CheckResult]:
+    """One result per dependency; each distinct package is checked once.
+
+    With `progress` (scan does it when stderr is a terminal) a progress bar on stderr follows
+    the checks of lockfiles with more than PROGRESS_CHUNK packages."""
     unique: dict[tuple[str, str], int] = {}
     pkgs: list[PackageId] = []
     slots: list[int] = []
@@ -168,10 +175,27 @@ def check(deps: Sequence[Dependency], factory: Callable[[], Checker]) -> list[Ch
             unique[k] = len(pkgs)
             pkgs.append(pkg)
         slots.append(unique[k])
-    results = factory().check_many(pkgs)
+    results = _check_all(factory(), pkgs, progress and len(pkgs) > PROGRESS_CHUNK)
     if len(results) != len(pkgs):
         raise RuntimeError(f"engine returned {len(results)} results for {len(pkgs)} packages")
     return [results[i] for i in slots]
+
+
+def _check_all(engine: Checker, pkgs: list[PackageId], progress: bool) -> list[CheckResult]:
+    if not progress:
+        return engine.check_many(pkgs)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    results: list[CheckResult] = []
+    columns = (TextColumn("checking dependencies"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("check", total=len(pkgs))
+        for start in range(0, len(pkgs), PROGRESS_CHUNK):
+            chunk = pkgs[start : start + PROGRESS_CHUNK]
+            results += engine.check_many(chunk)
+            bar.advance(task, len(chunk))
+    return results
 
 
 def scan_root(paths: Sequence[str]) -> Path:

@@ -149,36 +149,49 @@ class Collector:
 
 # --- JSON -----------------------------------------------------------------------------
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\]:,]|\n|[^\s{}\[\]:,"]+|[ \t\r]+')
-
-
+_JSON_KEY_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\],]')
+"""Strings and the structure that decides which strings are keys; whitespace, colons and literals are skipped."""
 MAX_JSON_DEPTH = 256
 """Containers nested deeper than this are read as `0` (npm reads any depth; no dependency map is that deep)."""
 _JSON_STRING = re.compile(r'("(?:[^"\\\n]|\\.)*")')
 _PRUNE_CHUNK = 1 << 22
 
+JsonPositions = dict[tuple[str | int, ...], tuple[int, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class JsonDoc:
+    """A parsed JSON dependency file: the document, and the text it was read from (deep parts pruned)."""
+
+    data: Any
+    text: str
+
+    def positions(self, max_depth: int | None = None) -> JsonPositions:
+        """`json_key_positions` of the text, for keys at most `max_depth` levels deep (all when None)."""
+        return json_key_positions(self.text, max_depth)
+
 
 def load_json(text: str) -> Any:
-    """`json.loads` for a dependency file; see `load_json_positions`."""
-    return load_json_positions(text)[0]
+    """`json.loads` for a dependency file; see `read_json`."""
+    return read_json(text).data
 
 
-def load_json_positions(text: str) -> tuple[Any, dict[tuple[str | int, ...], tuple[int, int]]]:
-    """The document and `json_key_positions` of it; FileFormatError (with the line) on invalid JSON.
+def read_json(text: str) -> JsonDoc:
+    """The parsed document; FileFormatError (with the line) on invalid JSON.
 
     JSON nested deeper than Python's recursion allows (`[[[[...` in an unrelated key) is read
     with the containers below MAX_JSON_DEPTH replaced by `0`, line numbers kept, in bounded time
     and memory, instead of making the whole file unreadable.
     """
     try:
-        return json.loads(text), json_key_positions(text)
+        return JsonDoc(json.loads(text), text)
     except json.JSONDecodeError as exc:
         raise FileFormatError(f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
     except RecursionError:
         pass
     pruned = prune_json(text, MAX_JSON_DEPTH)
     try:
-        return json.loads(pruned), json_key_positions(pruned)
+        return JsonDoc(json.loads(pruned), pruned)
     except json.JSONDecodeError as exc:
         raise FileFormatError(f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
     except RecursionError:
@@ -232,27 +245,31 @@ def prune_json(text: str, limit: int) -> str:
     return "".join(out)
 
 
-def json_key_positions(text: str) -> dict[tuple[str | int, ...], tuple[int, int]]:
+def json_key_positions(text: str, max_depth: int | None = None) -> JsonPositions:
     """Map the path of every object key to its (line, column), both 1-based.
 
     Call only on text that `json.loads` accepted. A path is the tuple of keys (and
-    array indexes) from the root, e.g. `("packages", "node_modules/lodash")`. For
-    duplicate keys the first occurrence is kept.
+    array indexes) from the root, e.g. `("packages", "node_modules/lodash")`; with
+    `max_depth`, only paths that long or shorter are kept. For duplicate keys the first
+    occurrence is kept.
     """
-    out: dict[tuple[str | int, ...], tuple[int, int]] = {}
+    offsets: dict[tuple[str | int, ...], int] = {}
     # Each open container: [is_object, current key or index, expecting a key]
     stack: list[list[Any]] = []
-    line, line_start = 1, 0
-    for m in _JSON_TOKEN.finditer(text):
-        tok = m.group()
-        c = tok[0]
-        if c == "\n":
-            line, line_start = line + 1, m.end()
+    deepest = max_depth if max_depth is not None else len(text)
+    for m in _JSON_KEY_TOKEN.finditer(text):
+        start = m.start()
+        c = text[start]
+        if c == '"':
+            if stack:
+                top = stack[-1]
+                if top[0] and top[2]:
+                    tok = m.group()
+                    top[1], top[2] = (tok[1:-1] if "\\" not in tok else json.loads(tok)), False
+                    if len(stack) <= deepest:
+                        offsets.setdefault(tuple(s[1] for s in stack), start)
         elif c == "{" or c == "[":
             stack.append([c == "{", None if c == "{" else 0, c == "{"])
-        elif c == "}" or c == "]":
-            if stack:
-                stack.pop()
         elif c == ",":
             if stack:
                 top = stack[-1]
@@ -260,12 +277,15 @@ def json_key_positions(text: str) -> dict[tuple[str | int, ...], tuple[int, int]
                     top[2] = True
                 else:
                     top[1] += 1
-        elif c == '"' and stack and stack[-1][0] and stack[-1][2]:
-            key = json.loads(tok)
-            top = stack[-1]
-            top[1], top[2] = key, False
-            path = tuple(s[1] for s in stack)
-            out.setdefault(path, (line, m.start() - line_start + 1))
+        elif stack:  # } or ]
+            stack.pop()
+    # Offsets come in text order: count the lines between consecutive ones (C speed).
+    out: JsonPositions = {}
+    line, last = 1, 0
+    for path, offset in sorted(offsets.items(), key=lambda kv: kv[1]):
+        line += text.count("\n", last, offset)
+        last = offset
+        out[path] = (line, offset - text.rfind("\n", 0, offset))
     return out
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from confuguard.depfiles.base import Collector, FileFormatError, load_json_positions
+from confuguard.depfiles.base import Collector, FileFormatError, read_json
 from confuguard.formats.sanitize import excerpt
 from confuguard.types import Ecosystem
 
@@ -46,9 +46,11 @@ def _real_name(name: str, spec: str) -> str | None:
 
 def parse_package_json(path: Path, text: str, out: Collector) -> None:
     """`dependencies`, `devDependencies`, `peerDependencies`, `optionalDependencies`."""
-    data, positions = load_json_positions(text)
+    doc = read_json(text)
+    data = doc.data
     if not isinstance(data, dict):
         raise FileFormatError("package.json must be a JSON object")
+    positions = doc.positions(max_depth=2)
     for section in _SECTIONS:
         deps = data.get(section)
         if deps is None:
@@ -66,10 +68,12 @@ def parse_package_json(path: Path, text: str, out: Collector) -> None:
 
 def parse_package_lock(path: Path, text: str, out: Collector) -> None:
     """package-lock.json v1 (nested `dependencies`) and v2/v3 (`packages` keyed by node_modules path)."""
-    data, positions = load_json_positions(text)
+    doc = read_json(text)
+    data = doc.data
     if not isinstance(data, dict):
         raise FileFormatError("package-lock.json must be a JSON object")
     packages = data.get("packages")
+    positions = doc.positions(max_depth=2 if isinstance(packages, dict) else None)  # v1 nests
     if isinstance(packages, dict):
         for key, entry in packages.items():
             if "node_modules/" not in key or not isinstance(entry, dict) or entry.get("link"):

@@ -20,9 +20,9 @@ from confuguard.depfiles.base import (
     Collector,
     FileFormatError,
     TomlLines,
-    load_json_positions,
     load_toml,
     read_bytes,
+    read_json,
     strings,
 )
 from confuguard.depfiles.encoding import decode
@@ -240,9 +240,11 @@ def parse_pipfile(path: Path, text: str, out: Collector) -> None:
 
 def parse_pipfile_lock(path: Path, text: str, out: Collector) -> None:
     """Pipfile.lock: the `default` and `develop` maps (name -> pinned entry)."""
-    data, positions = load_json_positions(text)
+    doc = read_json(text)
+    data = doc.data
     if not isinstance(data, dict):
         raise FileFormatError("Pipfile.lock must be a JSON object")
+    positions = doc.positions(max_depth=2)
     for section in ("default", "develop"):
         entries = data.get(section) or {}
         if not isinstance(entries, dict):
