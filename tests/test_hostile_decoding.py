@@ -253,3 +253,21 @@ def test_fuzz_json_documents(tmp_path, fmt, doc):
     f = tmp_path / FILE_NAMES[fmt]
     f.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8", errors="surrogatepass")
     assert _unexpected(f) == []
+
+
+@pytest.mark.slow
+def test_large_locks_and_tables_parse_in_linear_time(tmp_path):
+    """20,000 packages in poetry.lock (aligned and inline forms) and in a Poetry table, each with its line."""
+    n = 20_000
+    lock = tmp_path / "poetry.lock"
+    lock.write_text("".join(f'[[package]]\nname = "pkg{i}"\nversion = "1.0"\n\n' for i in range(n)))
+    inline = tmp_path / "inline" / "poetry.lock"
+    inline.parent.mkdir()
+    inline.write_text("package = [\n" + "".join(f'  {{name = "pkg{i}", version = "1"}},\n' for i in range(n)) + "]\n")
+    table = tmp_path / "table" / "pyproject.toml"
+    table.parent.mkdir()
+    table.write_text("[tool.poetry.dependencies]\n" + "".join(f'pkg{i} = "^1"\n' for i in range(n)))
+    for f in (lock, inline, table):  # quadratic line finding took hours here (timing is bench/hostile_files.py's)
+        out = parse_file(f)
+        assert out.errors == [] and len(out.dependencies) == n
+        assert out.dependencies[-1].line > 1

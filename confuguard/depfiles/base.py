@@ -325,6 +325,7 @@ class TomlLines:
         self.lines = text.splitlines()
         self.headers: list[tuple[int, tuple[str, ...], bool]] = []
         """(0-based line index, table path, is array-of-tables) of every table header."""
+        self._index: dict[tuple[str, ...], list[int]] | None = None
         in_multiline: str | None = None
         for i, ln in enumerate(self.lines):
             # Skip headers inside multi-line strings (rare in dependency files, cheap to handle).
@@ -339,9 +340,17 @@ class TomlLines:
                 if path is not None:
                     self.headers.append((i, path, m.group(1) == "[["))
 
+    def _by_path(self) -> dict[tuple[str, ...], list[int]]:
+        """Indexes into `headers` of each table path, built once (a lock has one header per package)."""
+        if self._index is None:
+            self._index = {}
+            for j, (_, p, _) in enumerate(self.headers):
+                self._index.setdefault(p, []).append(j)
+        return self._index
+
     def table_span(self, path: tuple[str, ...], nth: int = 0) -> tuple[int, int] | None:
         """0-based [start, end) line span of the body of the `nth` table with this path."""
-        found = [j for j, (_, p, _) in enumerate(self.headers) if p == path]
+        found = self._by_path().get(path, [])
         if len(found) <= nth:
             return None
         j = found[nth]
@@ -349,8 +358,24 @@ class TomlLines:
         end = self.headers[j + 1][0] if j + 1 < len(self.headers) else len(self.lines)
         return start, end
 
+    def simple_key_lines(self, table: tuple[str, ...]) -> dict[str, int]:
+        """1-based line of every bare or quoted `key = ...` directly in `table`, in one pass over its body."""
+        span = self.table_span(table)
+        out: dict[str, int] = {}
+        if span is None:
+            return out
+        for i in range(*span):
+            m = _SIMPLE_KEY.match(self.lines[i])
+            if m:
+                try:
+                    key = m.group(1) or m.group(3) or (json.loads(m.group(2)) if m.group(2) else "")
+                except ValueError:
+                    continue  # a TOML-only escape (`\U0001F600`): key_line finds it the slow way
+                out.setdefault(key, i + 1)
+        return out
+
     def count(self, path: tuple[str, ...]) -> int:
-        return sum(1 for _, p, _ in self.headers if p == path)
+        return len(self._by_path().get(path, []))
 
     def key_line(self, table: tuple[str, ...], key: str, nth: int = 0) -> int | None:
         """1-based line of `key = ...` directly in the `nth` table `table` (or its dotted form one level up)."""
@@ -383,6 +408,9 @@ class TomlLines:
             if hits:
                 return i + 1, min(hits) + 1
         return None
+
+
+_SIMPLE_KEY = re.compile(r"""^\s*(?:([A-Za-z0-9_-]+)|("(?:[^"\\\n]|\\.)*")|'([^'\n]*)')\s*=""")
 
 
 def _key_forms(key: str) -> list[str]:

@@ -181,12 +181,13 @@ def _add_name_table(
     """Poetry / Pipfile tables: `name = "spec"` or `name = { version = ..., path = ... }`."""
     if not isinstance(table_value, dict):
         return
+    key_lines = toml.simple_key_lines(table)
     for name, spec in table_value.items():
         if name.lower() in skip:
             continue
         if isinstance(spec, dict) and ("path" in spec or spec.get("file")):
             continue  # local directory / file: not from the registry
-        line = toml.key_line(table, name) or (_header_line(toml, table) or 1)
+        line = key_lines.get(name) or toml.key_line(table, name) or (_header_line(toml, table) or 1)
         raw = toml.lines[line - 1] if 0 < line <= len(toml.lines) else name
         out.add(PYPI, name, path, line, None, raw)
 
@@ -266,6 +267,12 @@ def _parse_package_array_lock(path: Path, text: str, out: Collector, local: Any)
     if not isinstance(packages, list):
         raise FileFormatError("`package` must be an array of tables")
     aligned = toml.count(("package",)) == len(packages)
+    name_lines: dict[str, int] = {}
+    if not aligned:  # one pass over the lines, not one per package
+        for i, ln in enumerate(toml.lines):
+            m = _NAME_LINE.search(ln)
+            if m:
+                name_lines.setdefault(m.group(2), i + 1)
     for i, pkg in enumerate(packages):
         if not isinstance(pkg, dict) or not isinstance(pkg.get("name"), str):
             line = (toml.table_span(("package",), i) or (1, 1))[0] if aligned else 1
@@ -274,16 +281,12 @@ def _parse_package_array_lock(path: Path, text: str, out: Collector, local: Any)
         if local(pkg):
             continue
         name = pkg["name"]
-        line = (toml.key_line(("package",), "name", i) if aligned else None) or _find_name_line(toml, name)
+        line = (toml.key_line(("package",), "name", i) if aligned else None) or name_lines.get(name, 1)
         out.add(PYPI, name, path, line, None, f'name = "{name}"')
 
 
-def _find_name_line(toml: TomlLines, name: str) -> int:
-    pattern = re.compile(r"^\s*name\s*=\s*[\"']" + re.escape(name) + r"[\"']")
-    for i, ln in enumerate(toml.lines):
-        if pattern.match(ln):
-            return i + 1
-    return 1
+_NAME_LINE = re.compile(r"""(?:^|[{,])\s*name\s*=\s*(["'])([^"'\\]*)\1""")
+"""`name = "x"` on its own line or inside an inline table."""
 
 
 def parse_poetry_lock(path: Path, text: str, out: Collector) -> None:
