@@ -606,17 +606,17 @@ def alert_row(suspect: PackageId, cand: Any, version: str, *, notes: Sequence[st
 
 
 def _names(path: Path, skip_lines: int) -> Iterator[tuple[int, str]]:
-    """(physical line number, name) of the names after line `skip_lines`; blank lines and `#` comments skipped."""
+    """(physical line number, name) of the names after line `skip_lines`; blank lines and `#` comments skipped.
+
+    Read as `check --from` reads (`confuguard.namelist`): streamed, BOM and CRLF accepted; a line too
+    long or not UTF-8 is not a name and is passed over."""
+    from confuguard.namelist import iter_names, open_list
+
     try:
-        with path.open("r", encoding="utf-8", errors="strict", newline=None) as fh:
-            for line_no, line in enumerate(fh, 1):
-                if line_no <= skip_lines:
-                    continue
-                text = line.strip()
-                if text and not text.startswith("#"):
-                    yield line_no, text
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
+        with open_list(str(path)) as fh:
+            for item in iter_names(fh):
+                if item.line > skip_lines and item.name is not None:
+                    yield item.line, item.name
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
 
