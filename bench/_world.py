@@ -3,9 +3,9 @@ served by the test suite's fake registry (`tests/fakeregistry.py`) on 127.0.0.1,
 
 What is published (each package a single release by a fresh account, with no other package):
 
-* ordinary new packages: PyPI projects of `pypi.tsv` first seen in its two newest months and outside
-  its top 15,000; npm packages of `npm.tsv` with at most `NPM_LOW_DOWNLOADS` downloads a month; both
-  outside the bundled popular lists. Name, version and summary come from the list; 60% declare a
+* ordinary new packages: PyPI projects of `pypi.tsv` released in its two newest months and outside
+  its top 15,000; npm packages of `npm.tsv` with at most 1,500 downloads a month; both outside the
+  bundled popular lists, and only names of the half that training never uses. Name, version and summary come from the list; 60% declare a
   repository of their own (`github.com/<account>/<name>`), decided by a hash of the name; PyPI
   projects upload an sdist plus a wheel, except `PYPI_SDIST_ONLY` of them (a hash again) that upload
   an sdist only.
@@ -25,7 +25,6 @@ import hashlib
 import json
 import random
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -37,15 +36,16 @@ from rapidfuzz.distance import OSA
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+sys.path.insert(0, str(ROOT / "scripts"))
+
 from fakeregistry import Dataset, FakeRegistry  # noqa: E402
+from sample_ordinary import _tsv, in_training_half, recent_ordinary  # noqa: E402
 
 from confuguard import corpus, lexicon, names  # noqa: E402
 from confuguard.errors import InputError  # noqa: E402
-from confuguard.snapshot import column_name  # noqa: E402
+from confuguard.snapshot import _TESTED_NOTE  # noqa: E402
 from confuguard.types import Ecosystem, PackageId  # noqa: E402
 
-#: npm packages with at most this many downloads a month count as low-download.
-NPM_LOW_DOWNLOADS = 1500
 #: Share of ordinary PyPI projects that upload an sdist only (no wheel).
 PYPI_SDIST_ONLY = 0.2
 #: Share of ordinary packages that declare a repository of their own.
@@ -91,21 +91,6 @@ class World:
 # -- the package lists ---------------------------------------------------------------------------
 
 
-def _tsv(path: Path) -> Iterator[dict[str, str]]:
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        header = [column_name(c) for c in fh.readline().rstrip("\n").split("\t")]
-        for line in fh:
-            cols = line.rstrip("\n").split("\t")
-            if len(cols) >= len(header):
-                yield dict(zip(header, cols))
-
-
-def _summary(text: str) -> str:
-    from confuguard.snapshot import _TESTED_NOTE  # the importer's own rule for the list's test notes
-
-    return _TESTED_NOTE.sub("", text).strip()
-
-
 @lru_cache(maxsize=2)
 def _popular_keys(eco: Ecosystem) -> frozenset[str]:
     return frozenset(t.key for t in corpus.load(eco).targets)
@@ -119,21 +104,9 @@ def _key(name: str, eco: Ecosystem) -> str | None:
 
 
 def ordinary(eco: Ecosystem, packages_dir: Path, n: int, seed: int) -> list[tuple[str, str, str]]:
-    """`n` (name, version, summary) of ordinary new packages (see the module docstring)."""
-    popular = _popular_keys(eco)
-    pool: list[tuple[str, str, str]] = []
-    if eco is Ecosystem.PYPI:
-        rows = list(_tsv(packages_dir / "pypi.tsv"))
-        months = sorted({r["month"] for r in rows if r["month"][:2] in ("19", "20")})[-2:]
-        for r in rows:
-            if r["month"] in months and not r["rank_among_15000_most_downloaded"].strip():
-                pool.append((r["name"], r["version"], _summary(r["summary"])))
-    else:
-        for r in _tsv(packages_dir / "npm.tsv"):
-            d = r["downloads_a_month"]
-            if d.isdigit() and int(d) <= NPM_LOW_DOWNLOADS:
-                pool.append((r["name"], r["version"], _summary(r["summary"])))
-    pool = [p for p in pool if (k := _key(p[0], eco)) is not None and k not in popular]
+    """`n` (name, version, summary) of ordinary new packages (`scripts/sample_ordinary.recent_ordinary`),
+    from the half of the names that training never sees."""
+    pool = [p for p in recent_ordinary(eco, packages_dir) if not in_training_half(p[0])]
     return random.Random(seed).sample(pool, min(n, len(pool)))
 
 
@@ -271,7 +244,7 @@ def _list_summaries(eco: Ecosystem, packages_dir: Path) -> dict[str, str]:
     for r in _tsv(packages_dir / fname):
         k = _key(r["name"], eco)
         if k in popular:
-            out[k] = _summary(r["summary"])
+            out[k] = _TESTED_NOTE.sub("", r["summary"]).strip()
     return out
 
 

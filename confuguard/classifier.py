@@ -7,7 +7,9 @@ The shipped model lives in `models/threat/` (installed as `confuguard.models/thr
     weights.json    {"coef": [...], "intercept": b, "calibration": {"a": .., "b": ..}}
 
 `load()` checks the manifest's sha256 and feature list before parsing the weights; any
-mismatch raises a one-line ModelArtifactError. Prediction is plain numpy:
+mismatch raises a one-line ModelArtifactError. A model trained before a feature existed loads
+with that feature at its documented prior (`FeatureSpec.prior`); a feature this code does not
+compute is refused. Prediction is plain numpy:
 
     p = sigmoid(a * (coef . x + intercept) + b)          x = signals.vector(...)
 
@@ -101,9 +103,11 @@ class ThreatModel:
                 f"model weights {w_path} fail their manifest check (sha256 {got[:12]}… != {want[:12]}…): refusing to load"
             )
         features = tuple(manifest.get("features") or ())
-        if features != sig.FEATURE_NAMES:
+        unknown = [f for f in features if f not in sig.FEATURE_NAMES]
+        if unknown or len(set(features)) != len(features):
             raise ModelArtifactError(
-                f"model {root} was trained on other features than this confuguard computes; retrain with `confuguard train`"
+                f"model {root} was trained on features this confuguard does not compute ({', '.join(unknown[:3]) or 'repeated'}); "
+                "retrain with `confuguard train`"
             )
         try:
             w = json.loads(w_path.read_text(encoding="utf-8"))
@@ -115,7 +119,7 @@ class ThreatModel:
             raise ModelArtifactError(f"model weights {w_path} are malformed: {exc}") from None
         if coef.shape != (len(features),) or not np.all(np.isfinite(coef)) or not 0.0 < threshold < 1.0:
             raise ModelArtifactError(f"model weights {w_path} do not fit the manifest (shape or values)")
-        return cls(coef, intercept, a, b, threshold, features, manifest)
+        return cls(_aligned(features, coef), intercept, a, b, threshold, sig.FEATURE_NAMES, manifest)
 
     def logit(self, x: np.ndarray) -> np.ndarray:
         """Uncalibrated scores (rows of `x` are feature vectors)."""
@@ -130,6 +134,13 @@ class ThreatModel:
         """Calibrated threat probability of one feature vector (scalar path, no allocation-heavy numpy)."""
         z = self.calib_a * (float(np.dot(x, self.coef)) + self.intercept) + self.calib_b
         return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+
+def _aligned(features: tuple[str, ...], coef: np.ndarray) -> np.ndarray:
+    """Weights in this confuguard's feature order; a feature the model lacks (trained before it existed)
+    weighs its documented prior (`FeatureSpec.prior`), so an older model still judges."""
+    given = dict(zip(features, coef))
+    return np.array([given.get(f.name, f.prior) for f in sig.FEATURES], dtype=np.float64)
 
 
 def write_model(folder: Path, coef: np.ndarray, intercept: float, calib_a: float, calib_b: float,

@@ -9,7 +9,10 @@ Two ways to get the pairs a row is judged on (`targets=`):
   candidate ends suspicious, and a name with no candidate is predicted benign (ConfuGuard's
   ConfuDB protocol). This measures candidate recall and the classifier together.
 
-Metadata comes from the local store only (never the network).
+Metadata comes from the local store only (never the network). `as_of="publication"` judges every suspect as
+on its upload day: a publication record's own fields, else the store record cut to name, version and summary
+(`training.as_published`): no survival, downloads or history. Publication records (`*.jsonl`) name no
+target: the engine's first candidate is judged, and a name without one counts as predicted benign.
 """
 
 from __future__ import annotations
@@ -24,17 +27,29 @@ import numpy as np
 
 from confuguard import corpus, names
 from confuguard.classifier import Judge
-from confuguard.training import LabelledPair, metrics, pair_candidate, read_labelled
-from confuguard.types import Ecosystem, PackageId, Verdict
+from confuguard.training import AS_OF, LabelledPair, as_published, engine_targets, metrics, pair_candidate, read_labelled
+from confuguard.types import Ecosystem, PackageId, PackageMetadata, Verdict
 
 MODES = ("labelled", "engine")
 
 
+def _suspect_record(p: LabelledPair, judge: Judge, as_of: str) -> dict[PackageId, PackageMetadata | None] | None:
+    """The suspect's record to judge with, when it is not simply the store's."""
+    if p.published is not None:
+        return {p.suspect: p.published}
+    if as_of != "publication":
+        return None
+    stored = judge.lookup([p.suspect]).get(p.suspect)
+    return {p.suspect: None if stored is None else as_published(p.suspect, stored.latest_version, stored.summary)}
+
+
 def predict_pairs(pairs: Sequence[LabelledPair], judge: Judge, *, targets: str = "labelled",
-                  engine: Any | None = None) -> list[tuple[int, float | None, str]]:
+                  engine: Any | None = None, as_of: str = "now") -> list[tuple[int, float | None, str]]:
     """(prediction 0/1, probability or None, how) per pair."""
     if targets not in MODES:
         raise ValueError(f"targets must be one of {MODES}")
+    if as_of not in AS_OF:
+        raise ValueError(f"as_of must be one of {AS_OF}")
     out: list[tuple[int, float | None, str] | None] = [None] * len(pairs)
     need_engine: list[int] = []
     popular: dict[Ecosystem, set[str]] = {}
@@ -46,7 +61,7 @@ def predict_pairs(pairs: Sequence[LabelledPair], judge: Judge, *, targets: str =
             out[i] = (0, None, "popular")
         elif targets == "labelled" and p.target is not None:
             cand = pair_candidate(p.suspect, p.target)
-            judged = judge(p.suspect, (cand,))[0]
+            judged = judge(p.suspect, (cand,), _suspect_record(p, judge, as_of))[0]
             out[i] = (int(judged.verdict is Verdict.SUSPICIOUS), judged.threat_probability, "labelled")
         else:
             need_engine.append(i)
@@ -66,11 +81,18 @@ def predict_pairs(pairs: Sequence[LabelledPair], judge: Judge, *, targets: str =
     return [o for o in out if o is not None]
 
 
-def evaluate_file(path: Path | str, judge: Judge, *, targets: str = "labelled", engine: Any | None = None) -> dict[str, Any]:
-    """Threat-class metrics for one labelled CSV, overall and per registry."""
+def evaluate_file(path: Path | str, judge: Judge, *, targets: str = "labelled", engine: Any | None = None,
+                  as_of: str = "now") -> dict[str, Any]:
+    """Threat-class metrics for one labelled CSV (or publication JSONL), overall and per registry."""
     report = read_labelled(path)
     pairs = report.pairs
-    preds = predict_pairs(pairs, judge, targets=targets, engine=engine)
+    if report.kind == "publication":
+        with_target = {p.suspect: p for p in engine_targets(pairs)}
+        pairs = [with_target.get(p.suspect, p) for p in pairs]
+        judged = iter(predict_pairs([p for p in pairs if p.target is not None], judge, as_of=as_of))
+        preds = [next(judged) if p.target is not None else (0, None, "no-candidate") for p in pairs]
+    else:
+        preds = predict_pairs(pairs, judge, targets=targets, engine=engine, as_of=as_of)
     y = [p.label for p in pairs]
     yhat = [p for p, _, _ in preds]
     per: dict[str, Any] = {}
@@ -81,7 +103,7 @@ def evaluate_file(path: Path | str, judge: Judge, *, targets: str = "labelled", 
     for _, _, h in preds:
         how[h] += 1
     return {
-        "file": Path(path).name, "format": report.kind, "targets": targets,
+        "file": Path(path).name, "format": report.kind, "targets": targets, "as_of": as_of,
         "pairs_from": dict(how), "skipped": dict(report.skipped),
         "overall": metrics(y, yhat), "per_registry": per, "threshold": judge.threshold,
     }

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -63,6 +64,10 @@ class LabelledPair:
     """1 = threat, 0 = benign."""
     source: str
     """`file:line`, for messages only (never a feature)."""
+    published: PackageMetadata | None = None
+    """The suspect's record as it was at upload (publication-time rows): used instead of the store's."""
+    campaign: str | None = None
+    """Attack campaign (publication records): the cross-validation group and the weighting unit."""
 
 
 @dataclass(slots=True)
@@ -82,8 +87,10 @@ class ReadReport:
 
 
 def detect_kind(header: Sequence[str]) -> str:
-    """`confudb`, `neupane-malware`, `neupane-nomalware` or `alerts`; InputError otherwise."""
+    """`confudb`, `neupane-malware`, `neupane-nomalware`, `alerts` or `published`; InputError otherwise."""
     cols = {h.strip().lower() for h in header}
+    if {"registry", "suspect", "target", "analyst_verdict", "version", "summary"} <= cols:
+        return "published"
     if {"type", "name", "legitimate_package", "label"} <= cols:
         return "confudb"
     if {"typosquat_pkg", "legitimate_pkg", "registry"} <= cols:
@@ -98,8 +105,11 @@ def detect_kind(header: Sequence[str]) -> str:
 
 
 def read_labelled(path: Path | str) -> ReadReport:
-    """Read one labelled CSV into pairs; rows with invalid names or no label are skipped and counted."""
+    """Read one labelled CSV (or publication JSONL) into pairs; rows with invalid names or no label are skipped
+    and counted."""
     path = Path(path)
+    if path.suffix == ".jsonl":
+        return read_publication(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
@@ -126,7 +136,61 @@ def read_labelled(path: Path | str) -> ReadReport:
             report.skipped[parsed] += 1
             continue
         suspect, target, label = parsed
-        report.pairs.append(LabelledPair(suspect, target, label, f"{path.name}:{line}"))
+        published = as_published(suspect, get("version") or None, get("summary")) if kind == "published" else None
+        report.pairs.append(LabelledPair(suspect, target, label, f"{path.name}:{line}", published))
+    return report
+
+
+def as_published(pkg: PackageId, version: str | None, summary: str | None) -> PackageMetadata:
+    """A record as it reads on its upload day, from the fields both attacks and ordinary packages have:
+    name, version and summary (a single release; no survival, downloads, account or repository facts)."""
+    return PackageMetadata(package=pkg, source="publication", summary=(summary or "").strip()[:1000],
+                           latest_version=version, version_count=1)
+
+
+def read_publication(path: Path) -> ReadReport:
+    """Publication records of attacks (`../shared/eval/publication/*.jsonl`: one JSON object per line with
+    `registry`, `name`, `version`, `campaign` and the upload's `info` (PyPI) or `packument_version` (npm)).
+    Each becomes a threat row without a target (the engine proposes it) carrying its as-published record."""
+    report = ReadReport(path.name, "publication")
+    seen: set[tuple[str, str]] = set()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text") from None
+    for line, text in enumerate(lines, start=1):
+        if not text.strip():
+            continue
+        try:
+            rec = json.loads(text)
+            eco = _eco(str(rec.get("registry", "")))
+            if eco is None:
+                report.skipped["unknown registries"] += 1
+                continue
+            suspect = names.parse(str(rec["name"]), eco)
+        except (ValueError, KeyError, TypeError):
+            report.skipped["malformed lines"] += 1
+            continue
+        except ConfuguardError:
+            report.skipped["invalid names"] += 1
+            continue
+        label = _label(str(rec.get("label", "")))
+        if label is None:
+            report.skipped["unlabelled rows"] += 1
+            continue
+        k = (eco.value, names.key(suspect))
+        if k in seen:  # one row per name: the other versions repeat the same upload
+            report.skipped["repeated names"] += 1
+            continue
+        seen.add(k)
+        info = rec.get("info") if isinstance(rec.get("info"), dict) else rec.get("packument_version")
+        info = info if isinstance(info, dict) else {}
+        summary = info.get("summary", info.get("description"))
+        published = as_published(suspect, str(rec.get("version") or "") or None, summary if isinstance(summary, str) else "")
+        campaign = str(rec.get("campaign") or "") or None
+        report.pairs.append(LabelledPair(suspect, None, label, f"{path.name}:{line}", published, campaign))
     return report
 
 
@@ -155,7 +219,7 @@ def _parse_row(kind: str, get: Any) -> tuple[PackageId, PackageId | None, int] |
         eco = _eco(get("ecosystem")) or Ecosystem.NPM
         full, target_text = get("adversarial pkg"), get("original pkg")
         label = {"yes": 0, "no": 1}.get(get("is_fp?").lower())
-    else:
+    else:  # analyst alerts, and published ordinary packages (same columns plus version and summary)
         eco = _eco(get("registry"))
         if eco is None:
             return "unknown registries"
@@ -213,8 +277,13 @@ def pair_candidate(suspect: PackageId, target: PackageId) -> Candidate:
 
 def featurize(pairs: Sequence[tuple[PackageId, Candidate]], store: Any | None, *,
               allowlist: Allowlist | None = None, now: datetime | None = None,
-              coverage: sig.Coverage | None = None, text_vectors: TextVectors | None = None) -> np.ndarray:
-    """Feature matrix for (suspect, candidate) pairs with metadata from `store` (None = no metadata)."""
+              coverage: sig.Coverage | None = None, text_vectors: TextVectors | None = None,
+              published: Sequence[PackageMetadata | None] | None = None, as_of: str = "now") -> np.ndarray:
+    """Feature matrix for (suspect, candidate) pairs with metadata from `store` (None = no metadata).
+
+    `published[i]`, when given, is row i's suspect record as uploaded and replaces the store's. With
+    `as_of="publication"` the other suspects get no record at all (only targets keep the store's), so
+    no row carries survival, download or history evidence that an upload-day record cannot have."""
     allowlist = allowlist or Allowlist.default()
     meta: dict[PackageId, PackageMetadata | None] = {}
     if store is not None:
@@ -222,7 +291,9 @@ def featurize(pairs: Sequence[tuple[PackageId, Candidate]], store: Any | None, *
         meta = store.get_many(wanted)
     X = np.zeros((len(pairs), len(sig.FEATURES)))
     for i, (s, c) in enumerate(pairs):
-        signals = sig.compute(sig.Pair(s, c, meta.get(s), meta.get(c.target), allowlist, None, now, text_vectors))
+        own = published[i] if published is not None and published[i] is not None else (
+            None if as_of == "publication" else meta.get(s))
+        signals = sig.compute(sig.Pair(s, c, own, meta.get(c.target), allowlist, None, now, text_vectors))
         if coverage is not None:
             coverage.add(signals)
         X[i] = sig.vector(signals)
@@ -357,14 +428,59 @@ DEFAULT_THRESHOLD = 0.6
 
 
 def group_of(pair: LabelledPair) -> str:
-    """The CV group: the target package (registry + canonical key); the suspect when no target."""
+    """The CV group: an attack's campaign; else the target package (registry + canonical key), the suspect
+    when no target."""
+    if pair.campaign:
+        return f"campaign:{pair.campaign}"
     pkg = pair.target or pair.suspect
     return f"{pkg.ecosystem.value}:{names.key(pkg)}"
 
 
+#: Training modes: `now` (suspects judged with every record the store holds) or `publication` (as on their
+#: upload day: only publication rows' own name/version/summary, nothing from the store for other suspects).
+AS_OF = ("now", "publication")
+#: The suspect fields a publication-time row may use: both attacks and ordinary packages have them.
+PUBLICATION_FIELDS = ("name", "version", "summary")
+
+
+def engine_targets(pairs: Sequence[LabelledPair]) -> list[LabelledPair]:
+    """Rows without a labelled target get the engine's first candidate (name evidence, no embeddings);
+    rows with no candidate are dropped (the classifier never judges them)."""
+    from confuguard.engine import Engine
+
+    need = [p for p in pairs if p.target is None]
+    if not need:
+        return list(pairs)
+    engine = Engine(encoder=None)
+    found: dict[PackageId, PackageId] = {}
+    for res in engine.check_many([p.suspect for p in need]):
+        if res.package is not None and res.candidates:
+            found[res.package] = res.candidates[0].target
+    out = []
+    for p in pairs:
+        if p.target is None and p.suspect in found:
+            p = LabelledPair(p.suspect, found[p.suspect], p.label, p.source, p.published, p.campaign)
+        if p.target is not None:
+            out.append(p)
+    return out
+
+
+def campaign_weights(rows: Sequence[LabelledPair]) -> np.ndarray:
+    """Row weights: each attack campaign weighs the same in total (a spam campaign of thousands of near-identical
+    uploads counts like a single attack), scaled so the campaign rows' mean weight is 1; other rows weigh 1."""
+    sizes = Counter(p.campaign for p in rows if p.campaign)
+    w = np.ones(len(rows))
+    if sizes:
+        scale = sum(sizes.values()) / len(sizes)
+        for i, p in enumerate(rows):
+            if p.campaign:
+                w[i] = scale / sizes[p.campaign]
+    return w
+
+
 def train(files: Sequence[Path | str], store: Any | None, out: Path, *, folds: int = 5, C: float = 0.5,
           threshold: float = DEFAULT_THRESHOLD, now: datetime | None = None,
-          version: str | None = None) -> dict[str, Any]:
+          version: str | None = None, as_of: str = "now") -> dict[str, Any]:
     """Read, featurize, cross-validate, fit and write a model to `out`; return the manifest."""
     import hashlib
 
@@ -373,12 +489,14 @@ def train(files: Sequence[Path | str], store: Any | None, out: Path, *, folds: i
 
     if not 0.0 < threshold < 1.0:
         raise InputError(f"threshold {threshold} must be between 0 and 1")
+    if as_of not in AS_OF:
+        raise InputError(f"--as-of must be one of {', '.join(AS_OF)}")
     reports = [read_labelled(f) for f in files]
     rows: list[LabelledPair] = []
     origin: list[str] = []
     data_info = []
     for path, rep in zip(files, reports):
-        used = [p for p in rep.pairs if p.target is not None]
+        used = engine_targets(rep.pairs) if rep.kind == "publication" else [p for p in rep.pairs if p.target is not None]
         no_target = len(rep.pairs) - len(used)
         rows += used
         origin += [rep.file] * len(used)
@@ -386,16 +504,19 @@ def train(files: Sequence[Path | str], store: Any | None, out: Path, *, folds: i
             "file": rep.file, "format": rep.kind, "sha256": hashlib.sha256(Path(path).read_bytes()).hexdigest(),
             "pairs": len(used), "threat": sum(p.label for p in used), "benign": len(used) - sum(p.label for p in used),
             "skipped": dict(rep.skipped) | ({"rows without a target": no_target} if no_target else {}),
+            **({"campaigns": len({p.campaign for p in used})} if rep.kind == "publication" else {}),
         })
     if len(rows) < 20 or len({p.label for p in rows}) < 2:
         raise InputError(f"not enough labelled pairs to train ({len(rows)}; both classes needed)")
     now = now or now_utc()
     cov = sig.Coverage()
     cands = [(p.suspect, pair_candidate(p.suspect, p.target)) for p in rows if p.target is not None]
-    X = featurize(cands, store, now=now, coverage=cov, text_vectors=_text_vectors() if store is not None else None)
+    X = featurize(cands, store, now=now, coverage=cov, text_vectors=_text_vectors() if store is not None else None,
+                  published=[p.published for p in rows], as_of=as_of)
     y = np.array([p.label for p in rows])
     groups = [group_of(p) for p in rows]
-    res = fit(X, y, groups, folds=folds, C=C)
+    weights = campaign_weights(rows)
+    res = fit(X, y, groups, folds=folds, C=C, sample_weight=weights)
     pred = (res.oof_proba >= threshold).astype(int)
     src = np.array(origin)
     per_file = {f: metrics(y[src == f], pred[src == f]) for f in dict.fromkeys(origin)}
@@ -407,6 +528,15 @@ def train(files: Sequence[Path | str], store: Any | None, out: Path, *, folds: i
         "threshold_rule": "suspicious when the calibrated threat probability >= threshold",
         "trained_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "hyperparameters": {"C": C, "folds": folds, "min_support_for_learning": MIN_SUPPORT},
+        "as_of": as_of,
+        "publication_rows": {
+            "suspect_fields": list(PUBLICATION_FIELDS),
+            "rule": "publication records and published ordinary packages are judged on name, version and summary "
+                    "only (a single release; no survival, downloads, account or repository facts), whatever the "
+                    "store holds; their targets keep the store's records",
+            "weighting": "each attack campaign weighs the same in total (mean row weight 1)",
+            "rows": int(sum(p.published is not None for p in rows)),
+        },
         "training_data": data_info,
         "counts": {"pairs": int(len(y)), "threat": int(y.sum()), "benign": int(len(y) - y.sum()),
                    "target_groups": len(set(groups))},
@@ -414,7 +544,8 @@ def train(files: Sequence[Path | str], store: Any | None, out: Path, *, folds: i
                      "records": dict(store.count_metadata()) if store is not None and hasattr(store, "count_metadata") else {},
                      "signal_coverage": {k: cov.counts.get(k, 0) for k in sig.FEATURE_NAMES}},
         "cross_validation": {
-            "scheme": f"GroupKFold({folds}) by target package; out-of-fold predictions at the threshold",
+            "scheme": f"GroupKFold({folds}) by attack campaign, else by target package; out-of-fold predictions "
+                      "at the threshold (unweighted counts)",
             "overall": metrics(y, pred), "per_file": per_file, "brier": brier(y, res.oof_proba),
         },
         "prior_features": res.prior_features,

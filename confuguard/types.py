@@ -119,6 +119,14 @@ class PackageMetadata:
     security_holding: bool | None = None
     """npm replaced the package with its `0.0.1-security` placeholder (a malware takedown)."""
     install_scripts: bool | None = None
+    """The package runs its own code at install: npm `preinstall`/`install`/`postinstall` scripts, or a PyPI
+    sdist whose setup.py passes a `cmdclass` (read only when the sdist is inspected)."""
+    source_only: bool | None = None
+    """PyPI: the latest release uploaded an sdist and no wheel (so installing it runs its setup code)."""
+    authors: str | None = None
+    """Free-text author/maintainer names and e-mails as declared (PyPI `author*`/`maintainer*`, npm `author`):
+    anyone can write any name here, so they never count as maintainers; compared with the target's to spot
+    imitation."""
     # Hugging Face
     author: str | None = None
     likes: int | None = None

@@ -233,6 +233,16 @@ def _first_publish(times: dict[str, Any], versions: dict[str, Any]) -> datetime 
     return min(stamps) if stamps else parse_time(times.get("created"))
 
 
+def _person(value: Any) -> str | None:
+    """An npm person field (`"Name <mail> (url)"` or `{name, email}`) as `name <mail>` text."""
+    if isinstance(value, str):
+        return nonempty(value[:300])
+    d = as_dict(value)
+    name, mail = nonempty(d.get("name")), nonempty(d.get("email"))
+    text = " ".join(x for x in (name, f"<{mail}>" if mail else None) if x)
+    return text[:300] or None
+
+
 def _repo(value: Any) -> str | None:
     return nonempty(value) if isinstance(value, str) else nonempty(as_dict(value).get("url"))
 
@@ -285,5 +295,6 @@ def parse_packument(
             deprecation_message=deprecated_msg if isinstance(deprecated_msg, str) and deprecated_msg else None,
             security_holding=holding,
             install_scripts=any(h in scripts for h in _HOOKS) if manifest else None,
+            authors=_person(doc.get("author")) or (_person(manifest.get("author")) if manifest else None),
             extra=extra,
         )

@@ -229,6 +229,13 @@ def _authors(info: dict[str, Any]) -> str | None:
     return ", ".join(dict.fromkeys(people))[:200] or None
 
 
+def _author_text(info: dict[str, Any]) -> str | None:
+    """Every declared author/maintainer name and e-mail, as written (`UNKNOWN` and blanks dropped)."""
+    parts = [v.strip() for k in ("author", "author_email", "maintainer", "maintainer_email")
+             if (v := nonempty(info.get(k))) and v.strip().upper() != "UNKNOWN"]
+    return ", ".join(dict.fromkeys(parts))[:300] or None
+
+
 def _license(info: dict[str, Any]) -> str | None:
     for key in ("license_expression", "license"):
         text = nonempty(info.get(key))
@@ -299,6 +306,7 @@ def parse_project(
                 extra["project_status_reason"] = reason[:200]
         if authors := _authors(info):
             extra["authors"] = authors
+        kinds = {as_str(as_dict(f).get("packagetype")) for f in latest_files} - {None}
         if errors:
             extra["errors"] = "; ".join(errors)[:500]
         return reg.record(
@@ -317,6 +325,8 @@ def parse_project(
             dependency_count=sum(1 for r in reqs if isinstance(r, str) and not _EXTRA.search(r))
             if isinstance(reqs, list) else (0 if reqs is None and "requires_dist" in info else None),
             yanked=as_bool(info.get("yanked")),
+            source_only=(kinds == {"sdist"}) if kinds else None,
+            authors=_author_text(info),
             deprecated=(status == "deprecated") if status else None,
             deprecation_message=reason if status == "deprecated" else None,
             extra=extra,

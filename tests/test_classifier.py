@@ -11,7 +11,7 @@ import pytest
 
 from confuguard import names
 from confuguard import signals as sig
-from confuguard.classifier import Judge, ThreatModel, default_model_dir, write_model
+from confuguard.classifier import Judge, ThreatModel, default_model_dir, sha256_file, write_model
 from confuguard.errors import ModelArtifactError
 from confuguard.store import Store
 from confuguard.types import Candidate, Category, Ecosystem, Finding, PackageMetadata, Verdict
@@ -61,13 +61,35 @@ def test_missing_or_foreign_artifacts_are_refused(model_copy, tmp_path):
     with pytest.raises(ModelArtifactError, match="missing"):
         ThreatModel.load(tmp_path / "nothing")
     man = json.loads((model_copy / "manifest.json").read_text())
-    man["features"] = man["features"][:-1]
+    man["features"] = [*man["features"][:-1], "a_feature_from_the_future"]
     (model_copy / "manifest.json").write_text(json.dumps(man))
-    with pytest.raises(ModelArtifactError, match="other features"):
+    with pytest.raises(ModelArtifactError, match="does not compute"):
+        ThreatModel.load(model_copy)
+    man["features"] = man["features"][:-2]
+    (model_copy / "manifest.json").write_text(json.dumps(man))
+    with pytest.raises(ModelArtifactError, match="do not fit"):  # one weight more than features listed
         ThreatModel.load(model_copy)
     (model_copy / "manifest.json").write_text("not json")
     with pytest.raises(ModelArtifactError, match="unreadable"):
         ThreatModel.load(model_copy)
+
+
+def test_a_model_without_a_newer_feature_judges_with_its_prior(tmp_path):
+    """A model trained before a signal existed still loads: the signal weighs its documented prior."""
+    coef = np.linspace(-1, 1, len(sig.FEATURES))
+    folder = write_model(tmp_path / "old", coef, 0.0, 1.0, 0.0, {"threshold": 0.5, "version": "old"})
+    w = json.loads((folder / "weights.json").read_text())
+    drop = sig.FEATURE_NAMES.index("install_script")
+    w["coef"].pop(drop)
+    (folder / "weights.json").write_text(json.dumps(w))
+    man = json.loads((folder / "manifest.json").read_text())
+    man["features"].pop(drop)
+    man["files"]["weights.json"]["sha256"] = sha256_file(folder / "weights.json")
+    (folder / "manifest.json").write_text(json.dumps(man))
+    model = ThreatModel.load(folder)
+    assert model.features == sig.FEATURE_NAMES
+    assert model.coef[drop] == sig.FEATURES[drop].prior == 1.5
+    assert model.coef[drop + 1] == pytest.approx(coef[drop + 1])
 
 
 def test_write_and_load_roundtrip(tmp_path):

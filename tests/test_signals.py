@@ -128,7 +128,7 @@ def test_repository_signals():
     assert one("repository_is_target", "lodahs", "lodash", sm=s, tm=t).value == 1.0
     own = meta("lodahs", repository_url="https://github.com/eve/lodahs")
     assert one("repository_is_own", "lodahs", "lodash", sm=own).value == 1.0
-    assert one("repository_is_target", "lodahs", "lodash", sm=own, tm=t).value == -1.0
+    assert one("repository_is_target", "lodahs", "lodash", sm=own, tm=t).value == 0.0  # another repository is unremarkable: one-sided, like an unknown
     assert one("repository_present", "lodahs", "lodash", sm=meta("lodahs", repository_url="")).value == -1.0
     assert one("repository_present", "lodahs", "lodash", sm=meta("lodahs")).value is None
 
@@ -307,3 +307,116 @@ def test_typo_to_word_tells_a_different_word_from_a_slip():
     assert s.value == 1.0 and "'fork' is a word of its own" in s.reason
     assert one("typo_to_word", "lodahs", "lodash").value == 0.0  # a non-word: the classic slip
     assert one("typo_to_word", "redux-fork", "redux-form", cats=(Category.AFFIX,)).value == 0.0
+
+
+# -- day-one signals, read from records in each registry's real JSON format --------------------------------
+
+
+def _pypi_record(name: str, *, summary: str = "An HTTP client", version: str = "0.1.0", wheel: bool = True,
+                 author: str = "", author_email: str = "", urls: dict | None = None, home: str = "") -> PackageMetadata:
+    """A `/pypi/<name>/json` document of a single release, parsed by the PyPI client."""
+    from confuguard.registries.pypi import PyPIRegistry
+    from fakeregistry import routed
+
+    files = [{"filename": f"{name}-{version}.tar.gz", "packagetype": "sdist", "size": 2154,
+              "upload_time_iso_8601": "2025-12-31T10:00:00.000000Z", "yanked": False}]
+    if wheel:
+        files.append({**files[0], "filename": f"{name}-{version}-py3-none-any.whl", "packagetype": "bdist_wheel"})
+    doc = {"info": {"name": name, "version": version, "summary": summary, "description": "", "author": author,
+                    "author_email": author_email, "maintainer": "", "maintainer_email": "", "home_page": home,
+                    "project_urls": urls, "license": "", "classifiers": [], "requires_dist": None, "yanked": False},
+           "releases": {version: files}, "urls": files, "last_serial": 1,
+           "ownership": {"organization": None, "roles": [{"role": "Owner", "user": f"{name}-acct"}]}}
+    m = PyPIRegistry(routed({f"pypi.org/pypi/{name}/json": doc})).metadata(names.parse(name, PYPI))
+    assert m is not None
+    return m
+
+
+def _npm_record(name: str, *, description: str = "Utility functions", version: str = "1.0.0",
+                scripts: dict | None = None, repository: str | None = None, author: object = None,
+                maintainer: str | None = None) -> PackageMetadata:
+    """A packument of a single release, parsed by the npm client."""
+    from confuguard.registries.npm import NpmRegistry
+    from fakeregistry import routed
+
+    manifest: dict = {"name": name, "version": version, "description": description, "main": "index.js",
+                      "scripts": scripts or {"test": "echo \"Error: no test specified\" && exit 1"}}
+    if repository:
+        manifest["repository"] = {"type": "git", "url": repository}
+    if author is not None:
+        manifest["author"] = author
+    doc = {"_id": name, "name": name, "description": description, "dist-tags": {"latest": version},
+           "versions": {version: manifest}, "time": {"created": "2025-12-31T10:00:00.000Z", version: "2025-12-31T10:00:00.000Z"},
+           "maintainers": [{"name": maintainer or f"{name}-acct", "email": "x@example.invalid"}]}
+    for k in ("repository", "author"):
+        if k in manifest:
+            doc[k] = manifest[k]
+    m = NpmRegistry(routed({f"registry.npmjs.org/{name}": doc})).metadata(names.parse(name, NPM))
+    assert m is not None
+    return m
+
+
+def test_source_only_upload_reads_the_release_files():
+    sdist_only = _pypi_record("reqeusts", wheel=False)
+    assert sdist_only.source_only is True
+    s = one("source_only", "reqeusts", "requests", PYPI, sm=sdist_only)
+    assert s.value == 1.0 and "no wheel" in s.reason
+    assert one("source_only", "reqeusts", "requests", PYPI, sm=_pypi_record("reqeusts")).value == 0.0
+    assert one("source_only", "lodahs", "lodash", sm=_npm_record("lodahs")).value is None  # npm has no such fact
+
+
+def test_npm_install_scripts_are_an_install_hook():
+    hooked = _npm_record("lodahs", scripts={"postinstall": "node collect.js"})
+    s = one("install_script", "lodahs", "lodash", sm=hooked)
+    assert s.value == 1.0 and "install script" in s.reason
+    assert one("install_script", "lodahs", "lodash", sm=_npm_record("lodahs")).value == 0.0
+    assert one("install_script", "lodahs", "lodash", sm=meta("lodahs")).value is None
+
+
+def test_first_version_far_above_a_first_release():
+    probe = _npm_record("lodahs", version="99.10.9")
+    s = one("first_version_high", "lodahs", "lodash", sm=probe)
+    assert s.value == pytest.approx(2.0) and "99.10.9" in s.reason
+    assert one("first_version_high", "lodahs", "lodash", sm=_npm_record("lodahs", version="0.1.0")).value == 0.0
+    # beyond a first release a high version is history, not a probe: unknown
+    assert one("first_version_high", "lodahs", "lodash", sm=meta("lodahs", latest_version="99.0.0", version_count=40)).value is None
+
+
+def test_boilerplate_and_gibberish_summaries():
+    filler = _pypi_record("reqeusts", summary="A small example package")
+    assert one("summary_boilerplate", "reqeusts", "requests", PYPI, sm=filler).value == 1.0
+    assert one("summary_boilerplate", "reqeusts", "requests", PYPI, sm=_pypi_record("reqeusts")).value == 0.0
+    noise = _pypi_record("reqeusts", summary="GzUHeVluNzkNAQBJQkVenVrVRwQuimkYORFdhZTcPNNRrHnQI lAJbIzOTtl")
+    s = one("summary_gibberish", "reqeusts", "requests", PYPI, sm=noise)
+    assert s.value == 1.0 and "random letters" in s.reason
+    for text in ("Async HTTP client for humans", "MCP server for the GitHub API", "Flaskify"):
+        assert one("summary_gibberish", "reqeusts", "requests", PYPI, sm=_pypi_record("reqeusts", summary=text)).value == 0.0
+    assert one("summary_gibberish", "reqeusts", "requests", PYPI, sm=_pypi_record("reqeusts", summary="")).value is None
+
+
+def test_repository_or_homepage_at_the_targets_repository_is_starjacking():
+    target = _npm_record("lodash", repository="git+https://github.com/lodash/lodash.git", maintainer="jdalton")
+    jacked = _npm_record("lodahs", repository="https://github.com/lodash/lodash")
+    s = one("repository_is_target", "lodahs", "lodash", sm=jacked, tm=target)
+    assert s.value == 1.0 and "star-jacking" in s.reason
+    own = _npm_record("lodahs", repository="git+https://github.com/someone/lodahs.git")
+    assert one("repository_is_target", "lodahs", "lodash", sm=own, tm=target).value == 0.0
+    pypi_target = _pypi_record("requests", urls={"Source": "https://github.com/psf/requests"})
+    by_home = _pypi_record("reqeusts", home="https://github.com/psf/requests/tree/main")
+    assert one("repository_is_target", "reqeusts", "requests", PYPI, sm=by_home, tm=pypi_target).value == 1.0
+    assert one("repository_is_target", "reqeusts", "requests", PYPI, sm=_pypi_record("reqeusts"), tm=pypi_target).value is None
+
+
+def test_author_imitating_the_targets_maintainers():
+    target = _pypi_record("requests", author="Kenneth Reitz", author_email="me@kennethreitz.org")
+    fake = _pypi_record("reqeusts", author="Kenneth Reitz", author_email="kr@gmail.com")
+    s = one("author_imitation", "reqeusts", "requests", PYPI, sm=fake, tm=target)
+    assert s.value == 1.0 and "kenneth reitz" in s.reason
+    by_domain = _pypi_record("reqeusts", author="Ops", author_email="ops@kennethreitz.org")
+    assert one("author_imitation", "reqeusts", "requests", PYPI, sm=by_domain, tm=target).value == 1.0
+    other = _pypi_record("reqeusts", author="Jane Roe", author_email="jane@gmail.com")
+    assert one("author_imitation", "reqeusts", "requests", PYPI, sm=other, tm=target).value == 0.0
+    npm_target = _npm_record("lodash", author={"name": "John-David Dalton", "email": "john@example.invalid"}, maintainer="jdalton")
+    npm_fake = _npm_record("lodahs", author="John-David Dalton <jdd@mail.invalid>")
+    assert one("author_imitation", "lodahs", "lodash", sm=npm_fake, tm=npm_target).value == 1.0
+    assert one("author_imitation", "lodahs", "lodash", sm=meta("lodahs"), tm=npm_target).value is None

@@ -123,3 +123,71 @@ def test_eval_predicts_a_popular_suspect_benign_as_check_does(tmp_path):
     (pop, _, how_pop), (typo, p_typo, how_typo) = predict_pairs(rows.pairs, Judge.default())
     assert (pop, how_pop) == (0, "popular")
     assert (typo, how_typo) == (1, "labelled") and p_typo is not None
+
+
+def _publication_files(tmp_path: Path) -> tuple[Path, Path]:
+    """Attack upload records (PyPI JSON API shape, one spam campaign of 30 and 12 single campaigns) and
+    ordinary new packages as published (`published` CSV: name, target, version, summary)."""
+    noise = ["GzUHeVluNzkNAQBJQkVenVrVRwQuimkYORFdhZTc", "hRRtLekmRqVHbvaCBUhscjvDBrVGaWejHGLjvKDQO"]
+    recs = [{"registry": "pypi", "name": f"reqeusts{i}", "version": "1.0.0", "label": "malicious", "campaign": "spam",
+             "info": {"summary": noise[i % 2]}, "files": []} for i in range(30)]
+    typos = ["reqeusts", "requestss", "nunpy", "numpyy", "pandsa", "djnago", "flaks", "colorama2", "urllib4",
+             "pyyalm", "setuptols", "boto33"]
+    recs += [{"registry": "pypi", "name": n, "version": "99.0.0" if i % 2 else "1.0.0", "label": "malicious",
+              "campaign": f"c{i}", "info": {"summary": noise[i % 2] if i % 3 else ""}, "files": []}
+             for i, n in enumerate(typos)]
+    recs.append({"registry": "pypi", "name": "zzqqxx-unrelated", "version": "1.0", "label": "malicious", "campaign": "x",
+                 "info": {"summary": "test"}})
+    attacks = tmp_path / "pypi_attacks.jsonl"
+    attacks.write_text("\n".join(json.dumps(r) for r in recs) + "\n")
+    lines = ["registry,suspect,target,analyst_verdict,note,version,summary"]
+    ordinary = [("requests-cache-lite", "requests-cache"), ("numpy-quaternion2", "numpy-quaternion"), ("pandas-ta2", "pandas-ta"),
+                ("django-ninja2", "django-ninja"), ("flask-cors2", "flask-cors"), ("pyyaml-env", "pyyaml"),
+                ("boto3-stubs-lite", "boto3-stubs"), ("colorlog2", "colorlog"), ("urllib3-mock", "urllib3"),
+                ("setuptools-rust2", "setuptools-rust"), ("pytest-xspec", "pytest-spec"), ("celerp", "celery")]
+    for i in range(3):
+        for s, t in ordinary:
+            lines.append(f"pypi,{s}{'x' * i},{t},benign,ordinary,0.{i}.1,A helper for {t} that caches results on disk")
+    published = tmp_path / "published.csv"
+    published.write_text("\n".join(lines) + "\n")
+    return attacks, published
+
+
+def test_publication_mode_trains_by_campaign_and_evaluates_as_uploaded(tmp_path, capsys):
+    attacks, published = _publication_files(tmp_path)
+    rep = read_labelled(attacks)
+    assert rep.kind == "publication" and len(rep.pairs) == 43 and all(p.target is None for p in rep.pairs)
+    assert rep.pairs[0].published.summary.startswith("Gz") and rep.pairs[0].published.version_count == 1
+    assert rep.pairs[0].campaign == "spam"
+    pub = read_labelled(published)
+    assert pub.kind == "published" and pub.pairs[0].published.latest_version == "0.0.1"
+    out = tmp_path / "model"
+    assert main(["train", str(attacks), str(published), "--no-metadata", "--as-of", "publication", "--out", str(out),
+                 "--folds", "3", "-f", "json"]) == 0
+    manifest = json.loads(capsys.readouterr().out)
+    assert manifest["as_of"] == "publication"
+    assert manifest["publication_rows"]["suspect_fields"] == ["name", "version", "summary"]
+    assert "by attack campaign" in manifest["cross_validation"]["scheme"]
+    info = {d["file"]: d for d in manifest["training_data"]}
+    assert info["pypi_attacks.jsonl"]["skipped"]["rows without a target"] >= 1  # `zzqqxx-unrelated` imitates nothing
+    assert info["pypi_attacks.jsonl"]["campaigns"] >= 10
+    assert manifest["feature_support"]["summary_gibberish"] > 0
+    # evaluated as uploaded: the attack's own record, whatever the store holds
+    assert main(["eval", str(attacks), "--no-metadata", "--as-of", "publication", "--model", str(out), "-f", "json"]) == 0
+    res = json.loads(capsys.readouterr().out)["results"][0]
+    assert res["as_of"] == "publication" and res["pairs_from"]["no-candidate"] >= 1
+    assert res["overall"]["recall"] >= 0.8
+
+
+def test_campaign_weights_give_each_campaign_the_same_total():
+    from confuguard.names import parse
+    from confuguard.training import LabelledPair, campaign_weights
+    from confuguard.types import Ecosystem
+
+    def row(c):
+        return LabelledPair(parse("x", Ecosystem.PYPI), None, 1, "f:1", None, c)
+
+    rows = [row("big")] * 8 + [row("a"), row("b"), LabelledPair(parse("y", Ecosystem.PYPI), None, 0, "g:1")]
+    w = campaign_weights(rows)
+    assert w[:8].sum() == pytest.approx(w[8]) == pytest.approx(w[9]) and w[10] == 1.0
+    assert w[:10].mean() == pytest.approx(1.0)

@@ -17,7 +17,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "model and the metadata of the local store. --targets labelled (default) judges each row's "
                     "labelled (suspect, target) pair; --targets engine judges the engine's own candidates for the "
                     "name, a name with no candidate counting as benign.")
-    p.add_argument("files", nargs="+", metavar="FILE", help="labelled CSV files")
+    p.add_argument("files", nargs="+", metavar="FILE", help="labelled CSV files or publication records (*.jsonl)")
+    p.add_argument("--as-of", choices=["now", "publication"], default="now",
+                   help="publication: judge suspects as on their upload day (name, version, summary only)")
     p.add_argument("--db", type=Path, default=None, help="local store with metadata (default: user data dir)")
     p.add_argument("--no-metadata", action="store_true", help="judge on name-level evidence only")
     p.add_argument("--targets", choices=["labelled", "engine"], default="labelled",
@@ -47,7 +49,7 @@ def handler(args: argparse.Namespace) -> int:
             from confuguard.engine import Engine
 
             engine = Engine(judge=judge, encoder=None) if args.no_embeddings else Engine(judge=judge)
-        results = [evaluate_file(f, judge, targets=args.targets, engine=engine) for f in args.files]
+        results = [evaluate_file(f, judge, targets=args.targets, engine=engine, as_of=args.as_of) for f in args.files]
     finally:
         if store is not None:
             store.close()
@@ -58,7 +60,8 @@ def handler(args: argparse.Namespace) -> int:
         return 0
     how = ("labelled target of each row (rows without one: engine candidates)" if args.targets == "labelled"
            else "engine candidates (no candidate = predicted benign)")
-    print(f"model {model.manifest.get('version')} threshold {judge.threshold}; pairs: {how}; metadata: {meta}")
+    print(f"model {model.manifest.get('version')} threshold {judge.threshold}; pairs: {how}; metadata: {meta}"
+          + ("; as of publication" if args.as_of == "publication" else ""))
     for r in results:
         skipped = ", ".join(f"{n} {k}" for k, n in r["skipped"].items()) or "none"
         print(f"\n{r['file']} ({r['format']}; skipped: {skipped})")

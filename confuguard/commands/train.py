@@ -14,7 +14,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Train the benign/threat classifier on labelled pairs (ConfuDB, NeupaneDB or "
                                    "analyst-alert CSVs) joined to metadata in the local store; cross-validate by "
                                    "target package; write weights and manifest (no pickle).")
-    p.add_argument("files", nargs="+", metavar="FILE", help="labelled CSV files")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="labelled CSV files, publication records (*.jsonl) and published-package CSVs")
+    p.add_argument("--as-of", choices=["now", "publication"], default="now",
+                   help="publication: judge every suspect as on its upload day (name, version, summary; no store "
+                        "record, survival or downloads); folds by attack campaign")
     p.add_argument("--db", type=Path, default=None, help="local store with metadata (default: user data dir)")
     p.add_argument("--no-metadata", action="store_true", help="train on name-level signals only (ignore the store)")
     p.add_argument("-o", "--out", type=Path, default=None, help="model folder to write (default: the shipped models/threat)")
@@ -38,7 +42,8 @@ def handler(args: argparse.Namespace) -> int:
     threshold = training.DEFAULT_THRESHOLD if args.threshold is None else args.threshold
     store = None if args.no_metadata else Store.open(args.db)
     try:
-        manifest = training.train(args.files, store, out, folds=args.folds, C=args.C, threshold=threshold)
+        manifest = training.train(args.files, store, out, folds=args.folds, C=args.C, threshold=threshold,
+                                  as_of=args.as_of)
     finally:
         if store is not None:
             store.close()

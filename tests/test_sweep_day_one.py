@@ -1,0 +1,81 @@
+"""A nightly sweep over the fake registries judges packages on their first day by what their records say.
+
+Two lookalikes of popular packages are published in one feed window, each a single release by a fresh
+account: `lodahs` (npm) copies `lodash`'s description word for word and is alerted; `fastbi` (PyPI)
+describes a purpose of its own and links its own repository, and is not.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from fakeregistry import FakeRegistry
+
+from confuguard.classifier import Judge
+from confuguard.engine import Engine
+from confuguard.store import Store
+from confuguard.sweep import Sweep
+from confuguard.types import Ecosystem
+
+START = {Ecosystem.NPM: "107", Ecosystem.PYPI: "31000006"}
+
+
+def _iso(d: datetime) -> str:
+    return d.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def _packument(name: str, description: str, *, created: datetime, versions: list[str], maintainer: str,
+               repository: str | None = None) -> dict:
+    manifest = {"description": description, "main": "index.js", "license": "MIT"}
+    if repository:
+        manifest["repository"] = {"type": "git", "url": repository}
+    return {"_id": name, "name": name, "description": description, "dist-tags": {"latest": versions[-1]},
+            "versions": {v: {**manifest, "name": name, "version": v} for v in versions},
+            "time": {"created": _iso(created), **{v: _iso(created) for v in versions}},
+            "maintainers": [{"name": maintainer, "email": f"{maintainer}@example.invalid"}], **manifest}
+
+
+def _project(name: str, summary: str, *, uploaded: datetime, versions: list[str], owner: str,
+             source: str | None = None) -> dict:
+    files = {v: [{"filename": f"{name}-{v}.tar.gz", "packagetype": "sdist", "size": 9000,
+                  "upload_time_iso_8601": _iso(uploaded)},
+                 {"filename": f"{name}-{v}-py3-none-any.whl", "packagetype": "bdist_wheel", "size": 9000,
+                  "upload_time_iso_8601": _iso(uploaded)}] for v in versions}
+    return {"info": {"name": name, "version": versions[-1], "summary": summary, "description": "",
+                     "author": "", "author_email": "", "home_page": "",
+                     "project_urls": {"Source": source} if source else None, "requires_dist": None, "yanked": False},
+            "releases": files, "urls": files[versions[-1]], "last_serial": 1,
+            "ownership": {"organization": None, "roles": [{"role": "Owner", "user": owner}]}}
+
+
+def test_sweep_alerts_a_copied_description_and_clears_a_package_of_its_own(tmp_path, monkeypatch) -> None:
+    now = datetime.now(UTC)
+    old, fresh = now - timedelta(days=4000), now - timedelta(hours=2)
+    with FakeRegistry() as fake:
+        d = fake.data
+        d.npm["lodash"] = _packument("lodash", "Lodash modular utilities.", created=old,
+                                     versions=[f"4.17.{i}" for i in range(20)], maintainer="jdalton",
+                                     repository="git+https://github.com/lodash/lodash.git")
+        d.npm["lodahs"] = _packument("lodahs", "Lodash modular utilities.", created=fresh, versions=["1.0.0"],
+                                     maintainer="newcomer1")
+        d.pypi["fastai"] = _project("fastai", "fastai simplifies training fast and accurate neural nets using modern best practices",
+                                    uploaded=old, versions=["2.7.0", "2.8.0"], owner="jph00",
+                                    source="https://github.com/fastai/fastai")
+        d.pypi["fastbi"] = _project("fastbi", "Build business intelligence dashboards from SQL queries in minutes",
+                                    uploaded=fresh, versions=["0.1.0"], owner="newcomer2",
+                                    source="https://github.com/newcomer2/fastbi")
+        d.publish("npm", "lodahs")
+        d.publish("pypi", "fastbi")
+        for k, v in fake.env().items():
+            monkeypatch.setenv(k, v)
+        with Store.open(tmp_path / "s.db") as store:
+            engine = Engine(encoder=None, judge=Judge.default(store=store))
+            summary = Sweep(store, engine).feeds([Ecosystem.NPM, Ecosystem.PYPI], start=START)
+            assert not summary.failed, summary.to_json()
+            alerts = {(a["suspect"], a["target"]): a for a in store.alert_rows()}
+        assert any("/pypi/pypi/fastbi/json" in r for r in fake.requests)  # judged on its live record
+    assert ("fastbi", "fastai") not in alerts
+    assert ("lodahs", "lodash") in alerts
+    assert "description copied from `lodash`" in alerts[("lodahs", "lodash")]["reasons"]
+    by = {r.registry: r for r in summary.registries}
+    assert by["pypi"].benign_suppressed >= 1  # fastbi resembles fastai, and was cleared
