@@ -980,7 +980,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("deprecated", 0.0, prior=-0.5, sign=-1),
     FeatureSpec("yanked", 0.0, prior=0.2, sign=1),
     FeatureSpec("relocated", 0.0, prior=-2.0, sign=-1),
-    FeatureSpec("maintainer_overlap", 0.0, prior=-6.0, sign=-1),
+    # a registry account in common: only the target's own maintainers can publish from it (a guarantee, not an estimate)
+    FeatureSpec("maintainer_overlap", 0.0, prior=-8.0, sign=-1, fixed=True),
     FeatureSpec("maintainer_popular", 0.0, prior=-1.0, sign=-1),
     FeatureSpec("pickle_weights", 0.0, prior=1.0, sign=1),
 )
