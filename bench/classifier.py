@@ -35,9 +35,11 @@ def _pairs(n: int) -> list[tuple]:
         sm = PackageMetadata(s, "live", summary=f"utility functions number {i}", maintainers=(f"u{i}",),
                              downloads=100 + i, downloads_window="last-month", latest_version="1.0.0",
                              created=datetime(2025, 1, 1, tzinfo=UTC), version_count=3,
-                             repository_url=f"https://github.com/u{i}/lodahs{i}", readme="x" * 500, readme_length=500)
+                             repository_url=f"https://github.com/u{i}/lodahs{i}", readme="x" * 500, readme_length=500,
+                             authors=f"Dev {i} <dev{i}@example.org>", install_scripts=i % 7 == 0)
         tm = PackageMetadata(t, "live", summary="Lodash modular utilities.", maintainers=("jdalton",),
-                             downloads=50_000_000, downloads_window="last-month", repository_url="https://github.com/lodash/lodash")
+                             downloads=50_000_000, downloads_window="last-month", repository_url="https://github.com/lodash/lodash",
+                             authors="John-David Dalton <john.david.dalton@gmail.com>")
         c = Candidate(t, 145, (Finding(Category.TYPO, "x"),), 0.92, 1 + i % 3, None, frozenset({"edit"}))
         out.append((s, c, sm if i % 4 else None, tm))
     return out

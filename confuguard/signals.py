@@ -619,6 +619,7 @@ def sig_install_script(pair: Pair) -> Signal:
 
 
 _MAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_PEOPLE_SPLIT = re.compile(r"[,;]| and ")
 _GENERIC_MAIL = frozenset("gmail.com googlemail.com outlook.com hotmail.com yahoo.com qq.com 163.com protonmail.com "
                           "proton.me icloud.com mail.ru yandex.ru example.com users.noreply.github.com".split())
 
@@ -628,9 +629,11 @@ def _people(meta: PackageMetadata | None) -> tuple[set[str], set[str]] | None:
     if meta is None:
         return None
     text = meta.authors or meta.extra.get("authors") or ""
+    if not text and not meta.maintainers:
+        return None
     domains = {m.group(0).split("@", 1)[1].lower() for m in _MAIL.finditer(text)} - _GENERIC_MAIL
     text = _MAIL.sub(" ", text)
-    people = {p.strip(" <>()\"'").lower() for p in re.split(r"[,;]| and ", text)} - {""}
+    people = {p.strip(" <>()\"'").lower() for p in _PEOPLE_SPLIT.split(text)} - {""}
     people |= {x.lower() for x in meta.maintainers or ()}
     people = {p for p in people if len(p) >= 4 and p not in ("unknown", "none", "author", "maintainers")}
     return (people, domains) if people or domains else None
