@@ -473,12 +473,19 @@ def sig_survived(pair: Pair) -> Signal:
     live record first published long ago (ramping up to `SURVIVAL_DAYS`).
 
     A record's existence alone says nothing (a fresh attack has one too): a live record counts by its
-    age. A registry's security holding package exists because of a takedown, so it never counts.
+    age. A snapshot listing counts by the package's age when the snapshot was made (`fetched_at`) where
+    the snapshot dates its first release (a project listed a week after it appeared has barely survived
+    anything), and in full where it does not (today's `pypi.tsv` dates only the latest release, `npm.tsv`
+    nothing). A registry's security holding package exists because of a takedown, so it never counts.
     """
     m = pair.suspect_meta
     if m is None or _is_holding(m):
         return Signal("survived", None)
     if m.source.startswith("snapshot:"):
+        if m.created is not None and m.fetched_at is not None:
+            days = max(0.0, (_aware(m.fetched_at) - _aware(m.created)).days)
+            if days < SURVIVAL_DAYS:
+                return Signal("survived", days / SURVIVAL_DAYS)
         return Signal("survived", 1.0,
                       f"listed in the offline {m.package.ecosystem.value} snapshot: published and not taken down when it was made")
     if m.created is None:

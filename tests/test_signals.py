@@ -420,3 +420,14 @@ def test_author_imitating_the_targets_maintainers():
     npm_fake = _npm_record("lodahs", author="John-David Dalton <jdd@mail.invalid>")
     assert one("author_imitation", "lodahs", "lodash", sm=npm_fake, tm=npm_target).value == 1.0
     assert one("author_imitation", "lodahs", "lodash", sm=meta("lodahs"), tm=npm_target).value is None
+
+
+def test_a_snapshot_listing_counts_by_age_when_the_snapshot_was_made():
+    made = datetime(2025, 12, 1, tzinfo=UTC)
+    week = meta("lodahs", source="snapshot:npm.tsv", fetched_at=made, created=datetime(2025, 11, 24, tzinfo=UTC))
+    s = one("survived", "lodahs", "lodash", sm=week)
+    assert s.value == pytest.approx(7 / sig.SURVIVAL_DAYS) and s.reason is None
+    years = meta("lodahs", source="snapshot:npm.tsv", fetched_at=made, created=datetime(2019, 1, 1, tzinfo=UTC))
+    assert one("survived", "lodahs", "lodash", sm=years).value == 1.0
+    undated = meta("lodahs", source="snapshot:npm.tsv", fetched_at=made)
+    assert one("survived", "lodahs", "lodash", sm=undated).value == 1.0  # no first-release date: listed in full
