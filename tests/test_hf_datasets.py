@@ -259,3 +259,19 @@ def test_sweep_of_the_dataset_feed(fake, cfg, tmp_path):
         # the next run reads nothing new from either walk
         again = Sweep(store, engine, config=cfg, page_size=2).feeds([HF])
         assert again.alerts_new == 0
+
+
+def test_model_and_dataset_lists_keep_their_own_caches(hash_encoder):
+    from confuguard.candidates import prepare_tables
+    from confuguard.models.index import index_path, load_or_build
+    from confuguard.models.wordvec import WordVectors
+
+    models = corpus.from_rows(HF, [("openai/gsm8k-model", 1, None), ("openai/whisper", 2, None)])
+    sets = corpus.from_rows(HF, [("datasets/openai/gsm8k", 1, None), ("openai/whisper", 2, None)], kind=DS)
+    assert [str(t.package) for t in sets.targets] == ["datasets/openai/gsm8k"]  # a model row is not a dataset
+    assert (models.label, sets.label) == ("huggingface", "huggingface-datasets")
+    words = WordVectors(["gsm8k", "model", "whisper"], hash_encoder.encode(["gsm8k", "model", "whisper"]))
+    paths = [prepare_tables(c) for c in (models, sets)] + [index_path(c) for c in (models, sets)]
+    for c in (models, sets):
+        load_or_build(c, words)
+    assert len(set(paths)) == 4 and all(p is not None and p.is_file() for p in paths)  # neither replaced the other
