@@ -15,18 +15,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from confuguard.commands import scan
-from confuguard.depfiles import INVALID_NAME, PARSE, PARSERS, parse_file
+from confuguard.depfiles import _EXACT, INVALID_NAME, PARSE, PARSERS, detect_format, parse_file
 from confuguard.depfiles.base import MAX_JSON_DEPTH, load_json, prune_json
 from confuguard.depfiles.encoding import decode
 from confuguard.types import CheckResult, PackageId, Verdict
 
-#: a file name for every format, so parse_file picks the parser by name as a scan does
-FILE_NAMES = {
-    "requirements": "requirements.txt", "pyproject": "pyproject.toml", "pipfile": "Pipfile",
-    "pipfile-lock": "Pipfile.lock", "poetry-lock": "poetry.lock", "uv-lock": "uv.lock",
-    "package-json": "package.json", "package-lock": "package-lock.json", "yarn-lock": "yarn.lock",
-    "pnpm-lock": "pnpm-lock.yaml", "gemfile": "Gemfile", "gemfile-lock": "Gemfile.lock", "go-mod": "go.mod",
-    "pom": "pom.xml", "gradle": "build.gradle", "python-source": "app.py",
+#: a file name for every format, so parse_file picks the parser by name as a scan does (formats added
+#: later with an exact file name are fuzzed without editing this table)
+FILE_NAMES = {fmt: name for name, fmt in reversed(_EXACT.items())} | {
+    "requirements": "requirements.txt", "python-source": "app.py",
 }
 
 
@@ -36,6 +33,17 @@ def names_in(path: Path) -> list[str]:
 
 def test_every_format_has_a_fuzzed_file_name():
     assert set(FILE_NAMES) >= set(PARSERS)
+    assert all(detect_format(Path(name)) == fmt for fmt, name in FILE_NAMES.items())
+
+
+@pytest.mark.parametrize("source", ["x = " + "-" * 200_000 + "1\n", "x = " + "+".join(["1"] * 200_000) + "\n"])
+def test_python_source_nested_past_cpython_limits_is_reported(tmp_path, source):
+    f = tmp_path / "app.py"
+    f.write_text(f"from transformers import AutoModel\nAutoModel.from_pretrained('gpt2')\n{source}")
+    (error,) = parse_file(f).errors
+    assert error.kind == PARSE and "nested too deeply" in error.message
+    f.write_text("from transformers import AutoModel\nAutoModel.from_pretrained('bert-base-uncased')\n")
+    assert names_in(f) == ["bert-base-uncased"]  # and the next file still parses
 
 
 # --- requirements: PEP 263 coding lines and pip's fallback ------------------------------------------
@@ -271,3 +279,21 @@ def test_large_locks_and_tables_parse_in_linear_time(tmp_path):
         out = parse_file(f)
         assert out.errors == [] and len(out.dependencies) == n
         assert out.dependencies[-1].line > 1
+
+
+_DEEP_JSON = st.recursive(
+    st.none() | st.integers() | st.text(alphabet='ab"\\{}[],: \n\u00e9', max_size=6),
+    lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(alphabet='ab"\\{}[]', max_size=4), kids, max_size=3),
+    max_leaves=40,
+)
+
+
+@_FUZZ
+@given(doc=_DEEP_JSON, depth=st.integers(min_value=0, max_value=4), indent=st.sampled_from([None, 0, 2]))
+def test_key_positions_with_a_depth_match_the_full_walk(doc, depth, indent):
+    """Passing over deep containers whole finds exactly the shallow keys the full token walk finds."""
+    from confuguard.depfiles.base import json_key_positions
+
+    text = json.dumps(doc, indent=indent, ensure_ascii=False)
+    full = json_key_positions(text)
+    assert json_key_positions(text, depth) == {path: pos for path, pos in full.items() if len(path) <= depth}

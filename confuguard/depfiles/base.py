@@ -151,6 +151,12 @@ class Collector:
 
 _JSON_KEY_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\],]')
 """Strings and the structure that decides which strings are keys; whitespace, colons and literals are skipped."""
+_JSON_STR = r'"(?:[^"\\\n]|\\.)*+"'
+_JSON_SHALLOW = r"(?:[^{}\[\]\"]++|" + _JSON_STR + ")*+"
+for _ in range(4):
+    _JSON_SHALLOW = r"(?:[^{}\[\]\"]++|" + _JSON_STR + r"|[{\[]" + _JSON_SHALLOW + r"[}\]])*+"
+_JSON_SHALLOW_CONTAINER = re.compile(r"[{\[]" + _JSON_SHALLOW + r"[}\]]")
+"""A container nested at most four levels more, matched whole without backtracking (possessive)."""
 MAX_JSON_DEPTH = 256
 """Containers nested deeper than this are read as `0` (npm reads any depth; no dependency map is that deep)."""
 _JSON_STRING = re.compile(r'("(?:[^"\\\n]|\\.)*")')
@@ -250,15 +256,20 @@ def json_key_positions(text: str, max_depth: int | None = None) -> JsonPositions
 
     Call only on text that `json.loads` accepted. A path is the tuple of keys (and
     array indexes) from the root, e.g. `("packages", "node_modules/lodash")`; with
-    `max_depth`, only paths that long or shorter are kept. For duplicate keys the first
-    occurrence is kept.
+    `max_depth`, only paths that long or shorter are kept, and containers below that
+    depth are passed over whole by one regex match (a lockfile entry costs one step, not
+    twenty). For duplicate keys the first occurrence is kept.
     """
     offsets: dict[tuple[str | int, ...], int] = {}
     # Each open container: [is_object, current key or index, expecting a key]
     stack: list[list[Any]] = []
     deepest = max_depth if max_depth is not None else len(text)
-    for m in _JSON_KEY_TOKEN.finditer(text):
+    no_skip: int | None = None  # a container too deep to pass over whole is open at this depth
+    search, skip = _JSON_KEY_TOKEN.search, _JSON_SHALLOW_CONTAINER.match
+    pos = 0
+    while (m := search(text, pos)) is not None:
         start = m.start()
+        pos = m.end()
         c = text[start]
         if c == '"':
             if stack:
@@ -269,6 +280,12 @@ def json_key_positions(text: str, max_depth: int | None = None) -> JsonPositions
                     if len(stack) <= deepest:
                         offsets.setdefault(tuple(s[1] for s in stack), start)
         elif c == "{" or c == "[":
+            if len(stack) >= deepest and no_skip is None:
+                whole = skip(text, start)
+                if whole is not None:
+                    pos = whole.end()  # a value whose keys are deeper than wanted
+                    continue
+                no_skip = len(stack) + 1
             stack.append([c == "{", None if c == "{" else 0, c == "{"])
         elif c == ",":
             if stack:
@@ -279,6 +296,8 @@ def json_key_positions(text: str, max_depth: int | None = None) -> JsonPositions
                     top[1] += 1
         elif stack:  # } or ]
             stack.pop()
+            if no_skip is not None and len(stack) < no_skip:
+                no_skip = None
     # Offsets come in text order: count the lines between consecutive ones (C speed).
     out: JsonPositions = {}
     line, last = 1, 0

@@ -18,12 +18,16 @@ and data files (`data/train.csv`).
 from __future__ import annotations
 
 import ast
+import threading
 from pathlib import Path
 
 from confuguard.depfiles.base import Collector, FileFormatError
 from confuguard.types import Ecosystem
 
 HF = Ecosystem.HUGGINGFACE
+_AST_LOCK = threading.Lock()
+"""CPython 3.11 keeps `ast.parse`'s recursion bookkeeping per interpreter, not per thread: two parses at
+once (a scan in a service thread, a test runner) can fail with `SystemError`, so they take turns."""
 
 # function name -> (index of the positional argument holding the id, keyword holding it)
 CALLS: dict[str, tuple[int, str]] = {
@@ -74,7 +78,10 @@ def parse_python_source(path: Path, text: str, out: Collector) -> None:
     if not mentions_calls(text.encode("utf-8")):
         return
     try:
-        tree = ast.parse(text, filename=str(path))
+        with _AST_LOCK:
+            tree = ast.parse(text, filename=str(path))
+    except (RecursionError, MemoryError):  # CPython's own limits on nesting (`- - - ... 1`, `1+1+...+1`)
+        raise FileFormatError("Python source nested too deeply to read") from None
     except SyntaxError as exc:
         raise FileFormatError(f"invalid Python: {exc.msg}", exc.lineno or 1) from None
     except ValueError as exc:  # e.g. null bytes
