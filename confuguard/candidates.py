@@ -64,6 +64,9 @@ CORE_EDIT_MIN = 5
 CORE_EXACT_MIN = 4
 #: Names of more words than this only try their word runs up to this length.
 CORE_MAX_WORDS = 8
+#: Words of a suspect's name the word generators (affix, token, namespace) look at: the first
+#: ones, so the work per name does not grow with its length (real names have at most ~15 words).
+MAX_WORDS = 32
 _SQUASH = re.compile(r"[^a-z0-9]+")
 _FOLD = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "5": "s", "3": "e", "4": "a", "7": "t", "8": "b"})
 _MULTI = (("rn", "m"), ("vv", "w"), ("cl", "d"), ("nn", "m"))
@@ -93,15 +96,23 @@ def _one_deletion(form: str) -> set[str]:
 
 
 def token_sequences(text: str) -> set[tuple[str, ...]]:
-    """Readings of a suspect's name: the cheap split, and word segmentation of glued words (`pythonkafka`)."""
-    return {words_of(text), tokenize(text)}
+    """Readings of a suspect's name: the cheap split, and word segmentation of glued words (`pythonkafka`).
+
+    Each reading keeps its first `MAX_WORDS` words.
+    """
+    return {words_of(text)[:MAX_WORDS], tokenize(text)[:MAX_WORDS]}
 
 
 @dataclass
 class Proposals:
-    """Target positions proposed for one suspect, with the generators that found each."""
+    """Target positions proposed for one suspect, with the generators that found each.
+
+    `probes` counts the lookups made (hash probes, edit scans, one-deletion keys): a measure
+    of the work spent on the name that depends on its shape only within fixed bounds.
+    """
 
     found_by: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    probes: int = 0
 
     def add(self, pos: int, how: str) -> None:
         """Record that generator `how` proposed target `pos`."""
@@ -266,6 +277,26 @@ class CandidateGenerator:
         self._has_aliases = any(tables.aliases)
         self._sorted, self._sorted_pos = tables.sorted_keys, tables.sorted_pos
         self._rsorted, self._rsorted_pos = tables.rsorted_keys, tables.rsorted_pos
+        # Longest strings each table can match: longer probes are skipped without a lookup.
+        self._max_key = max(map(len, self.squashed), default=0)
+        self._max_form = max(map(len, self._forms.keys()), default=0)
+        self._max_leaf = max(map(len, self.leaves), default=0)
+        self._max_ns = max(map(len, self.namespaces), default=0)
+        self._max_alias = max((len(f) for a in self._aliases for f in a.split(" ")), default=0)
+
+    @property
+    def probe_bound(self) -> int:
+        """The most `Proposals.probes` one `propose` call can make, whatever the name: the sum of the generators' caps."""
+        runs = MAX_WORDS * (MAX_WORDS + 1) // 2
+        core_runs = CORE_MAX_WORDS * (CORE_MAX_WORDS + 1) // 2
+        words = 2 * MAX_WORDS
+        return (
+            1 + 2  # edit scan, form lookups
+            + 3 + 2 * MAX_WORDS  # namespace: leaf lookup and scan, namespace scan, scope cuts
+            + 2 * runs + 2  # affix: word runs of both readings, prefix and suffix bisection
+            + (2 + 2 * core_runs) * (self._max_alias + 2)  # core: one-deletion keys of each query
+            + words + words * (words - 1) // 2  # token: words and word pairs
+        )
 
     @property
     def embeddings(self) -> Embeddings | None:
@@ -298,11 +329,12 @@ class CandidateGenerator:
         leaf = names.leaf(pkg)
         ns = names.namespace(pkg)
         if near_keys is None:
-            near_keys = [pos for _, _, pos in process.extract(
-                squash(key), self.squashed, scorer=OSA.distance, score_cutoff=MAX_EDIT, limit=None)]
+            near_keys = self.near_keys(key)
+            out.probes += 1
         for pos in near_keys:
             out.add(pos, "edit")
         for form in {fold(key), fold(leaf)} if ns and pkg.ecosystem is Ecosystem.NPM else {fold(key)}:
+            out.probes += 1
             for pos in self._forms.get(form):
                 out.add(pos, "form")
         if ns or pkg.ecosystem is Ecosystem.NPM:
@@ -320,16 +352,33 @@ class CandidateGenerator:
         out.found_by.pop(-1, None)
         return out
 
+    def scannable(self, squashed_key: str) -> bool:
+        """Whether a squashed key is short enough to be within `MAX_EDIT` steps of some target's."""
+        return len(squashed_key) <= self._max_key + MAX_EDIT
+
+    def near_keys(self, key: str) -> list[int]:
+        """Positions of the targets whose squashed key is within `MAX_EDIT` OSA steps of `key`'s."""
+        s = squash(key)
+        if not self.scannable(s):
+            return []
+        return [pos for _, _, pos in process.extract(s, self.squashed, scorer=OSA.distance,
+                                                     score_cutoff=MAX_EDIT, limit=None)]
+
     def _namespace_proposals(self, pkg: PackageId, leaf: str, ns: str | None, out: Proposals) -> None:
         sleaf = squash(leaf)
         same_leaf = self._by_leaf.get(sleaf)
+        out.probes += 1
         for pos in same_leaf:
             out.add(pos, "leaf")
-        if len(leaf) >= 4:
+        if 4 <= len(leaf) <= self._max_leaf + 1:
+            out.probes += 1
             for _, _, pos in process.extract(leaf, self.leaves, scorer=Levenshtein.distance, score_cutoff=1, limit=50):
                 out.add(pos, "leaf")
         if ns:
             cutoff = 1 if len(ns) < 5 else MAX_EDIT
+            if len(ns) > self._max_ns + cutoff:
+                return
+            out.probes += 1
             for near_ns, _, _ in process.extract(ns, self.namespaces, scorer=Levenshtein.distance,
                                                  score_cutoff=cutoff, limit=20):
                 if near_ns == ns:
@@ -342,6 +391,9 @@ class CandidateGenerator:
             for toks in token_sequences(leaf):
                 for cut in range(1, len(toks)):
                     scope, rest = "-".join(toks[:cut]), "-".join(toks[cut:])
+                    if len(scope) > self._max_ns:
+                        break
+                    out.probes += 1
                     for pos in self._by_ns.get(scope):
                         if squash(self.leaves[pos]) == squash(rest):
                             out.add(pos, "namespace")
@@ -349,13 +401,19 @@ class CandidateGenerator:
     def _affix_proposals(self, pkg: PackageId, out: Proposals) -> None:
         for toks in token_sequences(self._leaf_text(pkg)):
             for i in range(len(toks)):
+                run = ""
                 for j in range(i + 1, len(toks) + 1):
+                    run += toks[j - 1]
+                    if len(run) > 2 * self._max_form:  # folding (`rn` -> `m`) at most halves a run
+                        break
                     if j - i == len(toks):
                         continue
-                    for pos in self._forms.get(fold("".join(toks[i:j]))):
+                    out.probes += 1
+                    for pos in self._forms.get(fold(run)):
                         out.add(pos, "affix")
         s = squash(names.key(pkg))
         if len(s) >= 4:
+            out.probes += 2
             for sorted_keys, positions, probe in ((self._sorted, self._sorted_pos, s),
                                                   (self._rsorted, self._rsorted_pos, s[::-1])):
                 i = bisect.bisect_left(sorted_keys, probe)
@@ -374,10 +432,11 @@ class CandidateGenerator:
                     if j - i < len(toks):
                         queries.add("".join(toks[i:j]))
         for q in queries:
-            if len(q) < CORE_EXACT_MIN:
+            if not CORE_EXACT_MIN <= len(q) <= self._max_alias + 1:
                 continue
             seen: set[int] = set()
             for d in _one_deletion(q):
+                out.probes += 1
                 seen.update(self._near.get(d))
             for pos in seen:
                 forms = self._aliases[pos].split(" ")
@@ -389,13 +448,19 @@ class CandidateGenerator:
         toks = {t for seq in token_sequences(self._leaf_text(pkg)) for t in seq}
         if len(toks) < 2:
             return
+        known = []
         for tok in toks:
+            out.probes += 1
             hits = self._by_token.get(tok)
+            if hits:
+                known.append(tok)
             if 0 < len(hits) <= TOKEN_DF_CAP:
                 for pos in hits:
                     out.add(pos, "token")
-        # two shared words, however common each is alone (`python-mysqldb` ~ `mysql-python`)
-        for pair in itertools.combinations(sorted(toks), 2):
+        # two shared words, however common each is alone (`python-mysqldb` ~ `mysql-python`);
+        # a pair can only be indexed when both its words are
+        for pair in itertools.combinations(sorted(known), 2):
+            out.probes += 1
             hits = self._by_pair.get(" ".join(pair))
             if len(hits) <= TOKEN_DF_CAP:
                 for pos in hits:

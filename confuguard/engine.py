@@ -29,6 +29,11 @@ from confuguard.models.index import Embeddings, load_embeddings
 from confuguard.types import Candidate, Category, CheckResult, Ecosystem, Finding, PackageId, Verdict
 
 MAX_CANDIDATES = 5
+#: At most this many proposed targets of one name are classified, so no name costs more than
+#: a few tens of milliseconds (ordinary names have far fewer once pruned). The first kept are
+#: those found by the most direct generators, then by more generators, then the most popular.
+MAX_CLASSIFY = 160
+_DIRECT = frozenset({"edit", "form", "leaf", "namespace", "core"})
 #: Confusability floor per category: how strongly the category alone says "looks the same".
 CATEGORY_STRENGTH: dict[Category, float] = {
     Category.HOMOGLYPH: 0.97,
@@ -167,13 +172,16 @@ class Engine:
                 todo.append(i)
         if not todo:
             return [r for r in results if r is not None]
-        keys = [squash(names.key(pkgs[i])) for i in todo]
+        near: list[list[int] | None] = [None] * len(todo)
         if len(todo) > 8:
-            matrix = process.cdist(keys, gen.squashed, scorer=OSA.distance, score_cutoff=MAX_EDIT,
-                                   dtype=np.uint8, workers=self.threads)
-            near = [np.flatnonzero(row <= MAX_EDIT).tolist() for row in matrix]
-        else:
-            near = [None] * len(todo)
+            # one bulk edit scan; keys too long to be near any target skip it
+            keys = {j: s for j, i in enumerate(todo) if gen.scannable(s := squash(names.key(pkgs[i])))}
+            near = [[] for _ in todo]
+            if keys:
+                matrix = process.cdist(list(keys.values()), gen.squashed, scorer=OSA.distance, score_cutoff=MAX_EDIT,
+                                       dtype=np.uint8, workers=self.threads)
+                for j, row in zip(keys, matrix):
+                    near[j] = np.flatnonzero(row <= MAX_EDIT).tolist()
         vectors = {j: v for j, i in enumerate(todo) if (v := gen.vector(pkgs[i])) is not None}
         for j, i in enumerate(todo):
             pkg = pkgs[i]
@@ -195,7 +203,7 @@ class Engine:
         if not found:
             return ()
         targets = reg.corpus.targets
-        positions = sorted(found)
+        positions = sorted(found) if len(found) <= MAX_CLASSIFY else sorted(shortlist(found))
         sims: dict[int, float] = {}
         emb = reg.generator.embeddings if vector is not None else None
         if emb is not None:
@@ -235,7 +243,9 @@ class Engine:
     def _invalid(self, text: str, ecosystem: Ecosystem, reason: str) -> CheckResult:
         """INVALID result; a non-ASCII name whose ASCII skeleton imitates a target says so."""
         cands: tuple[Candidate, ...] = ()
-        if not text.isascii():
+        if len(text) > names.MAX_INPUT:
+            text = text[: names.MAX_INPUT]  # what is reported of a name no registry allows, not all of it
+        elif not text.isascii() and len(text) <= names.MAX_LENGTH[ecosystem]:
             ascii_form = skeleton(text)
             try:
                 pkg = names.parse(ascii_form, ecosystem)
@@ -255,6 +265,11 @@ class Engine:
                     )
         reasons = (reason,) + ((f"imitates {cands[0].target} with look-alike characters",) if cands else ())
         return CheckResult(query=text, ecosystem=ecosystem, verdict=Verdict.INVALID, candidates=cands, reasons=reasons)
+
+
+def shortlist(found: dict[int, set[str]], limit: int = MAX_CLASSIFY) -> list[int]:
+    """The `limit` proposed positions most worth classifying (direct generators, agreement, popularity)."""
+    return sorted(found, key=lambda pos: (not (found[pos] & _DIRECT), -len(found[pos]), pos))[:limit]
 
 
 #: A target this many times less popular than another candidate's, and within ECHO_EDITS of

@@ -21,6 +21,29 @@ _GO_MAJOR = re.compile(r"^v[0-9]+$")
 _GOPKG_MAJOR = re.compile(r"\.v[0-9]+$")
 _DELIMS = re.compile(r"[-_.]+")
 
+#: Longest text `parse` looks at, whatever the registry: longer input is refused before any other work.
+MAX_INPUT = 1024
+#: Longest name per registry, from the registry's own rule where it has one:
+#: npm: 214 characters, scope included (npm's `validate-npm-package-name`);
+#: Hugging Face: 96 characters per part (the Hub's repo-id rule), so 202 for `datasets/author/name`;
+#: PyPI, RubyGems, Maven, Go: no length rule is published; confuguard caps them at lengths no
+#: real name comes near (the longest of the 886k names in a PyPI list is 188 characters):
+#: PyPI and RubyGems 255 (a file name component; rubygems.org stores names in 255-character
+#: fields), Maven 255 for groupId and for artifactId (the artifactId is a file name, the groupId
+#: a directory path), Go 512 for the whole module path and 255 per element (a directory name).
+MAX_LENGTH: dict[Ecosystem, int] = {
+    Ecosystem.NPM: 214,
+    Ecosystem.PYPI: 255,
+    Ecosystem.RUBYGEMS: 255,
+    Ecosystem.MAVEN: 255 + 1 + 255 + 1 + 128,  # groupId:artifactId:version
+    Ecosystem.GOLANG: 512,
+    Ecosystem.HUGGINGFACE: len("datasets/") + 96 + 1 + 96,
+}
+MAVEN_PART_MAX = 255
+GO_ELEM_MAX = 255
+HF_PART_MAX = 96
+_EXCERPT = 60
+
 #: Code hosts whose module paths are host/owner/repo[/...].
 GO_CODE_HOSTS = frozenset(
     {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitee.com", "git.sr.ht", "launchpad.net"}
@@ -35,25 +58,41 @@ _DATASET_PREFIX = "datasets/"
 
 def parse(text: str, ecosystem: Ecosystem) -> PackageId:
     """Parse a package name (or a purl) written for `ecosystem`; raise InputError with the reason if invalid."""
+    if len(text) > MAX_INPUT:
+        raise InputError(f"{show(text)}: a name of {len(text):,} characters is longer than any registry allows")
     raw = text.strip()
     if not raw:
         raise InputError("empty package name")
     if any(ord(c) < 32 or ord(c) == 127 for c in raw):
-        raise InputError(f"{raw!r}: control characters are not allowed in package names")
+        raise InputError(f"{show(raw)}: control characters are not allowed in package names")
     if raw.startswith("pkg:"):
         return _from_purl(raw, ecosystem)
     if any(c.isspace() for c in raw):
-        raise InputError(f"{raw!r}: package names cannot contain whitespace")
+        raise InputError(f"{show(raw)}: package names cannot contain whitespace")
+    _check_length(raw, ecosystem)
     return _PARSERS[ecosystem](raw)
+
+
+def show(text: str) -> str:
+    """`text` quoted for a one-line message: control characters escaped, long text cut to an excerpt."""
+    if len(text) <= _EXCERPT:
+        return repr(text)
+    return f"{text[:_EXCERPT]!r}... ({len(text):,} characters)"
+
+
+def _check_length(raw: str, ecosystem: Ecosystem) -> None:
+    limit = MAX_LENGTH[ecosystem]
+    if len(raw) > limit:
+        raise InputError(f"{show(raw)}: {ecosystem.value} names are at most {limit} characters")
 
 
 def _from_purl(raw: str, ecosystem: Ecosystem) -> PackageId:
     try:
         purl = PackageURL.from_string(raw)
     except ValueError as exc:
-        raise InputError(f"{raw!r}: invalid purl ({exc})") from None
+        raise InputError(f"{show(raw)}: invalid purl ({show(str(exc))})") from None
     if purl.type != ecosystem.purl_type:
-        raise InputError(f"{raw!r}: purl type {purl.type!r} does not match registry {ecosystem.value}")
+        raise InputError(f"{show(raw)}: purl type {show(purl.type)} does not match registry {ecosystem.value}")
     ns = purl.namespace
     if ecosystem is Ecosystem.NPM:
         text = f"{ns}/{purl.name}" if ns else purl.name
@@ -67,73 +106,76 @@ def _from_purl(raw: str, ecosystem: Ecosystem) -> PackageId:
         if repo_type == DATASET:
             text = _DATASET_PREFIX + text
         elif repo_type != "model":
-            raise InputError(f"{raw!r}: Hugging Face repo_type {repo_type!r} is not checked (model or dataset)")
+            raise InputError(f"{show(raw)}: Hugging Face repo_type {show(repo_type)} is not checked (model or dataset)")
     else:
         text = purl.name
+    _check_length(text, ecosystem)
     return _PARSERS[ecosystem](text)
 
 
 def _npm(raw: str) -> PackageId:
-    if len(raw) > 214:
-        raise InputError(f"{raw[:40]}...: npm names are at most 214 characters")
     if raw.startswith("@"):
         scope, sep, name = raw[1:].partition("/")
         if not sep or not scope or not name:
-            raise InputError(f"{raw!r}: a scoped npm name is @scope/name")
+            raise InputError(f"{show(raw)}: a scoped npm name is @scope/name")
         if not _NPM_SCOPE.match(scope):
-            raise InputError(f"{raw!r}: invalid npm scope {scope!r}")
+            raise InputError(f"{show(raw)}: invalid npm scope {show(scope)}")
         if not _NPM_PART.match(name) or "/" in name:
-            raise InputError(f"{raw!r}: invalid npm package name {name!r}")
+            raise InputError(f"{show(raw)}: invalid npm package name {show(name)}")
         return PackageId(Ecosystem.NPM, name, scope)
     if "/" in raw:
-        raise InputError(f"{raw!r}: npm names contain '/' only after an @scope")
+        raise InputError(f"{show(raw)}: npm names contain '/' only after an @scope")
     if raw[0] in "._":
-        raise InputError(f"{raw!r}: unscoped npm names cannot start with '.' or '_'")
+        raise InputError(f"{show(raw)}: unscoped npm names cannot start with '.' or '_'")
     if not _NPM_PART.match(raw):
-        raise InputError(f"{raw!r}: npm names may only contain URL-safe characters (letters, digits, - . _ ~)")
+        raise InputError(f"{show(raw)}: npm names may only contain URL-safe characters (letters, digits, - . _ ~)")
     return PackageId(Ecosystem.NPM, raw)
 
 
 def _pypi(raw: str) -> PackageId:
     if not _PYPI.match(raw):
         raise InputError(
-            f"{raw!r}: PyPI names are ASCII letters, digits, '-', '_', '.', starting and ending with a letter or digit"
+            f"{show(raw)}: PyPI names are ASCII letters, digits, '-', '_', '.', starting and ending with a letter or digit"
         )
     return PackageId(Ecosystem.PYPI, raw)
 
 
 def _gem(raw: str) -> PackageId:
     if not _GEM.match(raw) or not re.search(r"[A-Za-z]", raw):
-        raise InputError(f"{raw!r}: gem names are letters, digits, '_', '-', '.' and contain a letter")
+        raise InputError(f"{show(raw)}: gem names are letters, digits, '_', '-', '.' and contain a letter")
     return PackageId(Ecosystem.RUBYGEMS, raw)
 
 
 def _maven(raw: str) -> PackageId:
     parts = raw.split(":")
     if len(parts) not in (2, 3) or not all(parts[:2]):
-        raise InputError(f"{raw!r}: Maven names are groupId:artifactId (optionally :version)")
+        raise InputError(f"{show(raw)}: Maven names are groupId:artifactId (optionally :version)")
     group, artifact = parts[0], parts[1]
+    if len(group) > MAVEN_PART_MAX or len(artifact) > MAVEN_PART_MAX:
+        raise InputError(f"{show(raw)}: Maven groupIds and artifactIds are at most {MAVEN_PART_MAX} characters each")
     if not _MAVEN_PART.match(group) or ".." in group:
-        raise InputError(f"{raw!r}: invalid Maven groupId {group!r}")
+        raise InputError(f"{show(raw)}: invalid Maven groupId {show(group)}")
     if not _MAVEN_PART.match(artifact):
-        raise InputError(f"{raw!r}: invalid Maven artifactId {artifact!r}")
+        raise InputError(f"{show(raw)}: invalid Maven artifactId {show(artifact)}")
     return PackageId(Ecosystem.MAVEN, artifact, group)
 
 
 def _golang(raw: str) -> PackageId:
     path = raw.rstrip("/")
     if path.startswith(("http://", "https://")):
-        raise InputError(f"{raw!r}: a Go module path has no URL scheme (e.g. github.com/owner/repo)")
+        raise InputError(f"{show(raw)}: a Go module path has no URL scheme (e.g. github.com/owner/repo)")
     elems = path.split("/")
     host = elems[0]
     if not _GO_HOST.match(host):
-        raise InputError(f"{raw!r}: the first element of a Go module path must be a lowercase domain name")
+        raise InputError(f"{show(raw)}: the first element of a Go module path must be a lowercase domain name")
     for e in elems[1:]:
+        if len(e) > GO_ELEM_MAX:
+            raise InputError(f"{show(raw)}: Go module path elements are at most {GO_ELEM_MAX} characters")
         if not e or not _GO_ELEM.match(e) or e in (".", "..") or e.startswith("."):
-            raise InputError(f"{raw!r}: invalid Go module path element {e!r}")
+            raise InputError(f"{show(raw)}: invalid Go module path element {show(e)}")
     if host in GO_CODE_HOSTS or host in _GO_TWO_LEVEL:
         if len(elems) < 3 and not (host == "gopkg.in" and len(elems) == 2):
-            raise InputError(f"{raw!r}: module paths on {host} are {host}/owner/repo")
+            raise InputError(f"{show(raw)}: module paths on {host} are {host}/owner/repo")
         if host == "gopkg.in" and (len(elems) == 2 or _GOPKG_MAJOR.search(elems[1])):
             ns, name, rest = host, elems[1], elems[2:]
         else:
@@ -154,15 +196,15 @@ def _hf(raw: str) -> PackageId:
         except InputError:
             found = None
         if found is None or found.kind is not None:
-            raise InputError(f"{raw!r}: a Hugging Face dataset id is datasets/author/name (or datasets/name)")
+            raise InputError(f"{show(raw)}: a Hugging Face dataset id is datasets/author/name (or datasets/name)")
         return PackageId(Ecosystem.HUGGINGFACE, found.name, found.namespace, kind=DATASET)
     parts = raw.split("/")
     if len(parts) > 2:
-        raise InputError(f"{raw!r}: Hugging Face ids are author/model or datasets/author/name")
+        raise InputError(f"{show(raw)}: Hugging Face ids are author/model or datasets/author/name")
     for p in parts:
-        if not p or len(p) > 96 or not _HF_PART.match(p) or "--" in p or ".." in p:
+        if not p or len(p) > HF_PART_MAX or not _HF_PART.match(p) or "--" in p or ".." in p:
             raise InputError(
-                f"{raw!r}: Hugging Face ids use letters, digits, '-', '_', '.' (at most 96, no '--' or '..')"
+                f"{show(raw)}: Hugging Face ids use letters, digits, '-', '_', '.' (at most {HF_PART_MAX}, no '--' or '..')"
             )
     if len(parts) == 2:
         return PackageId(Ecosystem.HUGGINGFACE, parts[1], parts[0])
