@@ -74,10 +74,11 @@ def parse(text: str, ecosystem: Ecosystem) -> PackageId:
 
 
 def show(text: str) -> str:
-    """`text` quoted for a one-line message: control characters escaped, long text cut to an excerpt."""
-    if len(text) <= _EXCERPT:
-        return repr(text)
-    return f"{text[:_EXCERPT]!r}... ({len(text):,} characters)"
+    """`text` quoted for a one-line message: control and other unprintable characters escaped, cut to an excerpt."""
+    quoted = repr(text[:_EXCERPT])
+    if len(text) <= _EXCERPT and len(quoted) <= 2 * _EXCERPT:
+        return quoted
+    return f"{quoted[: 2 * _EXCERPT]}... ({len(text):,} characters)"
 
 
 def _check_length(raw: str, ecosystem: Ecosystem) -> None:
