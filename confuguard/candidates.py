@@ -59,6 +59,9 @@ TOKEN_DF_CAP = 40
 #: Targets of at most this many words are also indexed by each pair of their words.
 PAIR_MAX_WORDS = 6
 AFFIX_PREFIX_LIMIT = 8
+#: Bare names at least this long are matched within one edit by the `leaf` generator, at most this many.
+LEAF_EDIT_MIN = 4
+LEAF_NEAR_LIMIT = 50
 #: Forms at least this long are matched within one edit by the `core` generator (shorter: exactly).
 CORE_EDIT_MIN = 5
 CORE_EXACT_MIN = 4
@@ -95,6 +98,11 @@ def _one_deletion(form: str) -> set[str]:
     return {form} | {form[:i] + form[i + 1 :] for i in range(len(form))}
 
 
+def _deletions(form: str) -> set[str]:
+    """`form` and every string one character shorter."""
+    return {form} | {form[:i] + form[i + 1 :] for i in range(len(form))}
+
+
 def token_sequences(text: str) -> set[tuple[str, ...]]:
     """Readings of a suspect's name: the cheap split, and word segmentation of glued words (`pythonkafka`).
 
@@ -119,11 +127,13 @@ class Proposals:
         self.found_by[pos].add(how)
 
 
-def _target_forms(t: Target) -> set[str]:
-    forms = {fold(t.key)}
-    if t.namespace and t.package.ecosystem is Ecosystem.NPM:
-        forms.add(fold(t.leaf))
-    return {f for f in forms if f}
+def _leaf_form(t: Target) -> str:
+    """The folded bare name of a scoped npm target ('' for others): `cicada-render` ~ `@cicada/render`."""
+    return fold(t.leaf) if t.namespace and t.package.ecosystem is Ecosystem.NPM else ""
+
+
+def _versionish(tok: str) -> bool:
+    return tok.isdigit() or tok == "v" or (tok[:1] == "v" and tok[1:].isdigit())
 
 
 #: What the cached tables are derived by: a change to any of these rebuilds them.
@@ -171,8 +181,10 @@ class _Tables:
     """The generator's lookup tables over one target list."""
 
     squashed: list[str]
-    forms: Postings
+    forms: Postings  # folded key -> targets
+    leaf_forms: Postings  # folded bare name of a scoped npm target -> targets
     by_leaf: Postings
+    leaf_near: Postings  # a bare name and its one-deletion forms -> targets (Levenshtein <= 1 lookups)
     by_ns: Postings
     by_token: Postings
     by_pair: Postings  # key: the two words joined by a space
@@ -183,7 +195,7 @@ class _Tables:
     rsorted_keys: list[str]
     rsorted_pos: list[int]
 
-    _MAPS = ("forms", "by_leaf", "by_ns", "by_token", "by_pair", "near")
+    _MAPS = ("forms", "leaf_forms", "by_leaf", "leaf_near", "by_ns", "by_token", "by_pair", "near")
     _LISTS = ("squashed", "aliases", "sorted_keys", "rsorted_keys")
 
     @classmethod
@@ -193,9 +205,14 @@ class _Tables:
         squashed = [squash(t.key) for t in ts]
         maps: dict[str, dict[str, list[int]]] = {m: defaultdict(list) for m in cls._MAPS}
         for pos, t in enumerate(ts):
-            for form in _target_forms(t):
+            if form := fold(t.key):
                 maps["forms"][form].append(pos)
+            if form := _leaf_form(t):
+                maps["leaf_forms"][form].append(pos)
             maps["by_leaf"][squash(t.leaf)].append(pos)
+            if len(t.leaf) >= LEAF_EDIT_MIN - 1:
+                for form in _deletions(t.leaf):
+                    maps["leaf_near"][form].append(pos)
             if t.namespace:
                 maps["by_ns"][t.namespace].append(pos)
             words = sorted(set(words_of(t.leaf if t.namespace and corpus.ecosystem is not Ecosystem.NPM else t.key)))
@@ -270,7 +287,8 @@ class CandidateGenerator:
                 _save_tables(path, tables)
         self.squashed = tables.squashed
         """What the edit scan compares: keys without separators, so `bitcionjslib` meets `bitcoinjs-lib`."""
-        self._forms, self._by_leaf, self._by_ns = tables.forms, tables.by_leaf, tables.by_ns
+        self._forms, self._leaf_forms, self._by_ns = tables.forms, tables.leaf_forms, tables.by_ns
+        self._by_leaf, self._leaf_near = tables.by_leaf, tables.leaf_near
         self._by_token, self._by_pair, self._near = tables.by_token, tables.by_pair, tables.near
         self.namespaces = self._by_ns.keys()
         self._aliases = tables.aliases
@@ -279,7 +297,7 @@ class CandidateGenerator:
         self._rsorted, self._rsorted_pos = tables.rsorted_keys, tables.rsorted_pos
         # Longest strings each table can match: longer probes are skipped without a lookup.
         self._max_key = max(map(len, self.squashed), default=0)
-        self._max_form = max(map(len, self._forms.keys()), default=0)
+        self._max_form = max(map(len, (*self._forms.keys(), *self._leaf_forms.keys())), default=0)
         self._max_leaf = max(map(len, self.leaves), default=0)
         self._max_ns = max(map(len, self.namespaces), default=0)
         self._max_alias = max((len(f) for a in self._aliases for f in a.split(" ")), default=0)
@@ -291,9 +309,9 @@ class CandidateGenerator:
         core_runs = CORE_MAX_WORDS * (CORE_MAX_WORDS + 1) // 2
         words = 2 * MAX_WORDS
         return (
-            1 + 2  # edit scan, form lookups
-            + 3 + 2 * MAX_WORDS  # namespace: leaf lookup and scan, namespace scan, scope cuts
-            + 2 * runs + 2  # affix: word runs of both readings, prefix and suffix bisection
+            1 + 4  # edit scan, form lookups
+            + 2 + (self._max_leaf + 2) + 4 * MAX_WORDS  # namespace: leaf lookups, namespace scan, scope cuts both ways
+            + 4 * runs + 2  # affix: word runs of both readings in both form tables, prefix and suffix bisection
             + (2 + 2 * core_runs) * (self._max_alias + 2)  # core: one-deletion keys of each query
             + words + words * (words - 1) // 2  # token: words and word pairs
         )
@@ -334,8 +352,8 @@ class CandidateGenerator:
         for pos in near_keys:
             out.add(pos, "edit")
         for form in {fold(key), fold(leaf)} if ns and pkg.ecosystem is Ecosystem.NPM else {fold(key)}:
-            out.probes += 1
-            for pos in self._forms.get(form):
+            out.probes += 2
+            for pos in (*self._forms.get(form), *self._leaf_forms.get(form)):
                 out.add(pos, "form")
         if ns or pkg.ecosystem is Ecosystem.NPM:
             self._namespace_proposals(pkg, leaf, ns, out)
@@ -364,15 +382,25 @@ class CandidateGenerator:
         return [pos for _, _, pos in process.extract(s, self.squashed, scorer=OSA.distance,
                                                      score_cutoff=MAX_EDIT, limit=None)]
 
+    def _near_leaves(self, leaf: str, out: Proposals) -> list[int]:
+        """The `LEAF_NEAR_LIMIT` targets whose bare name is nearest `leaf`, within one Levenshtein edit
+        (ties: most popular first); one-deletion hash lookups, verified."""
+        seen: set[int] = set()
+        for form in _deletions(leaf):
+            out.probes += 1
+            seen.update(self._leaf_near.get(form))
+        leaves = self.leaves
+        near = sorted((d, pos) for pos in seen if (d := Levenshtein.distance(leaf, leaves[pos], score_cutoff=1)) <= 1)
+        return [pos for _, pos in near[:LEAF_NEAR_LIMIT]]
+
     def _namespace_proposals(self, pkg: PackageId, leaf: str, ns: str | None, out: Proposals) -> None:
         sleaf = squash(leaf)
         same_leaf = self._by_leaf.get(sleaf)
         out.probes += 1
         for pos in same_leaf:
             out.add(pos, "leaf")
-        if 4 <= len(leaf) <= self._max_leaf + 1:
-            out.probes += 1
-            for _, _, pos in process.extract(leaf, self.leaves, scorer=Levenshtein.distance, score_cutoff=1, limit=50):
+        if LEAF_EDIT_MIN <= len(leaf) <= self._max_leaf + 1:
+            for pos in self._near_leaves(leaf, out):
                 out.add(pos, "leaf")
         if ns:
             cutoff = 1 if len(ns) < 5 else MAX_EDIT
@@ -388,18 +416,22 @@ class CandidateGenerator:
                         out.add(pos, "namespace")
         elif pkg.ecosystem is Ecosystem.NPM:
             # unscoped copy of a scoped package: `xterm-addon-clipboard` ~ `@xterm/addon-clipboard`
+            # the scope glued before or after the name: `types-node`, `node-types` ~ `@types/node`
             for toks in token_sequences(leaf):
                 for cut in range(1, len(toks)):
-                    scope, rest = "-".join(toks[:cut]), "-".join(toks[cut:])
-                    if len(scope) > self._max_ns:
-                        break
-                    out.probes += 1
-                    for pos in self._by_ns.get(scope):
-                        if squash(self.leaves[pos]) == squash(rest):
-                            out.add(pos, "namespace")
+                    for scope, rest in ((toks[:cut], toks[cut:]), (toks[cut:], toks[:cut])):
+                        scope_text = "-".join(scope)
+                        if len(scope_text) > self._max_ns:
+                            continue
+                        out.probes += 1
+                        for pos in self._by_ns.get(scope_text):
+                            if squash(self.leaves[pos]) == "".join(rest):
+                                out.add(pos, "namespace")
 
     def _affix_proposals(self, pkg: PackageId, out: Proposals) -> None:
+        scoped = pkg.namespace is not None
         for toks in token_sequences(self._leaf_text(pkg)):
+            total = sum(map(len, toks))
             for i in range(len(toks)):
                 run = ""
                 for j in range(i + 1, len(toks) + 1):
@@ -408,9 +440,14 @@ class CandidateGenerator:
                         break
                     if j - i == len(toks):
                         continue
+                    form = fold(run)
                     out.probes += 1
-                    for pos in self._forms.get(fold(run)):
+                    for pos in self._forms.get(form):
                         out.add(pos, "affix")
+                    if scoped or total - len(run) <= 2 or (i == 0 and all(map(_versionish, toks[j:]))):
+                        out.probes += 1
+                        for pos in self._leaf_forms.get(form):
+                            out.add(pos, "affix")
         s = squash(names.key(pkg))
         if len(s) >= 4:
             out.probes += 2
