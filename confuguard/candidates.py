@@ -262,6 +262,16 @@ class _Tables:
                    sorted_pos=sorted_pos, rsorted_keys=lists["rsorted_keys"], rsorted_pos=rsorted_pos)
 
 
+class _Everything:
+    """The set of all namespaces."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_EVERYTHING = _Everything()
+
+
 class CandidateGenerator:
     """Bounded candidate search over one registry's targets.
 
@@ -300,6 +310,8 @@ class CandidateGenerator:
         self._max_form = max(map(len, (*self._forms.keys(), *self._leaf_forms.keys())), default=0)
         self._max_leaf = max(map(len, self.leaves), default=0)
         self._max_ns = max(map(len, self.namespaces), default=0)
+        self._flat_ns: dict[str, list[str]] | None = None  # squashed namespace -> namespaces, built on first use
+        self._flat_ns_keys: list[str] = []
         self._max_alias = max((len(f) for a in self._aliases for f in a.split(" ")), default=0)
 
     @property
@@ -429,7 +441,9 @@ class CandidateGenerator:
                                 out.add(pos, "namespace")
 
     def _affix_proposals(self, pkg: PackageId, out: Proposals) -> None:
-        scoped = pkg.namespace is not None
+        # a scoped suspect meets a scoped target's bare name only under a look-alike scope
+        scopes = self._lookalike_scopes(pkg.namespace) if pkg.namespace is not None else None
+        targets = self.corpus.targets
         for toks in token_sequences(self._leaf_text(pkg)):
             total = sum(map(len, toks))
             for i in range(len(toks)):
@@ -444,7 +458,12 @@ class CandidateGenerator:
                     out.probes += 1
                     for pos in self._forms.get(form):
                         out.add(pos, "affix")
-                    if scoped or total - len(run) <= 2 or (i == 0 and all(map(_versionish, toks[j:]))):
+                    if scopes is not None:
+                        out.probes += 1
+                        for pos in self._leaf_forms.get(form):
+                            if targets[pos].namespace in scopes:
+                                out.add(pos, "affix")
+                    elif total - len(run) <= 2 or (i == 0 and all(map(_versionish, toks[j:]))):
                         out.probes += 1
                         for pos in self._leaf_forms.get(form):
                             out.add(pos, "affix")
@@ -458,6 +477,24 @@ class CandidateGenerator:
                     if not sorted_keys[j].startswith(probe):
                         break
                     out.add(positions[j], "affix")
+
+    def _lookalike_scopes(self, ns: str) -> frozenset[str] | _Everything:
+        """Target namespaces a suspect namespace `ns` may imitate: within two edits once separators are
+        dropped, a target namespace of 3+ characters at its start or end (`babel-js` ~ `babel`), or any
+        when `ns` holds non-ASCII characters (judged through their ASCII look-alikes)."""
+        if not ns.isascii():
+            return _EVERYTHING
+        flat = squash(ns)
+        if self._flat_ns is None:
+            by_flat: dict[str, list[str]] = defaultdict(list)
+            for n in self.namespaces:
+                by_flat[squash(n)].append(n)
+            self._flat_ns = dict(by_flat)
+            self._flat_ns_keys = list(by_flat)
+        flats = self._flat_ns
+        near = [f for f, _, _ in process.extract(flat, self._flat_ns_keys, scorer=OSA.distance, score_cutoff=2, limit=None)]
+        near += [flat[:i] for i in range(3, len(flat))] + [flat[i:] for i in range(1, len(flat) - 2)]
+        return frozenset(n for f in near for n in flats.get(f, ()))
 
     def _core_proposals(self, pkg: PackageId, out: Proposals) -> None:
         text = str(pkg)
