@@ -191,6 +191,8 @@ def core(name: str) -> str:
     ('curl', 'curl', 'opencv', 'numpy')
     """
     toks = list(tokenize(name))
+    if not toks:
+        return ""  # no letter or digit at all (`_`)
     while len(toks) > 1 and _marker(toks[0]) and len("".join(toks[1:])) >= _MIN_CORE:
         toks.pop(0)
     while len(toks) > 1 and _marker(toks[-1]) and len("".join(toks[:-1])) >= _MIN_CORE:

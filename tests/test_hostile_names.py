@@ -98,6 +98,12 @@ def test_hostile_shapes_do_bounded_work(engine, eco):
         assert engine.check_name(text, eco).verdict is not Verdict.INVALID
 
 
+@pytest.mark.parametrize(("text", "eco"), [("_", E.HUGGINGFACE), ("__", E.HUGGINGFACE), ("~", E.NPM),
+                                         ("_:_", E.MAVEN), ("a.b/_", E.GOLANG)])
+def test_names_without_letters_or_digits_are_judged(engine, text, eco):
+    assert engine.check_name(text, eco).verdict is Verdict.CLEAN
+
+
 def test_many_proposals_are_cut_to_the_most_direct():
     found = {pos: {"token"} for pos in range(1000)}
     found[999] = {"edit"}
