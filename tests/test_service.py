@@ -104,7 +104,7 @@ def test_check_returns_the_json_of_check_format_json(served, engine):
     ("pypi", "zz-internal-billing-tool-xq", "clean"),
     ("pypi", "not a name!!", "invalid"),      # a bad name is a 200, never a 5xx
     ("pypi", "Ⅾjango", "invalid"),
-    ("pypi", "x" * 3000, "clean"),            # long but legal on PyPI: no length limit there
+    ("pypi", "x" * 3000, "invalid"),          # longer than confuguard's documented PyPI cap (255): refused at once
 ])
 def test_verdicts(served, registry, name, verdict):
     r = post(served, "/v1/check", {"registry": registry, "name": name})
