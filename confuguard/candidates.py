@@ -98,11 +98,6 @@ def _one_deletion(form: str) -> set[str]:
     return {form} | {form[:i] + form[i + 1 :] for i in range(len(form))}
 
 
-def _deletions(form: str) -> set[str]:
-    """`form` and every string one character shorter."""
-    return {form} | {form[:i] + form[i + 1 :] for i in range(len(form))}
-
-
 def token_sequences(text: str) -> set[tuple[str, ...]]:
     """Readings of a suspect's name: the cheap split, and word segmentation of glued words (`pythonkafka`).
 
@@ -184,7 +179,6 @@ class _Tables:
     forms: Postings  # folded key -> targets
     leaf_forms: Postings  # folded bare name of a scoped npm target -> targets
     by_leaf: Postings
-    leaf_near: Postings  # a bare name and its one-deletion forms -> targets (Levenshtein <= 1 lookups)
     by_ns: Postings
     by_token: Postings
     by_pair: Postings  # key: the two words joined by a space
@@ -195,7 +189,7 @@ class _Tables:
     rsorted_keys: list[str]
     rsorted_pos: list[int]
 
-    _MAPS = ("forms", "leaf_forms", "by_leaf", "leaf_near", "by_ns", "by_token", "by_pair", "near")
+    _MAPS = ("forms", "leaf_forms", "by_leaf", "by_ns", "by_token", "by_pair", "near")
     _LISTS = ("squashed", "aliases", "sorted_keys", "rsorted_keys")
 
     @classmethod
@@ -210,9 +204,6 @@ class _Tables:
             if form := _leaf_form(t):
                 maps["leaf_forms"][form].append(pos)
             maps["by_leaf"][squash(t.leaf)].append(pos)
-            if len(t.leaf) >= LEAF_EDIT_MIN - 1:
-                for form in _deletions(t.leaf):
-                    maps["leaf_near"][form].append(pos)
             if t.namespace:
                 maps["by_ns"][t.namespace].append(pos)
             words = sorted(set(words_of(t.leaf if t.namespace and corpus.ecosystem is not Ecosystem.NPM else t.key)))
@@ -298,7 +289,12 @@ class CandidateGenerator:
         self.squashed = tables.squashed
         """What the edit scan compares: keys without separators, so `bitcionjslib` meets `bitcoinjs-lib`."""
         self._forms, self._leaf_forms, self._by_ns = tables.forms, tables.leaf_forms, tables.by_ns
-        self._by_leaf, self._leaf_near = tables.by_leaf, tables.leaf_near
+        self._by_leaf = tables.by_leaf
+        # bare names ordered by length, so a within-one-edit scan reads only those of a near length
+        by_len = sorted(range(len(self.leaves)), key=lambda pos: len(self.leaves[pos]))
+        self._leaf_len_pos = by_len
+        self._leaf_len_text = [self.leaves[pos] for pos in by_len]
+        self._leaf_lens = [len(text) for text in self._leaf_len_text]
         self._by_token, self._by_pair, self._near = tables.by_token, tables.by_pair, tables.near
         self.namespaces = self._by_ns.keys()
         self._aliases = tables.aliases
@@ -322,7 +318,7 @@ class CandidateGenerator:
         words = 2 * MAX_WORDS
         return (
             1 + 4  # edit scan, form lookups
-            + 2 + (self._max_leaf + 2) + 4 * MAX_WORDS  # namespace: leaf lookups, namespace scan, scope cuts both ways
+            + 3 + 4 * MAX_WORDS  # namespace: leaf lookup and scan, namespace scan, scope cuts both ways
             + 4 * runs + 2  # affix: word runs of both readings in both form tables, prefix and suffix bisection
             + (2 + 2 * core_runs) * (self._max_alias + 2)  # core: one-deletion keys of each query
             + words + words * (words - 1) // 2  # token: words and word pairs
@@ -396,13 +392,12 @@ class CandidateGenerator:
 
     def _near_leaves(self, leaf: str, out: Proposals) -> list[int]:
         """The `LEAF_NEAR_LIMIT` targets whose bare name is nearest `leaf`, within one Levenshtein edit
-        (ties: most popular first); one-deletion hash lookups, verified."""
-        seen: set[int] = set()
-        for form in _deletions(leaf):
-            out.probes += 1
-            seen.update(self._leaf_near.get(form))
-        leaves = self.leaves
-        near = sorted((d, pos) for pos in seen if (d := Levenshtein.distance(leaf, leaves[pos], score_cutoff=1)) <= 1)
+        (ties: most popular first); the scan reads only the bare names one character longer or shorter."""
+        out.probes += 1
+        lo = bisect.bisect_left(self._leaf_lens, len(leaf) - 1)
+        hi = bisect.bisect_right(self._leaf_lens, len(leaf) + 1)
+        hits = process.extract(leaf, self._leaf_len_text[lo:hi], scorer=Levenshtein.distance, score_cutoff=1, limit=None)
+        near = sorted((d, self._leaf_len_pos[lo + i]) for _, d, i in hits)
         return [pos for _, pos in near[:LEAF_NEAR_LIMIT]]
 
     def _namespace_proposals(self, pkg: PackageId, leaf: str, ns: str | None, out: Proposals) -> None:
