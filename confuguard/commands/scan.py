@@ -20,6 +20,9 @@ Output: `table` lists the dependencies worth a look (suspicious, benign lookalik
 invalid) and a summary line; `json` is always an array of `check --format json`
 objects with `file`, `line`, `column` added; `jsonl` and `csv` are `check`'s formats
 with the same three fields added; `sarif` is SARIF 2.1.0 (see `confuguard.formats.sarif`).
+SBOM components that are not checked (no purl, or a purl type confuguard does not cover) are
+counted in the table's summary and in SARIF, listed in json/jsonl with verdict `skipped`, and
+summarised per SBOM on stderr.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from confuguard.formats.sanitize import path_text
 from confuguard.types import CheckResult, PackageId, Verdict
 
 if TYPE_CHECKING:  # the parsers load only when a scan runs, not on every CLI start
-    from confuguard.depfiles import Dependency, ParseError, ReadScope
+    from confuguard.depfiles import Dependency, ParseError, ReadScope, Skipped
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 FORMATS = ("table", "json", "jsonl", "csv", "sarif")
@@ -68,7 +71,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="check the dependencies declared in a project's dependency files",
         description="Find dependency files under each PATH (requirements*.txt, pyproject.toml, Pipfile(.lock), "
         "poetry.lock, uv.lock, package.json, package-lock.json, yarn.lock, pnpm-lock.yaml, Gemfile(.lock), go.mod, "
-        "pom.xml, build.gradle(.kts), Hugging Face model ids in *.py) and check every dependency. node_modules, .git, "
+        "pom.xml, build.gradle(.kts), Hugging Face model ids in *.py, CycloneDX/SPDX SBOMs such as bom.json, *.cdx.json, "
+        "*.spdx.json, *.spdx) and check every dependency. node_modules, .git, "
         "vendor and virtual environments are skipped. Only regular files inside the scanned PATHs are read "
         "(includes leading elsewhere are refused and reported). Exit 0: nothing suspicious; 1: a dependency is "
         "suspicious; 2: a file, line or name could not be read (reported on stderr), or a usage error.",
@@ -106,15 +110,20 @@ def handler(args: argparse.Namespace) -> int:
     except InputError as exc:
         return _usage(str(exc))
 
-    deps, errors = collect(files, ReadScope.of([*paths, *allowed]))
+    deps, errors, skipped = collect(files, ReadScope.of([*paths, *allowed]))
     for err in errors:
         print_error(err, "warning")
+    if skipped:
+        from confuguard.depfiles.sbom import summarize_skipped
+
+        for file, summary in summarize_skipped(skipped).items():
+            print_error(f"{path_text(file)}: {summary}", "note")
     if not files:
         print_error("no dependency files found", "warning")
 
     results = check(deps, ENGINE_FACTORY, progress=sys.stderr.isatty()) if deps else []
     entries = list(zip(deps, results))
-    text = render(entries, errors, fmt, root=scan_root(paths), file_count=len(files))
+    text = render(entries, errors, fmt, root=scan_root(paths), file_count=len(files), skipped=skipped)
     if output:
         try:
             Path(output).write_text(text, encoding="utf-8", errors="backslashreplace")
@@ -127,11 +136,14 @@ def handler(args: argparse.Namespace) -> int:
     return EXIT_ERROR if errors else EXIT_OK
 
 
-def collect(files: Sequence[Path], scope: ReadScope | None = None) -> tuple[list[Dependency], list[ParseError]]:
+def collect(
+    files: Sequence[Path], scope: ReadScope | None = None
+) -> tuple[list[Dependency], list[ParseError], list[Skipped]]:
     """Parse every file; dependencies deduplicated by (file, registry, key), errors by identity.
 
     A file reached both directly and through a `-r` include is reported once. `scope`
     (default: the folders of `files`) is where files and their includes may be read.
+    The third list holds the SBOM components that were not checked (no purl, other purl types).
     """
     from confuguard.depfiles import ReadScope, parse_file
 
@@ -139,6 +151,7 @@ def collect(files: Sequence[Path], scope: ReadScope | None = None) -> tuple[list
 
     deps: list[Dependency] = []
     errors: list[ParseError] = []
+    skipped: list[Skipped] = []
     seen_deps: set[tuple[Path, str, str]] = set()
     seen_errors: set[tuple[Path, int, str, str]] = set()
     for f in files:
@@ -153,7 +166,8 @@ def collect(files: Sequence[Path], scope: ReadScope | None = None) -> tuple[list
             if ekey not in seen_errors:
                 seen_errors.add(ekey)
                 errors.append(err)
-    return deps, errors
+        skipped.extend(outcome.skipped)
+    return deps, errors, skipped
 
 
 PROGRESS_CHUNK = 1000
@@ -209,6 +223,12 @@ def location(dep: Dependency) -> dict[str, object]:
     return {"file": path_text(dep.file), "line": dep.line, "column": dep.column}
 
 
+def _skipped_docs(skipped: Sequence[Skipped]) -> list[dict[str, Any]]:
+    from confuguard.formats.jsonfmt import skipped_dict
+
+    return [skipped_dict(s) for s in skipped]
+
+
 def render(
     entries: Sequence[tuple[Dependency, CheckResult]],
     errors: Sequence[ParseError],
@@ -216,32 +236,41 @@ def render(
     *,
     root: Path,
     file_count: int,
+    skipped: Sequence[Skipped] = (),
 ) -> str:
-    """The report in `fmt`."""
+    """The report in `fmt`. SBOM components not checked (`skipped`) are counted in table and SARIF,
+    and listed in json/jsonl as records with verdict `skipped`."""
     if fmt == "sarif":
         from confuguard.formats import sarif
 
-        return sarif.render(entries, errors, root=root)
+        return sarif.render(entries, errors, root=root, skipped=skipped)
     results = [r for _, r in entries]
     extra = [location(d) for d, _ in entries]
+    if fmt in ("json", "jsonl"):
+        extra = [more | ({"ref": d.ref} if d.ref else {}) for more, (d, _) in zip(extra, entries)]
     if fmt == "json":
         from confuguard.formats.jsonfmt import result_dict
 
         docs: list[dict[str, Any]] = [result_dict(r) | more for r, more in zip(results, extra)]
-        return json.dumps(docs, indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(docs + _skipped_docs(skipped), indent=2, ensure_ascii=False) + "\n"
     if fmt in ("jsonl", "csv"):
         from confuguard.formats import render as render_results
 
         if fmt == "csv":
             extra = [{k: "" if v is None else v for k, v in more.items()} for more in extra]
-        return render_results(results, fmt, extra=extra) if results or fmt == "csv" else ""
-    return _table(entries, errors, file_count)
+        text = render_results(results, fmt, extra=extra) if results or fmt == "csv" else ""
+        if fmt == "jsonl":
+            text += "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in _skipped_docs(skipped))
+        return text
+    return _table(entries, errors, file_count, len(skipped))
 
 
 _SHOWN = {Verdict.SUSPICIOUS: "SUSPICIOUS", Verdict.BENIGN: "benign", Verdict.INVALID: "INVALID"}
 
 
-def _table(entries: Sequence[tuple[Dependency, CheckResult]], errors: Sequence[ParseError], file_count: int) -> str:
+def _table(
+    entries: Sequence[tuple[Dependency, CheckResult]], errors: Sequence[ParseError], file_count: int, skipped: int = 0
+) -> str:
     from confuguard.formats.sanitize import terminal
 
     rows = [("LOCATION", "REGISTRY", "DEPENDENCY", "VERDICT", "IMITATES", "CATEGORIES")]
@@ -272,6 +301,7 @@ def _table(entries: Sequence[tuple[Dependency, CheckResult]], errors: Sequence[P
     lines.append(
         f"{len(entries)} dependencies in {file_count} files: {suspicious} suspicious"
         + (f", {parse_errors} problems (see warnings)" if parse_errors else "")
+        + (f", {skipped} SBOM components skipped (no purl of a supported type)" if skipped else "")
     )
     return "\n".join(lines) + "\n"
 

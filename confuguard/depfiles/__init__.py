@@ -19,6 +19,7 @@ Formats are chosen by file name (`detect_format`):
 | go-mod | `go.mod` |
 | pom, gradle | `pom.xml`, `build.gradle`, `build.gradle.kts` |
 | python-source | `*.py` (Hugging Face model ids in loading calls) |
+| sbom | CycloneDX / SPDX: `bom.json`, `bom.xml`, `*.cdx.json`, `*.cdx.xml`, `*.spdx.json`, `*.spdx`... (and any file given explicitly whose content is one) |
 
 Within one file the same package (same registry comparison key) is reported once, at
 its first line. Errors never stop a scan: a malformed file yields a `ParseError` with the
@@ -32,7 +33,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from confuguard.depfiles import golang, huggingface, maven, npm, python, ruby
+from confuguard.depfiles import golang, huggingface, maven, npm, python, ruby, sbom
 from confuguard.depfiles.encoding import decode
 from confuguard.depfiles.base import (
     INVALID_NAME,
@@ -44,6 +45,7 @@ from confuguard.depfiles.base import (
     ParseError,
     ParseOutcome,
     ReadScope,
+    Skipped,
     read_bytes,
 )
 from confuguard.errors import InputError
@@ -56,6 +58,7 @@ __all__ = [
     "ParseError",
     "ParseOutcome",
     "ReadScope",
+    "Skipped",
     "detect_format",
     "discover",
     "parse_file",
@@ -81,6 +84,7 @@ PARSERS: dict[str, Parser] = {
     "pom": maven.parse_pom,
     "gradle": maven.parse_gradle,
     "python-source": huggingface.parse_python_source,
+    sbom.FORMAT: sbom.parse_sbom,
 }
 
 _EXACT: dict[str, str] = {
@@ -115,6 +119,8 @@ def detect_format(path: Path) -> str | None:
     name = path.name
     if name in _EXACT:
         return _EXACT[name]
+    if sbom.is_sbom_name(name):
+        return sbom.FORMAT
     if name.endswith(".txt") and (
         fnmatch.fnmatchcase(name, "*requirements*.txt")
         or fnmatch.fnmatchcase(name, "constraints*.txt")
@@ -170,7 +176,12 @@ def parse_file(
     the files it includes may be (default: the file's own folder); see `ReadScope`.
     """
     file = Path(path)
-    fmt = format or detect_format(file) or ("requirements" if file.suffix == ".txt" else None)
+    fmt = (
+        format
+        or detect_format(file)
+        or (sbom.FORMAT if sbom.looks_like_sbom(file) else None)
+        or ("requirements" if file.suffix == ".txt" else None)
+    )
     outcome = ParseOutcome(file, fmt)
     out = Collector(outcome, scope)
     if fmt is None or fmt not in PARSERS:

@@ -39,7 +39,8 @@ class Dependency:
     `name` is the display form (`@scope/name`, `group:artifact`, `github.com/o/r`,
     `author/model`) that `confuguard.names.parse(name, ecosystem)` accepts. `line` is
     1-based; `column` is 1-based where the parser knows it. `raw` is the declaration
-    as written (a requirement line, a lockfile key, a `gem` call...).
+    as written (a requirement line, a lockfile key, a `gem` call...). `ref` is the
+    component's identifier inside an SBOM (CycloneDX `bom-ref`, SPDX `SPDXID`), if any.
     """
 
     ecosystem: Ecosystem
@@ -48,6 +49,7 @@ class Dependency:
     line: int
     column: int | None
     raw: str
+    ref: str | None = None
 
     @property
     def package(self) -> PackageId:
@@ -72,6 +74,18 @@ class ParseError:
         return f"{path_text(self.file)}:{self.line}: {self.message}"
 
 
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An SBOM component that was not checked: `reason` says why (no purl, unsupported purl type...)."""
+
+    file: Path
+    line: int
+    name: str
+    ref: str | None
+    reason: str
+    purl: str | None = None
+
+
 @dataclass(slots=True)
 class ParseOutcome:
     """What `parse_file` found in one file (and in files it includes, e.g. `-r`)."""
@@ -80,6 +94,7 @@ class ParseOutcome:
     format: str | None
     dependencies: list[Dependency] = field(default_factory=list)
     errors: list[ParseError] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 class FileFormatError(InputError):
@@ -100,6 +115,10 @@ def _bounded(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+def _bounded_or_none(text: str | None) -> str | None:
+    return None if text is None else _bounded(text, MAX_RAW_CHARS)
+
+
 class Collector:
     """Accumulates the dependencies and errors of one `parse_file` call.
 
@@ -113,7 +132,9 @@ class Collector:
         """Where includes (`-r other.txt`) may be read from."""
         self._found: list[tuple[Dependency, str]] = []
 
-    def add(self, ecosystem: Ecosystem, name: str, file: Path, line: int, column: int | None, raw: str) -> None:
+    def add(
+        self, ecosystem: Ecosystem, name: str, file: Path, line: int, column: int | None, raw: str, ref: str | None = None
+    ) -> None:
         """Validate `name` for `ecosystem` and keep it; an invalid name becomes an `invalid-name` error."""
         line = max(1, line)
         try:
@@ -123,12 +144,22 @@ class Collector:
         except InputError as exc:
             self.error(file, line, f"invalid {ecosystem.value} name {excerpt(name)}: {exc}", INVALID_NAME)
             return
-        dep = Dependency(ecosystem, names.display(pkg), file, line, column, _bounded(raw.strip(), MAX_RAW_CHARS))
+        dep = Dependency(
+            ecosystem, names.display(pkg), file, line, column, _bounded(raw.strip(), MAX_RAW_CHARS), _bounded_or_none(ref)
+        )
         self._found.append((dep, names.key(pkg)))
 
     def error(self, file: Path, line: int, message: str, kind: str = PARSE) -> None:
         """Record a problem; the message is made one bounded, escaped line (it may quote file content)."""
         self.outcome.errors.append(ParseError(file, max(1, line), one_line(message), kind))
+
+    def skip(self, file: Path, line: int, name: str, ref: str | None, reason: str, purl: str | None = None) -> None:
+        """Record a component that is not checked (see `Skipped`)."""
+        self.outcome.skipped.append(
+            Skipped(
+                file, max(1, line), _bounded(name, MAX_RAW_CHARS), _bounded_or_none(ref), reason, _bounded_or_none(purl)
+            )
+        )
 
     def finish(self) -> ParseOutcome:
         """Sort, deduplicate per file, and return the outcome."""
@@ -144,6 +175,7 @@ class Collector:
                 deps.append(dep)
         self.outcome.dependencies = deps
         self.outcome.errors.sort(key=lambda e: (e.file != self.outcome.file, str(e.file), e.line))
+        self.outcome.skipped.sort(key=lambda s: (str(s.file), s.line))
         return self.outcome
 
 

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from confuguard import names
+from confuguard.formats.sanitize import path_text
 from confuguard.types import Candidate, CheckResult, PackageMetadata
+
+if TYPE_CHECKING:
+    from confuguard.depfiles.base import Skipped
 
 SCHEMA_VERSION = 1
 
@@ -59,6 +64,23 @@ def result_dict(r: CheckResult) -> dict[str, object]:
     if r.metadata:
         out["metadata"] = {k: metadata_dict(v) for k, v in r.metadata.items()}
     return out
+
+
+def skipped_dict(s: Skipped) -> dict[str, object]:
+    """An SBOM component that `scan` did not check, in the shape of a result (verdict `skipped`)."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "registry": None,
+        "name": s.name,
+        "purl": s.purl,
+        "verdict": "skipped",
+        "candidates": [],
+        "reasons": [f"not checked: {s.reason}"],
+        "file": path_text(s.file),
+        "line": s.line,
+        "column": None,
+        **({"ref": s.ref} if s.ref else {}),
+    }
 
 
 def _dicts(results: list[CheckResult], extra: list[dict[str, object]] | None) -> list[dict[str, object]]:

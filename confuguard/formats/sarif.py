@@ -23,6 +23,11 @@ Choices (documented here and in `confuguard scan --help`):
   `%SRCROOT%` (declared in `originalUriBaseIds`), plus `region.startLine` (>= 1) and
   `startColumn` when known. A file outside the root (a `-r ../x.txt` include) gets an
   absolute `file:` URI instead.
+- A dependency read from an SBOM also gets a `logicalLocations` entry naming the
+  component (`name`: its CycloneDX `bom-ref` or SPDX `SPDXID`, `kind` `object`).
+- SBOM components that were not checked (no purl, or a purl type confuguard does not
+  cover) are counted in `properties.skippedComponentCount`, and each SBOM with such
+  components gets one `note` notification saying how many and why.
 - `partialFingerprints` hash registry, package key and file, not the line, so an alert
   survives edits that move it.
 """
@@ -38,7 +43,8 @@ from typing import Any
 from urllib.parse import quote
 
 from confuguard import __version__, names
-from confuguard.depfiles import INVALID_NAME, Dependency, ParseError
+from confuguard.depfiles import INVALID_NAME, Dependency, ParseError, Skipped
+from confuguard.depfiles.sbom import summarize_skipped
 from confuguard.formats.sanitize import path_text, terminal
 from confuguard.types import Candidate, Category, CheckResult, Verdict
 
@@ -49,6 +55,7 @@ RULE_CONFUSION = "package-confusion"
 RULE_INVALID = "invalid-package-name"
 RULE_UNREADABLE = "unreadable-dependency-file"
 NOTIFICATION_PARSE = "unparseable-dependency-file"
+NOTIFICATION_SKIPPED = "sbom-components-skipped"
 _MAX_TARGETS = 3
 
 RULES: list[dict[str, Any]] = [
@@ -108,6 +115,7 @@ def build(
     errors: Sequence[ParseError],
     *,
     root: Path,
+    skipped: Sequence[Skipped] = (),
 ) -> dict[str, Any]:
     """The SARIF log as a dict. `entries` pairs every scanned dependency with its result."""
     root = root.resolve()
@@ -133,6 +141,16 @@ def build(
         for err in errors
         if err.kind != INVALID_NAME
     ]
+    first_skipped = {s.file: s for s in reversed(skipped)}
+    notifications += [
+        {
+            "level": "note",
+            "message": {"text": f"{path_text(file.name)}: {summary}"},
+            "descriptor": {"id": NOTIFICATION_SKIPPED},
+            "locations": [_location(file, first_skipped[file].line, None, root, None)],
+        }
+        for file, summary in summarize_skipped(skipped).items()
+    ]
     files = {dep.file for dep, _ in entries} | {e.file for e in errors}
     run: dict[str, Any] = {
         "tool": {
@@ -147,7 +165,11 @@ def build(
         "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
         "columnKind": "unicodeCodePoints",
         "results": results,
-        "properties": {"dependencyCount": len(entries), "fileCount": len(files)},
+        "properties": {
+            "dependencyCount": len(entries),
+            "fileCount": len(files | {s.file for s in skipped}),
+            "skippedComponentCount": len(skipped),
+        },
     }
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
@@ -157,9 +179,10 @@ def render(
     errors: Sequence[ParseError],
     *,
     root: Path,
+    skipped: Sequence[Skipped] = (),
 ) -> str:
     """The SARIF log as JSON text."""
-    return json.dumps(build(entries, errors, root=root), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(build(entries, errors, root=root, skipped=skipped), indent=2, ensure_ascii=False) + "\n"
 
 
 def _targets(res: CheckResult) -> list[Candidate]:
@@ -184,7 +207,7 @@ def _confusion_result(dep: Dependency, res: CheckResult, root: Path) -> dict[str
         "ruleIndex": _RULE_INDEX[RULE_CONFUSION],
         "level": "error",
         "message": {"text": text},
-        "locations": [_location(dep.file, dep.line, dep.column, root, dep.raw)],
+        "locations": [_location(dep.file, dep.line, dep.column, root, dep.raw, dep.ref)],
         "partialFingerprints": {"confuguardDependency/v1": fingerprint[:32]},
         "properties": {
             "registry": dep.ecosystem.value,
@@ -231,7 +254,9 @@ def _uri(file: Path, root: Path) -> tuple[str, str | None]:
     return quote(os.fsencode(rel.as_posix()), safe="/"), SRCROOT
 
 
-def _location(file: Path, line: int, column: int | None, root: Path, raw: str | None) -> dict[str, Any]:
+def _location(
+    file: Path, line: int, column: int | None, root: Path, raw: str | None, ref: str | None = None
+) -> dict[str, Any]:
     uri, base = _uri(file, root)
     artifact: dict[str, Any] = {"uri": uri}
     if base:
@@ -241,4 +266,7 @@ def _location(file: Path, line: int, column: int | None, root: Path, raw: str | 
         region["startColumn"] = max(1, column)
     if raw:
         region["snippet"] = {"text": terminal(raw)}
-    return {"physicalLocation": {"artifactLocation": artifact, "region": region}}
+    location: dict[str, Any] = {"physicalLocation": {"artifactLocation": artifact, "region": region}}
+    if ref:
+        location["logicalLocations"] = [{"name": terminal(ref), "kind": "object"}]
+    return location
