@@ -56,6 +56,7 @@ _CDX_JSON = re.compile(rb'"bomFormat"\s*:\s*"CycloneDX"')
 _CDX_XML = re.compile(rb"<(?:\w+:)?bom\b[^>]*cyclonedx\.org/schema/bom")
 _SPDX_JSON = re.compile(rb'"spdxVersion"\s*:\s*"SPDX-')
 _SPDX_TAG = re.compile(rb"^\s*SPDXVersion\s*:", re.MULTILINE)
+_SPDX_TAG_TEXT = re.compile(r"^\s*SPDXVersion\s*:", re.MULTILINE)
 _TAG_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)\s*:\s?(.*)$")
 
 
@@ -95,7 +96,7 @@ def parse_sbom(path: Path, text: str, out: Collector) -> None:
             raise FileFormatError("not a CycloneDX or SPDX document (no bomFormat or spdxVersion)")
     elif start == "<":
         _cyclonedx_xml(path, text, out)
-    elif _SPDX_TAG.search(text.encode("utf-8", "replace")[: 64 * 1024]):
+    elif _SPDX_TAG_TEXT.search(text):
         _spdx_tag_value(path, text, out)
     else:
         raise FileFormatError("not a CycloneDX (JSON/XML) or SPDX (JSON/tag-value) document")
