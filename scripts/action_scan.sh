@@ -11,7 +11,8 @@
 #                             false: use the `confuguard` already on PATH (default true)
 # Outputs (appended to $GITHUB_OUTPUT): sarif=<absolute path>, suspicious=<count>.
 # SARIF locations are made relative to the workspace (the repository root), as code scanning expects.
-# Exit codes: 0 ok, 1 suspicious (when failing on it), 2 error (bad input, install failure, scan error).
+# Exit codes: 0 ok, 1 suspicious (when failing on it), 2 error (bad input, install failure, scan error,
+# or a file that could not be read: then the outputs are still written, the report lists the file).
 set -uo pipefail
 
 die() { echo "::error title=confuguard::$*" >&2; exit 2; }
@@ -49,9 +50,10 @@ else
   confuguard="$(command -v confuguard)" || die "confuguard is not on PATH (set install: true)"
 fi
 
+rm -f "$sarif"
 "$confuguard" scan "$target" "${extra[@]}" --format sarif --output "$sarif"
 code=$?
-[ "$code" -le 1 ] && [ -f "$sarif" ] || die "confuguard scan failed (exit $code)"
+[ "$code" -le 2 ] && [ -f "$sarif" ] || die "confuguard scan failed (exit $code)"
 
 # Relative URIs are relative to the scanned folder: rebase them on the workspace, and count the findings.
 suspicious="$("$python" - "$sarif" "$workspace" <<'PY'
@@ -88,6 +90,9 @@ PY
 } >>"$GITHUB_OUTPUT"
 echo "confuguard: $suspicious suspicious dependencies; SARIF report: $sarif"
 
+if [ "$code" -eq 2 ]; then  # the report was written, but some file, line or name could not be read
+  die "some dependency files could not be read (see the warnings above and the SARIF report)"
+fi
 if [ "$code" -eq 1 ] && [ "$fail" = "true" ]; then
   echo "::error title=confuguard::$suspicious suspicious dependencies (see the SARIF report or code scanning alerts)" >&2
   exit 1

@@ -195,6 +195,20 @@ def test_action_script_refuses_bad_input_with_one_error_line(tmp_path, inputs, m
     assert not out.exists() or out.read_text() == ""
 
 
+def test_action_script_writes_the_report_then_fails_when_a_file_cannot_be_read(tmp_path):
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "package.json").write_text('{"dependencies": {"express": ')
+    out = tmp_path / "github_output"
+    proc = _run_action(ws, out, tmp_path, install="false", fail_on_suspicious="false")
+    assert proc.returncode == 2
+    assert "::error title=confuguard::some dependency files could not be read" in proc.stderr
+    outputs = _outputs(out)
+    assert outputs["suspicious"] == "0"
+    (result,) = json.loads(Path(outputs["sarif"]).read_text())["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "package.json"
+
+
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     ws = tmp_path / "workspace"
