@@ -23,7 +23,7 @@ from confuguard.types import CheckResult, PackageId, Verdict
 #: a file name for every format, so parse_file picks the parser by name as a scan does (formats added
 #: later with an exact file name are fuzzed without editing this table)
 FILE_NAMES = {fmt: name for name, fmt in reversed(_EXACT.items())} | {
-    "requirements": "requirements.txt", "python-source": "app.py",
+    "requirements": "requirements.txt", "python-source": "app.py", "sbom": "bom.json",
 }
 
 

@@ -110,7 +110,8 @@ def handler(args: argparse.Namespace) -> int:
     except InputError as exc:
         return _usage(str(exc))
 
-    deps, errors, skipped = collect(files, ReadScope.of([*paths, *allowed]))
+    skipped: list[Skipped] = []
+    deps, errors = collect(files, ReadScope.of([*paths, *allowed]), skipped)
     for err in errors:
         print_error(err, "warning")
     if skipped:
@@ -137,13 +138,13 @@ def handler(args: argparse.Namespace) -> int:
 
 
 def collect(
-    files: Sequence[Path], scope: ReadScope | None = None
-) -> tuple[list[Dependency], list[ParseError], list[Skipped]]:
+    files: Sequence[Path], scope: ReadScope | None = None, skipped: list[Skipped] | None = None
+) -> tuple[list[Dependency], list[ParseError]]:
     """Parse every file; dependencies deduplicated by (file, registry, key), errors by identity.
 
     A file reached both directly and through a `-r` include is reported once. `scope`
     (default: the folders of `files`) is where files and their includes may be read.
-    The third list holds the SBOM components that were not checked (no purl, other purl types).
+    SBOM components that were not checked (no purl, other purl types) are appended to `skipped`.
     """
     from confuguard.depfiles import ReadScope, parse_file
 
@@ -151,7 +152,6 @@ def collect(
 
     deps: list[Dependency] = []
     errors: list[ParseError] = []
-    skipped: list[Skipped] = []
     seen_deps: set[tuple[Path, str, str]] = set()
     seen_errors: set[tuple[Path, int, str, str]] = set()
     for f in files:
@@ -166,8 +166,9 @@ def collect(
             if ekey not in seen_errors:
                 seen_errors.add(ekey)
                 errors.append(err)
-        skipped.extend(outcome.skipped)
-    return deps, errors, skipped
+        if skipped is not None:
+            skipped.extend(outcome.skipped)
+    return deps, errors
 
 
 PROGRESS_CHUNK = 1000
