@@ -11,7 +11,15 @@ mix; and two baselines measured in the same run:
   * `/healthz` through the same client and server (framework + client overhead),
   * the engine called directly in this process, one name at a time (no HTTP).
 The server's own view (mean engine time and mean request time per check, from /metrics)
-is printed next to the client's. The machine's load average is printed before and after:
+is printed next to the client's.
+
+Fairness (`--hostile N`, default 3): the check phase is run again while N more clients each
+send 2 KB-name checks in a closed loop (a name of ~2,100 characters costs the engine hundreds of
+milliseconds where an ordinary one costs a few), first against the server as configured (heavy
+requests get their own engine slot), then against a server whose lanes are switched off
+(`--heavy-cost` too high for any request, `--slots 64`: every request shares one pool, as before
+the lanes). Printed: ordinary checks/s in each case and its ratio to the quiet phase, and how
+the slow requests fared (answered, refused with 429/503/504). The machine's load average is printed before and after:
 the bench shares the cores with its own client and with whatever else runs.
 
 `--client wrk` (or `auto`, the default, when `wrk` is on PATH; Debian: `apt-get install wrk`)
@@ -241,6 +249,51 @@ def run_wrk(url: str, path: str, bodies: list[str] | None, threads: int, seconds
             "status": status, "verdicts": {}}
 
 
+def long_names(n: int, seed: int = 5) -> list[str]:
+    """`n` names of ~2,100 characters: short words joined by hyphens (the engine's slowest shape)."""
+    rng = random.Random(seed)
+    words = ["".join(rng.choices(ALPHABET, k=rng.randint(3, 6))) for _ in range(400)]
+    out = []
+    for _ in range(n):
+        parts: list[str] = []
+        while sum(len(p) + 1 for p in parts) < 2100:
+            parts.append(rng.choice(words))
+        out.append("-".join(parts))
+    return out
+
+
+class Hostile:
+    """`n` threads sending single checks of 2 KB names in a closed loop until stopped (or `seconds`)."""
+
+    def __init__(self, url: str, n: int, seconds: float) -> None:
+        self.stop_at = time.monotonic() + seconds
+        self.stopped = threading.Event()
+        self.status: Counter = Counter()
+        self.lock = threading.Lock()
+        names = long_names(64)
+        self.threads = [threading.Thread(target=self._run, args=(url, names[k::max(n, 1)]), daemon=True) for k in range(n)]
+        for t in self.threads:
+            t.start()
+
+    def _run(self, url: str, names: list[str]) -> None:
+        with httpx.Client(base_url=url, timeout=60) as c:
+            i = 0
+            while not self.stopped.is_set() and time.monotonic() < self.stop_at:
+                try:
+                    code: object = c.post("/v1/check", json={"registry": "pypi", "name": names[i % len(names)]}).status_code
+                except httpx.HTTPError as exc:
+                    code = type(exc).__name__
+                i += 1
+                with self.lock:
+                    self.status[code] += 1
+
+    def stop(self) -> dict[str, int]:
+        self.stopped.set()
+        for t in self.threads:
+            t.join(90)
+        return {str(k): v for k, v in self.status.items()}
+
+
 def server_totals(url: str) -> dict[str, float]:
     """Sums and counts of the engine and request time of POST /v1/check, from /metrics."""
     text = httpx.get(url + "/metrics", timeout=10).text
@@ -299,6 +352,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=4, help="client threads = requests in flight (default 4)")
     ap.add_argument("--no-embeddings", action="store_true", help="serve with --no-embeddings")
     ap.add_argument("--workers", type=int, default=1, help="serve with --workers N (default 1)")
+    ap.add_argument("--hostile", type=int, default=3, help="clients sending 2 KB names in the fairness phases "
+                                                           "(default 3; 0: no fairness phases)")
     ap.add_argument("--json", action="store_true", help="also print one JSON line with every figure")
     args = ap.parse_args()
 
@@ -310,22 +365,48 @@ def main() -> None:
     sample = sample_names(args.requests)
     bodies = [{"registry": "pypi", "name": n} for n in sample]
     before = loadavg()
-    server = Server((["--no-embeddings"] if args.no_embeddings else []) + ["--workers", str(args.workers)])
+    base = (["--no-embeddings"] if args.no_embeddings else []) + ["--workers", str(args.workers)]
+
+    def load_checks(url: str) -> dict[str, object]:
+        if client == "wrk":
+            return run_wrk(url, "/v1/check", [json.dumps(b) for b in bodies], args.threads, args.seconds)
+        return run_load(url, [("/v1/check", b) for b in bodies], args.threads, args.seconds)
+
+    def under_attack(url: str) -> tuple[dict[str, object], dict[str, int]]:
+        attack = Hostile(url, args.hostile, args.seconds + 5)
+        time.sleep(1.0)  # let the slow requests reach the engine first
+        try:
+            r = load_checks(url)
+        finally:
+            slow = attack.stop()
+        return r, slow
+
+    server = Server(base)
+    fair: tuple[dict[str, object], dict[str, int]] | None = None
+    unfair: tuple[dict[str, object], dict[str, int]] | None = None
     try:
         ready_s = server.wait_ready(180)
         run_load(server.url, [("/v1/check", b) for b in bodies[:200]], args.threads, args.seconds)  # warm-up
         if client == "wrk":
             health = run_wrk(server.url, "/healthz", None, args.threads, args.seconds)
-            totals = server_totals(server.url)
-            checks = run_wrk(server.url, "/v1/check", [json.dumps(b) for b in bodies], args.threads, args.seconds)
         else:
             health = run_load(server.url, [("/healthz", None)] * args.requests, args.threads, args.seconds)
-            totals = server_totals(server.url)
-            checks = run_load(server.url, [("/v1/check", b) for b in bodies], args.threads, args.seconds)
+        totals = server_totals(server.url)
+        checks = load_checks(server.url)
         # with several workers each scrape reaches one of them: no server-side view then
         view = server_view(totals, server_totals(server.url)) if args.workers == 1 else None
+        if args.hostile:
+            fair = under_attack(server.url)
     finally:
         code = server.stop()
+    if args.hostile:  # the same attack on a server without lanes: every request in one pool
+        plain = Server(base + ["--heavy-cost", str(10**9), "--slots", "64", "--per-client", "1000"])
+        try:
+            plain.wait_ready(180)
+            run_load(plain.url, [("/v1/check", b) for b in bodies[:200]], args.threads, args.seconds)
+            unfair = under_attack(plain.url)
+        finally:
+            plain.stop()
     direct = in_process(sample, args.no_embeddings, args.seconds)
     after = loadavg()
 
@@ -348,12 +429,24 @@ def main() -> None:
         print(f"  verdicts: {checks['verdicts']}")
     print(f"  ratios: checks/s over /healthz req/s {checks['rps'] / max(health['rps'], 1e-9):.2f}; "
           f"checks/s over in-process checks/s {checks['rps'] / max(direct['rps'], 1e-9):.2f}")
+    for label, phase in (("with lanes (as served)", fair), ("without lanes (baseline)", unfair)):
+        if phase is None:
+            continue
+        r, slow = phase
+        print(f"  {args.hostile} clients sending 2 KB names, {label}: ordinary {r['rps']:.1f} checks/s "
+              f"({r['rps'] / max(checks['rps'], 1e-9):.2f} of the quiet phase), p50 {r['p50_ms']:.2f} ms, "
+              f"p99 {r['p99_ms']:.2f} ms, status {r['status']}; 2 KB-name requests: {slow}")
+    if fair and unfair:
+        print(f"  fairness ratio: ordinary checks/s under attack, lanes over no lanes "
+              f"{fair[0]['rps'] / max(unfair[0]['rps'], 1e-9):.2f}")
     goal = checks["rps"] >= 500 and checks["p99_ms"] <= 50
     print(f"  goal (>= 500 checks/s, p99 <= 50 ms): {'met' if goal else 'NOT met'}")
     if args.json:
         print(json.dumps({"mode": mode, "cpus": os.cpu_count(), "load_before": before, "load_after": after,
                           "ready_seconds": round(ready_s, 2), "threads": args.threads, "client": client, "check": checks, "server_view": view,
-                          "healthz": health, "in_process": direct, "exit_code": code}))
+                          "healthz": health, "in_process": direct, "exit_code": code,
+                          "under_attack": fair and {"checks": fair[0], "slow": fair[1]},
+                          "under_attack_no_lanes": unfair and {"checks": unfair[0], "slow": unfair[1]}}))
 
 
 if __name__ == "__main__":

@@ -13,31 +13,42 @@ Endpoints (request and response bodies are JSON; the OpenAPI document is at `/op
                             -> {"results": [...]} in request order; at most `max_batch` names (default 1000)
     GET  /healthz           200 {"status": "ok"} while the process serves
     GET  /readyz            503 {"status": "warming"} until the engine is warm, then 200 {"status": "ready"}
-                            (503 {"status": "failed", "error": ...} if warming failed)
+                            (503 {"status": "failed", "error": ...} if warming failed; 503 {"status":
+                            "saturated", ...} while half the wait queue or more is taken)
     GET  /metrics           Prometheus text (see `confuguard.metrics`)
     GET  /openapi.json      the OpenAPI 3 document
 
 Status codes: 200 for every checked name (a name that is not valid on its registry is a 200
-with verdict "invalid", never an error); 400 body is not JSON or not a JSON object; 401 missing
-or wrong bearer token; 404/405 unknown path or method; 413 body over `max_body` bytes (default
-1 MiB) or batch over `max_batch` names; 415 a body sent with a non-JSON Content-Type; 422
-missing field, wrong type, unknown field, unknown registry or empty name; 503 the engine is
-still warming up (check endpoints only; `Retry-After: 1`), or the engine met a data/model error
-(DataError and the like: a server-side problem, logged on stderr). Every error body is
-`{"error": "<one line>"}`.
+with verdict "invalid", never an error); 400 body is not JSON or not a JSON object, or more than
+one Authorization header; 401 missing or wrong bearer token; 404/405 unknown path or method; 413
+body over `max_body` bytes (default 1 MiB) or batch over `max_batch` names; 415 a body sent with
+a non-JSON Content-Type; 422 missing field, wrong type, unknown field, unknown registry, empty
+name, a name over `max_name` characters (default 4096) or a string that is not valid Unicode (a
+lone surrogate such as "\\ud800"); 429 the client already has `per_client` requests in flight; 503
+the engine is still warming up, the service is saturated, or no engine slot came free within the
+request's time budget (`Retry-After: 1` on all three), or the engine met a data/model error
+(DataError and the like: a server-side problem, logged on stderr); 504 the time budget ran out
+while the names were being checked (send smaller batches). Every error body is `{"error": "<one
+line>"}`, and nothing that goes wrong in a request leaves more than one line in the log.
+
+Fairness (see `confuguard.admission`): each check request is costed by its names and their
+lengths; heavy requests share `heavy_slots` engine slots, ordinary ones `slots`, so a few batches
+of 2 KB names cannot take the engine from ordinary checks. Per-request budgets: body bytes, names
+per batch, characters per name (memory), and `time_budget` seconds, waiting included (time).
 
 Authentication: with `token` set, every path except `/healthz`, `/readyz` and `/openapi.json`
 needs `Authorization: Bearer <token>`, compared in constant time (`hmac.compare_digest`);
 failures get 401 with `WWW-Authenticate: Bearer`. The body is not read before the token is
 checked.
 
-The engine is CPU-bound synchronous code; the check endpoints are plain `def` functions, which
-FastAPI runs in its thread pool, so the event loop stays free. The engine loads its registries
-lazily behind a lock and is safe to share between threads.
+The engine is CPU-bound synchronous code; the check endpoints wait for their lane's slot on the
+event loop, then run the engine in a worker thread, so the event loop stays free. The engine
+loads its registries lazily behind a lock and is safe to share between threads.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import inspect
 import sys
@@ -47,6 +58,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, Protocol
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -54,16 +66,15 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from confuguard import __version__
+from confuguard.admission import LANES, Admission, Limits
 from confuguard.errors import ConfuguardError, InputError
 from confuguard.formats.jsonfmt import SCHEMA_VERSION, result_dict
+from confuguard.formats.sanitize import terminal
 from confuguard.metrics import CONTENT_TYPE, Metrics
 from confuguard.types import CheckResult, Ecosystem
 
-DEFAULT_MAX_BATCH = 1000
-DEFAULT_MAX_BODY = 1 << 20
 #: Paths that answer without a token (liveness, readiness, the API description).
 OPEN_PATHS = frozenset({"/healthz", "/readyz", "/openapi.json"})
-ROUTES = frozenset({"/v1/check", "/v1/check/batch", "/healthz", "/readyz", "/metrics", "/openapi.json"})
 
 
 class Checker(Protocol):
@@ -77,16 +88,27 @@ class Checker(Protocol):
 # -- request and response documents ------------------------------------------------------------------
 
 
+def _unicode(value: str) -> str:
+    """`value` when it is valid Unicode text; ValueError for a lone surrogate (JSON's "\\ud800")."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = value[exc.start]
+        raise ValueError(f"contains a lone surrogate (\\u{ord(bad):04x}) at character {exc.start}: "
+                         "not valid Unicode text") from None
+    return value
+
+
 def _registry(value: Any) -> Ecosystem:
     if isinstance(value, Ecosystem):
         return value
     if not isinstance(value, str):
         raise ValueError("must be a string")
-    return Ecosystem.parse(value)  # ValueError names the choices
+    return Ecosystem.parse(_unicode(value))  # ValueError names the choices
 
 
 def _name(value: str) -> str:
-    value = value.strip()
+    value = _unicode(value).strip()
     if not value:
         raise ValueError("must not be empty")
     return value
@@ -196,12 +218,27 @@ class ErrorOut(BaseModel):
 # -- the app --------------------------------------------------------------------------------------------
 
 
+def one_line(message: str) -> str:
+    """`message` on one line, control/bidi characters and lone surrogates escaped (safe for JSON and logs)."""
+    text = terminal(" ".join(message.split()))
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": " ".join(message.split()) or "error"}, status_code=status, headers=headers)
+    return JSONResponse({"error": one_line(message) or "error"}, status_code=status, headers=headers)
+
+
+def _log(message: str) -> None:
+    print(f"confuguard: error: {one_line(message)}", file=sys.stderr, flush=True)
+
+
+class _OverBudget(Exception):
+    """The time budget ran out between two engine chunks."""
 
 
 class _Guard:
-    """Pure-ASGI middleware: metrics for every request, bearer token, body-size limit.
+    """Pure-ASGI middleware: metrics for every request, one Authorization header, bearer token, body-size
+    limit, and the last word on any error (one JSON line to the client, one line in the log, no traceback).
 
     The body of a POST is read here (at most `max_body` bytes, whatever Content-Length says)
     and replayed to the app, so an oversized body is refused with 413 before any parsing.
@@ -220,39 +257,51 @@ class _Guard:
         start = time.perf_counter()
         path = scope["path"]
         status = [500]
+        started = [False]
 
         async def send_status(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 status[0] = message["status"]
+                started[0] = True
             await send(message)
 
         try:
-            headers = dict(scope["headers"])
-            if self.token is not None and path not in OPEN_PATHS:
-                problem = self._auth_problem(headers.get(b"authorization"))
-                if problem:
-                    await _error(401, problem, {"WWW-Authenticate": 'Bearer realm="confuguard"'})(scope, receive, send_status)
-                    return
-            if scope["method"] in ("POST", "PUT", "PATCH"):
-                body = await self._read_body(headers.get(b"content-length"), receive)
-                if isinstance(body, Response):
-                    await body(scope, receive, send_status)
-                    return
-                replayed = False
-
-                async def replay() -> dict[str, Any]:
-                    nonlocal replayed
-                    if not replayed:
-                        replayed = True
-                        return {"type": "http.request", "body": body, "more_body": False}
-                    return await receive()
-
-                await self.app(scope, replay, send_status)
-            else:
-                await self.app(scope, receive, send_status)
+            await self._handle(scope, receive, send_status)
+        except Exception as exc:  # noqa: BLE001 - the one place a request's failure is reported
+            _log(f"{scope['method']} {path}: {type(exc).__name__}: {exc}")
+            if not started[0]:
+                await _error(500, "internal error")(scope, receive, send_status)
         finally:
-            self.metrics.observe_request(path if path in ROUTES else "other", scope["method"], status[0],
-                                         time.perf_counter() - start)
+            self.metrics.observe_request(path, scope["method"], status[0], time.perf_counter() - start)
+
+    async def _handle(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        auth = [v for k, v in scope["headers"] if k == b"authorization"]
+        if len(auth) > 1:
+            await _error(400, "more than one Authorization header")(scope, receive, send)
+            return
+        if self.token is not None and scope["path"] not in OPEN_PATHS:
+            problem = self._auth_problem(auth[0] if auth else None)
+            if problem:
+                await _error(401, problem, {"WWW-Authenticate": 'Bearer realm="confuguard"'})(scope, receive, send)
+                return
+        if scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        length = [v for k, v in scope["headers"] if k == b"content-length"]
+        body = await self._read_body(length, receive)
+        if isinstance(body, Response):
+            await body(scope, receive, send)
+            return
+        replayed = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
 
     def _auth_problem(self, header: bytes | None) -> str | None:
         assert self.token is not None
@@ -265,11 +314,13 @@ class _Guard:
             return "invalid bearer token"
         return None
 
-    async def _read_body(self, length: bytes | None, receive: Any) -> bytes | Response:
+    async def _read_body(self, length: list[bytes], receive: Any) -> bytes | Response:
         too_big = f"request body is over the limit of {self.max_body} bytes"
-        if length is not None:
+        if length:
+            if len(set(length)) > 1:
+                return _error(400, "conflicting Content-Length headers")
             try:
-                declared = int(length)
+                declared = int(length[0])
             except ValueError:
                 return _error(400, "invalid Content-Length header")
             if declared > self.max_body:
@@ -298,8 +349,10 @@ def _validation_message(exc: RequestValidationError) -> tuple[int, str]:
             return 400, "request body is not valid JSON" + (f": {detail}" if detail else "")
     first = errors[0] if errors else {}
     loc = [str(p) for p in first.get("loc", ()) if p != "body"]
+    kind = first.get("type")
+    if kind == "string_unicode":  # a key pydantic could not read (a lone surrogate)
+        return 422, "a key or value is not valid Unicode text (lone surrogate)"
     if not loc:
-        kind = first.get("type")
         if kind == "missing":
             return 400, "request body is missing (send a JSON object)"
         if kind == "value_error":  # a rule across fields (BatchRequest._shape)
@@ -327,8 +380,7 @@ def create_app(
     engine: Checker,
     *,
     token: str | None = None,
-    max_batch: int = DEFAULT_MAX_BATCH,
-    max_body: int = DEFAULT_MAX_BODY,
+    limits: Limits | None = None,
     warm: Iterable[Ecosystem] | None = None,
 ) -> FastAPI:
     """The service app around `engine`.
@@ -336,13 +388,12 @@ def create_app(
     `warm` lists the registries loaded at start-up (default: all six) in a background thread
     started by the app's lifespan; `/readyz` and the check endpoints answer 503 until it is
     done. Other registries load on their first request. `token` (None: no authentication)
-    is the bearer token; `max_batch` and `max_body` are the limits of the batch endpoint and
-    of any request body.
+    is the bearer token; `limits` the per-request budgets and the concurrency limits.
     """
-    if max_batch < 1 or max_body < 1:
-        raise ValueError("max_batch and max_body must be positive")
+    limits = limits or Limits()
     to_warm = list(Ecosystem) if warm is None else list(dict.fromkeys(warm))
     metrics = Metrics()
+    gate = Admission(limits)
     ready = threading.Event()
     state: dict[str, Any] = {"error": None, "thread": None}
 
@@ -353,8 +404,8 @@ def create_app(
             for eco in to_warm:  # one check each loads what the engine keeps lazily (lexicons...)
                 engine.check_names([_PROBES[eco]], eco)
         except Exception as exc:  # noqa: BLE001 - any failure keeps the service unready, with the reason
-            state["error"] = f"{type(exc).__name__}: {exc}"
-            print(f"confuguard: error: warming the engine failed: {' '.join(str(exc).split())}", file=sys.stderr)
+            state["error"] = one_line(f"{type(exc).__name__}: {exc}")
+            _log(f"warming the engine failed: {exc}")
             return
         state["warm_seconds"] = round(time.perf_counter() - started, 3)
         ready.set()
@@ -366,12 +417,13 @@ def create_app(
         thread.start()
         yield
 
-    limits = f"At most {max_batch} names per batch and {max_body} bytes per request body."
+    described = (f"At most {limits.max_batch} names per batch, {limits.max_name} characters per name and "
+                 f"{limits.max_body} bytes per request body; {limits.time_budget:g} s per request.")
     app = FastAPI(
         title="confuguard",
         version=__version__,
         description="Package-confusion (typosquatting) detection for npm, PyPI, RubyGems, Maven, Go and Hugging Face. "
-        "Check results are the objects of `confuguard check --format json`. " + limits
+        "Check results are the objects of `confuguard check --format json`. " + described
         + (" Every path except /healthz, /readyz and /openapi.json needs `Authorization: Bearer <token>`."
            if token else ""),
         lifespan=lifespan,
@@ -383,11 +435,10 @@ def create_app(
     app.state.metrics = metrics
     app.state.ready = ready
     app.state.warm_state = state
-    app.state.max_batch = max_batch
-    app.state.max_body = max_body
+    app.state.limits = limits
+    app.state.admission = gate
 
-    errors = {400: {"model": ErrorOut}, 401: {"model": ErrorOut}, 413: {"model": ErrorOut},
-              415: {"model": ErrorOut}, 422: {"model": ErrorOut}, 503: {"model": ErrorOut}}
+    errors = {status: {"model": ErrorOut} for status in (400, 401, 413, 415, 422, 429, 503, 504)}
 
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -399,19 +450,17 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return _error(exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+        detail = str(exc.detail)
+        if exc.status_code == 400 and detail == "There was an error parsing the body":  # FastAPI's words
+            detail = "request body is not valid JSON (bad UTF-8, nesting too deep or a number too long)"
+        return _error(exc.status_code, detail, getattr(exc, "headers", None))
 
     @app.exception_handler(ConfuguardError)
     async def _engine_error(request: Request, exc: ConfuguardError) -> JSONResponse:
         if isinstance(exc, InputError):
             return _error(422, str(exc))
-        print(f"confuguard: error: {request.method} {request.url.path}: {' '.join(str(exc).split())}", file=sys.stderr)
+        _log(f"{request.method} {request.url.path}: {exc}")
         return _error(503, str(exc))  # data or model trouble on the server's side: not the client's fault
-
-    @app.exception_handler(Exception)
-    async def _crash(request: Request, exc: Exception) -> JSONResponse:
-        print(f"confuguard: error: {request.method} {request.url.path}: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return _error(500, "internal error")
 
     def not_ready() -> JSONResponse | None:
         if ready.is_set():
@@ -420,51 +469,85 @@ def create_app(
             return _error(503, f"the engine failed to load: {state['error']}")
         return _error(503, "the engine is still loading; retry shortly", {"Retry-After": "1"})
 
-    def run_checks(endpoint: str, pairs: list[tuple[Ecosystem, str]]) -> list[dict[str, object]]:
+    def run_checks(endpoint: str, pairs: list[tuple[Ecosystem, str]], deadline: float) -> list[dict[str, object]]:
+        """Check `pairs` a chunk at a time, stopping with _OverBudget once `deadline` (monotonic) is past."""
         started = time.perf_counter()
         groups: dict[Ecosystem, list[int]] = {}
         for i, (eco, _) in enumerate(pairs):
             groups.setdefault(eco, []).append(i)
         results: list[CheckResult | None] = [None] * len(pairs)
+        done = 0
         for eco, idxs in groups.items():
-            for i, res in zip(idxs, engine.check_names([pairs[i][1] for i in idxs], eco)):
-                results[i] = res
+            for at in range(0, len(idxs), limits.chunk):
+                if time.monotonic() > deadline:
+                    raise _OverBudget(f"the time budget of {limits.time_budget:g} s ran out after {done} of "
+                                      f"{len(pairs)} names; send smaller batches")
+                part = idxs[at:at + limits.chunk]
+                for i, res in zip(part, engine.check_names([pairs[i][1] for i in part], eco)):
+                    results[i] = res
+                done += len(part)
         final = [r for r in results if r is not None]
         if len(final) != len(pairs):
             raise RuntimeError(f"the engine returned {len(final)} results for {len(pairs)} names")
         metrics.observe_checks(endpoint, final, time.perf_counter() - started)
         return [result_dict(r) for r in final]
 
-    @app.post("/v1/check", response_model=CheckResultOut, responses=errors,  # type: ignore[arg-type]
-              summary="Check one name", description="The same JSON as `confuguard check --format json NAME`.")
-    def check(body: CheckRequest) -> Response:
+    async def admitted(request: Request, endpoint: str, pairs: list[tuple[Ecosystem, str]],
+                       where: list[str]) -> Response:
+        """Budget checks, a slot of the request's lane, the engine in a worker thread."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limits.time_budget  # loop.time() is time.monotonic()
         busy = not_ready()
         if busy is not None:
             return busy
-        return JSONResponse(run_checks("/v1/check", [(body.registry, body.name)])[0])
+        for label, (_, name) in zip(where, pairs):
+            if len(name) > limits.max_name:
+                return _error(422, f"{label}: {len(name)} characters, over the limit of {limits.max_name}")
+        names = [n for _, n in pairs]
+        lane = gate.lane(names)
+        client = request.client.host if request.client else "unknown"
+        refusal = await gate.enter(lane, client, deadline)
+        if refusal is not None:
+            return _error(*refusal, {"Retry-After": "1"})
+        try:
+            results = await anyio.to_thread.run_sync(run_checks, endpoint, pairs, deadline)
+        except _OverBudget as exc:
+            gate.refused["time"] += 1
+            return _error(504, str(exc))
+        finally:
+            gate.leave(lane, client)
+        return JSONResponse(results[0] if endpoint == "/v1/check" else {"results": results})
+
+    @app.post("/v1/check", response_model=CheckResultOut, responses=errors,  # type: ignore[arg-type]
+              summary="Check one name", description="The same JSON as `confuguard check --format json NAME`.")
+    async def check(body: CheckRequest, request: Request) -> Response:
+        return await admitted(request, "/v1/check", [(body.registry, body.name)], ["name"])
 
     @app.post("/v1/check/batch", response_model=BatchOut, responses=errors,  # type: ignore[arg-type]
               summary="Check many names",
-              description=f"Results in request order. {limits} Over the batch limit: 413.")
-    def check_batch(body: BatchRequest) -> Response:
+              description=f"Results in request order. {described} Over the batch limit: 413.")
+    async def check_batch(body: BatchRequest, request: Request) -> Response:
         pairs = body.pairs()
-        if len(pairs) > max_batch:
-            return _error(413, f"batch of {len(pairs)} names is over the limit of {max_batch}")
-        busy = not_ready()
-        if busy is not None:
-            return busy
-        return JSONResponse({"results": run_checks("/v1/check/batch", pairs)})
+        if len(pairs) > limits.max_batch:
+            return _error(413, f"batch of {len(pairs)} names is over the limit of {limits.max_batch}")
+        field = "names" if body.names is not None else "items"
+        where = [f"{field}[{i}]" + ("" if field == "names" else ".name") for i in range(len(pairs))]
+        return await admitted(request, "/v1/check/batch", pairs, where)
 
     @app.get("/healthz", summary="Liveness: 200 while the process serves")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", summary="Readiness: 200 once the engine and indexes are loaded, else 503",
-             responses={503: {"description": "still loading, or loading failed"}})
+    @app.get("/readyz", summary="Readiness: 200 once the engine is loaded and the service not saturated, else 503",
+             responses={503: {"description": "still loading, loading failed, or saturated"}})
     async def readyz() -> JSONResponse:
         if ready.is_set():
+            load = {"in_flight": {lane: gate.busy[lane] for lane in LANES},
+                    "queued": {lane: gate.waiting[lane] for lane in LANES}}
+            if gate.saturated():
+                return JSONResponse({"status": "saturated", **load}, status_code=503, headers={"Retry-After": "1"})
             return JSONResponse({"status": "ready", "registries": [e.value for e in to_warm],
-                                 "warm_seconds": state.get("warm_seconds")})
+                                 "warm_seconds": state.get("warm_seconds"), **load})
         if state["error"]:
             return JSONResponse({"status": "failed", "error": state["error"]}, status_code=503)
         return JSONResponse({"status": "warming", "registries": [e.value for e in to_warm]}, status_code=503,
@@ -474,8 +557,11 @@ def create_app(
              response_class=Response, responses={200: {"content": {CONTENT_TYPE: {}}}})
     async def metrics_endpoint() -> Response:
         text = metrics.render(ready=ready.is_set(),
-                              info={"version": __version__, "schema_version": str(SCHEMA_VERSION)})
+                              info={"version": __version__, "schema_version": str(SCHEMA_VERSION)},
+                              lanes={lane: (gate.busy[lane], gate.waiting[lane]) for lane in LANES},
+                              refused=dict(gate.refused))
         return Response(text, media_type=CONTENT_TYPE)
 
-    app.add_middleware(_Guard, metrics=metrics, token=None if token is None else token.encode(), max_body=max_body)
+    app.add_middleware(_Guard, metrics=metrics, token=None if token is None else token.encode(),
+                       max_body=limits.max_body)
     return app

@@ -22,6 +22,7 @@ from confuguard.commands import serve as serve_cmd
 from confuguard.engine import Engine
 from confuguard.errors import DataError, InputError
 from confuguard.formats import jsonfmt
+from confuguard.admission import Limits
 from confuguard.service import create_app
 from confuguard.types import Ecosystem
 
@@ -66,7 +67,7 @@ def engine() -> Engine:
 
 @pytest.fixture(scope="module")
 def served(engine):
-    s = Served(create_app(engine, max_batch=MAX_BATCH, max_body=MAX_BODY, warm=[Ecosystem.PYPI, Ecosystem.NPM]))
+    s = Served(create_app(engine, limits=Limits(max_batch=MAX_BATCH, max_body=MAX_BODY), warm=[Ecosystem.PYPI, Ecosystem.NPM]))
     s.wait_ready()
     yield s
     s.stop()

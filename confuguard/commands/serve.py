@@ -5,7 +5,9 @@ status codes) with uvicorn. The engine is built once, the way `check` builds it;
 registries (default: all six) are loaded in the background at start-up and `/readyz` turns
 200 when they are. Binds to loopback unless told otherwise; any other address is reported on
 stderr. `--workers N` forks N processes that accept on the same socket, each with its own engine
-(N x the memory; counters in /metrics are per worker). BLAS/OpenMP run one thread per request (`CONFUGUARD_BLAS_THREADS` to change). Exit 0 on SIGINT/SIGTERM after a graceful shutdown; 2 when the token file or the
+(N x the memory; counters in /metrics are per worker). The per-request budgets and the
+concurrency limits (`--max-name`, `--time-budget`, `--slots`, `--heavy-slots`, `--per-client`,
+`--max-queue`) are those of `confuguard.admission.Limits`, per worker. BLAS/OpenMP run one thread per request (`CONFUGUARD_BLAS_THREADS` to change). Exit 0 on SIGINT/SIGTERM after a graceful shutdown; 2 when the token file or the
 address cannot be used.
 
 FastAPI, uvicorn and the engine are imported by the handler only, so other subcommands do not
@@ -25,7 +27,18 @@ from confuguard.errors import InputError
 
 EXIT_OK, EXIT_ERROR = 0, 2
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8080
-DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY = 1000, 1 << 20  # kept equal to confuguard.service's defaults
+#: (option, Limits field, type, help) of the per-request budgets and concurrency limits; defaults from `Limits`.
+_LIMIT_OPTIONS: tuple[tuple[str, str, type, str], ...] = (
+    ("--max-batch", "max_batch", int, "most names per batch request (more: 413)"),
+    ("--max-body", "max_body", int, "largest request body in bytes (more: 413)"),
+    ("--max-name", "max_name", int, "longest name in characters, refused before the engine (more: 422)"),
+    ("--time-budget", "time_budget", float, "seconds a check request may take, waiting included (then 503/504)"),
+    ("--slots", "slots", int, "ordinary check requests in the engine at once"),
+    ("--heavy-slots", "heavy_slots", int, "heavy check requests (long names, big batches) in the engine at once"),
+    ("--heavy-cost", "heavy_cost", int, "cost units (one a name, one more per 64 characters) above which a request is heavy"),
+    ("--per-client", "per_client", int, "check requests in flight per client address (more: 429)"),
+    ("--max-queue", "max_queue", int, "check requests waiting for a slot (more: 503; /readyz says saturated at half)"),
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,10 +59,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-embeddings", action="store_true", help="skip the embedding generator (edit/token rules only)")
     p.add_argument("--no-classifier", action="store_true", help="name evidence only: every candidate is suspicious")
     p.add_argument("--db", type=Path, default=None, help="local metadata store for the classifier (default: user data dir)")
-    p.add_argument("--max-batch", type=int, default=DEFAULT_MAX_BATCH, metavar="N",
-                   help=f"most names per batch request (default {DEFAULT_MAX_BATCH}; more: 413)")
-    p.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY, metavar="BYTES",
-                   help=f"largest request body (default {DEFAULT_MAX_BODY}; more: 413)")
+    from confuguard.admission import Limits  # no heavy import: a dataclass
+
+    defaults = Limits()
+    for option, field, kind, text in _LIMIT_OPTIONS:
+        default = getattr(defaults, field)
+        p.add_argument(option, dest=field, type=kind, default=default, metavar="N", help=f"{text} (default {default:g})")
     p.add_argument("--workers", type=int, default=1, metavar="N",
                    help="worker processes sharing the port, each with its own engine (default 1; /metrics and "
                         "/readyz then describe the worker that answers)")
@@ -114,8 +129,13 @@ def bind(host: str, port: int) -> "socket.socket":  # noqa: F821 - imported insi
 
 def handler(args: argparse.Namespace) -> int:
     """Check the options, bind, serve until interrupted (in this process, or in --workers forks)."""
-    if args.max_batch < 1 or args.max_body < 1:
-        raise InputError("--max-batch and --max-body must be positive")
+    from confuguard.admission import Limits
+
+    try:
+        Limits(**{field: getattr(args, field) for _, field, _, _ in _LIMIT_OPTIONS})
+    except ValueError as exc:  # "<field> must be positive"
+        field = str(exc).split()[0]
+        raise InputError(f"--{field.replace('_', '-')} must be positive") from None
     if not 1 <= args.workers <= 64:
         raise InputError("--workers must be between 1 and 64")
     if args.workers > 1 and not hasattr(os, "fork"):
@@ -150,6 +170,7 @@ def _serve(sock: "socket.socket", args: argparse.Namespace, token: str | None) -
         os.environ.setdefault(var, blas)
     import uvicorn
 
+    from confuguard.admission import Limits
     from confuguard.commands.check import build_engine, open_store
     from confuguard.service import create_app
 
@@ -160,8 +181,12 @@ def _serve(sock: "socket.socket", args: argparse.Namespace, token: str | None) -
     except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
         pass
 
+    # A thread that computes (a long name, a big batch) makes every other thread wait up to the
+    # switch interval at each hand-over; 1 ms instead of 5 keeps ordinary checks moving beside it.
+    sys.setswitchinterval(float(os.environ.get("CONFUGUARD_SWITCH_INTERVAL", "0.001")))
     engine = build_engine(no_embeddings=args.no_embeddings, no_classifier=args.no_classifier, store=open_store(args.db))
-    app = create_app(engine, token=token, max_batch=args.max_batch, max_body=args.max_body, warm=args.registries)
+    limits = Limits(**{field: getattr(args, field) for _, field, _, _ in _LIMIT_OPTIONS})
+    app = create_app(engine, token=token, limits=limits, warm=args.registries)
     config = uvicorn.Config(app, log_level="warning", access_log=args.access_log, server_header=False,
                             timeout_graceful_shutdown=10)
     # uvicorn re-raises the signal that stopped it once it has shut down; with these no-op
