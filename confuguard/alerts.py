@@ -172,7 +172,7 @@ def import_verdicts(store: Store, path: Path, *, analyst: str | None = None, dry
     when = (now or datetime.now(UTC)).isoformat(timespec="seconds").replace("+00:00", "Z")
     _, rows = alerts_csv.read(path)
     report = ImportReport(str(path))
-    ids = [int(r["alert_id"].strip()) for _, r in rows if r.get("alert_id", "").strip().isdigit()]
+    ids = [i for _, r in rows if (i := parse_alert_id(r.get("alert_id", ""))) is not None]
     known = {a["id"]: a for a in store.alert_rows(ids=ids)}
     seen: set[int] = set()
     todo: list[tuple[int, str, str, str, str, str]] = []
@@ -185,10 +185,15 @@ def import_verdicts(store: Store, path: Path, *, analyst: str | None = None, dry
             continue
         raw_id = row.get("alert_id", "").strip()
         where = f"line {line}"
-        if not raw_id.isdigit():
-            report.problems.append(f"{where}: alert id {raw_id[:40]!r} is not an alert id (not applied)")
+        alert_id = parse_alert_id(raw_id)
+        if alert_id is None:
+            shown = f"{raw_id[:40]!r}" + (f" ({len(raw_id)} characters)" if len(raw_id) > 40 else "")
+            report.problems.append(f"{where}: alert id {shown} is not an alert id (not applied)")
             continue
-        alert_id = int(raw_id)
+        if len(note) > alerts_csv.NOTE_MAX:
+            report.problems.append(f"{where}: alert {alert_id}: the note is {len(note):,} characters, over the "
+                                   f"limit of {alerts_csv.NOTE_MAX:,} (not applied)")
+            continue
         stored = known.get(alert_id)
         if stored is None:
             report.problems.append(f"{where}: unknown alert id {alert_id} (not applied)")
@@ -222,6 +227,14 @@ def import_verdicts(store: Store, path: Path, *, analyst: str | None = None, dry
     return report
 
 
+def parse_alert_id(text: str) -> int | None:
+    """The alert id written in a CSV cell: 1 to 18 ASCII digits (any stored id fits), else None."""
+    text = text.strip()
+    if not (0 < len(text) <= 18 and text.isascii() and text.isdigit()):
+        return None
+    return int(text)
+
+
 def default_analyst() -> str:
     """The analyst name recorded when `--analyst` is not given: `$CONFUGUARD_ANALYST`, else the login name."""
     name = os.environ.get("CONFUGUARD_ANALYST")
@@ -234,4 +247,4 @@ def default_analyst() -> str:
 
 
 __all__ = ["STATUSES", "VERDICTS", "ImportReport", "alerts", "default_analyst", "export", "import_verdicts",
-           "parse_since", "web_url"]
+           "parse_alert_id", "parse_since", "web_url"]

@@ -229,3 +229,58 @@ def test_csv_round_trips_through_libreoffice(db: Path, tmp_path: Path) -> None:
         assert report.problems == [] and report.applied == 2
         got = {a["suspect"]: a for a in st.alert_rows()}
         assert got["reqeusts"]["analyst_note"] == "checked, 'quoted' note"
+
+
+# -- hostile CSVs: one line per row or file, exit 2, never a traceback, never exit 1 ------------------------------
+
+
+def _exported(db: Path, tmp_path: Path) -> tuple[Path, dict[str, int]]:
+    out = tmp_path / "a.csv"
+    with Store.open(db) as st:
+        export(st, out)
+        ids = {a["suspect"]: a["id"] for a in st.alert_rows()}
+    return out, ids
+
+
+@pytest.mark.parametrize(("alert_id", "needle"), [
+    ("9" * 5000, "is not an alert id"),
+    ("9" * 20, "is not an alert id"),
+    ("²", "is not an alert id"),
+    ("١٢", "is not an alert id"),      # Arabic-Indic digits: isdigit() but not an id
+    ("-3", "is not an alert id"),
+    ("999999", "unknown alert id 999999"),
+])
+def test_import_refuses_odd_alert_ids_row_by_row(db: Path, tmp_path: Path, capsys, alert_id: str, needle: str) -> None:
+    out, _ = _exported(db, tmp_path)
+    _fill(out, {"reqeusts": ("malicious", "x"), "numpyy": ("benign", "")}, edit_id=("numpyy", alert_id))
+    assert main(["alerts", "import", str(out), "--db", str(db)]) == 2
+    captured = capsys.readouterr()
+    problems = captured.err.strip().splitlines()
+    assert len(problems) == 1 and needle in problems[0] and len(problems[0]) < 300, problems
+    assert "recorded 1 verdict" in captured.out   # the valid row is recorded all the same
+
+
+def test_import_caps_the_note_and_reads_a_200_kb_one(db: Path, tmp_path: Path, capsys) -> None:
+    out, _ = _exported(db, tmp_path)
+    _fill(out, {"reqeusts": ("malicious", "n" * 200_000), "lodahs": ("benign", "b" * alerts_csv.NOTE_MAX)})
+    assert main(["alerts", "import", str(out), "--db", str(db)]) == 2
+    captured = capsys.readouterr()
+    assert "the note is 200,000 characters, over the limit of 4,000" in captured.err
+    assert len(captured.err) < 500 and "recorded 1 verdict (1 benign)" in captured.out
+
+
+@pytest.mark.parametrize(("content", "needle"), [
+    ('alert_id,registry,suspect,target,analyst_verdict,analyst_note\n1,pypi,"a"b,c,benign,\n', "malformed CSV"),
+    ("alert_id,registry,suspect,target,analyst_verdict,analyst_note\n1,pypi,a\x00b,c,benign,\n", "not applied"),
+    ('alert_id,registry,suspect,target,analyst_verdict,analyst_note\n1,pypi,"unclosed,c,benign,\n', "malformed CSV"),
+    ("just,some,columns\n1,2,3\n", "not an alert CSV"),
+    (b"\xff\xfe\x00a".decode("latin-1"), "not UTF-8"),
+])
+def test_import_refuses_malformed_files_in_one_line(db: Path, tmp_path: Path, capsys, content: str, needle: str) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(content.encode("latin-1" if needle == "not UTF-8" else "utf-8"))
+    assert main(["alerts", "import", str(bad), "--db", str(db)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and needle in err and "Traceback" not in err, err
+    with Store.open(db) as st:
+        assert all(a["analyst_verdict"] is None for a in st.alert_rows())

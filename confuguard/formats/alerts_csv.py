@@ -22,7 +22,7 @@ Columns (in this order; new columns are only ever appended):
     model_version         version of the classifier that raised the alert (`name-only` without one)
     status                `open`, or `triaged` once an analyst said malicious or benign
     analyst_verdict       for the analyst: malicious, benign or unsure (empty in the export)
-    analyst_note          for the analyst: free text (empty in the export)
+    analyst_note          for the analyst: free text, at most NOTE_MAX (4,000) characters (empty in the export)
 
 Text cells go through `sanitize.cell`: control (tab and line feed included), bidi and zero-width
 characters become visible escapes and a cell starting with `=`, `+`, `-`, `@`, tab, CR or LF gets a leading `'`, so no
@@ -46,6 +46,11 @@ COLUMNS: tuple[str, ...] = (
     "embedding_similarity", "threat_probability", "verdict", "reasons", "model_version", "status",
     "analyst_verdict", "analyst_note",
 )
+#: Longest analyst note an import accepts (characters); a longer one refuses its row.
+NOTE_MAX = 4000
+#: Largest CSV an import reads (bytes); any one cell may be that long, so an over-long note is
+#: reported on its row rather than failing the file.
+FILE_MAX = 32 << 20
 #: Columns an import needs.
 REQUIRED: tuple[str, ...] = ("alert_id", "registry", "suspect", "target", "analyst_verdict", "analyst_note")
 _TEXT = frozenset({"first_seen", "last_seen", "registry", "suspect", "suspect_purl", "suspect_url", "target",
@@ -90,25 +95,37 @@ def unneutralise(text: str) -> str:
 
 def read(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """(header, [(line number, row)]) of an analyst CSV; a BOM, `;` or tab delimiters (spreadsheet
-    re-saves) are accepted. InputError when the file is unreadable or lacks a REQUIRED column."""
+    re-saves) are accepted. InputError (one line) when the file is unreadable, over FILE_MAX bytes,
+    not UTF-8, not well-formed CSV, or lacks a REQUIRED column."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as fh:
+            data = fh.read(FILE_MAX + 1)
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > FILE_MAX:
+        raise InputError(f"{path}: over {FILE_MAX >> 20} MiB, too large for an alert CSV")
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text (save the sheet as CSV, UTF-8)") from None
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader, [])]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise InputError(f"{path}: not an alert CSV (missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)})")
-    rows: list[tuple[int, dict[str, str]]] = []
-    for n, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
-        rows.append((n, {h: (values[i] if i < len(values) else "") for i, h in enumerate(header)}))
+    if csv.field_size_limit() < FILE_MAX:  # process-wide; only ever raised, to FILE_MAX
+        csv.field_size_limit(FILE_MAX)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = [h.strip().lower() for h in next(reader, [])]
+        missing = [c for c in REQUIRED if c not in header]
+        if missing:
+            raise InputError(f"{path}: not an alert CSV (missing column{'s' if len(missing) > 1 else ''} "
+                             f"{', '.join(missing)})")
+        rows: list[tuple[int, dict[str, str]]] = []
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            rows.append((reader.line_num, {h: (values[i] if i < len(values) else "") for i, h in enumerate(header)}))
+    except csv.Error as exc:
+        raise InputError(f"{path}: line {reader.line_num}: malformed CSV ({exc}); nothing was recorded") from None
     return header, rows
 
 
@@ -118,4 +135,4 @@ def matches(given: str, stored: str) -> bool:
     return given in (stored, cell(stored)) or unneutralise(given) == stored
 
 
-__all__ = ["COLUMNS", "REQUIRED", "matches", "read", "render", "unneutralise", "write"]
+__all__ = ["COLUMNS", "FILE_MAX", "NOTE_MAX", "REQUIRED", "matches", "read", "render", "unneutralise", "write"]
