@@ -9,6 +9,11 @@ registry, suspect and target, and its `analyst_verdict` is `malicious`, `benign`
 Every other row with a verdict or a note is reported (never silently applied). Re-importing
 the same file records nothing new. Verdicts are kept with who and when (`alert_verdicts`);
 `malicious`/`benign` close the alert (status `triaged`), `unsure` leaves it open.
+
+Alerts are listed and exported most probable first (the classifier's calibrated threat
+probability, then oldest first). A sweep may cap its night (`hold_excess`): the alerts it raised
+beyond the N most probable, or under a probability floor, get status `held`, stay in the store
+and are listed with `--status held` or `--status all`; an analyst's verdict on one closes it as usual.
 `confuguard train` reads the exported CSV directly (columns registry, suspect, target,
 analyst_verdict).
 """
@@ -35,7 +40,7 @@ from confuguard.types import Ecosystem, PackageId
 
 #: What analysts may write in `analyst_verdict`.
 VERDICTS = ("malicious", "benign", "unsure")
-STATUSES = ("open", "triaged", "all")
+STATUSES = ("open", "held", "triaged", "all")
 
 
 #: The base-URL key (confuguard.config.DEFAULT_URLS) whose mirror serves a registry's packages.
@@ -109,7 +114,7 @@ def _pkg(eco: str, shown: str) -> PackageId | None:
 
 def alerts(store: Store, *, status: str = "open", since: str | None = None,
            urls: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
-    """Alerts with every CSV column filled (status `open`, `triaged` or `all`), oldest first.
+    """Alerts with every CSV column filled (status `open`, `held`, `triaged` or `all`), most probable first.
 
     Package URLs point at the configured registry base URLs (`urls`, default `Config.load()`): a mirror's
     users get links to their mirror."""
@@ -118,7 +123,9 @@ def alerts(store: Store, *, status: str = "open", since: str | None = None,
     if urls is None:
         urls = Config.load().urls
     out = []
-    for a in store.alert_rows(status=None if status == "all" else status, since=since):
+    rows = store.alert_rows(status=None if status == "all" else status, since=since)
+    rows.sort(key=lambda a: (-(a["threat_probability"] if a["threat_probability"] is not None else -1.0), a["id"]))
+    for a in rows:
         suspect, target = _pkg(a["ecosystem"], a["suspect"]), _pkg(a["ecosystem"], a["target"])
         out.append({
             **a,
@@ -131,6 +138,19 @@ def alerts(store: Store, *, status: str = "open", since: str | None = None,
             "analyst_verdict": "", "analyst_note": "",
         })
     return out
+
+
+def hold_excess(store: Store, run_id: int, *, max_alerts: int | None = None,
+                min_probability: float | None = None) -> int:
+    """Hold (status `held`) the alerts run `run_id` raised beyond its `max_alerts` most probable or
+    under `min_probability`; return how many were held. Nothing is held when both are None."""
+    if max_alerts is None and min_probability is None:
+        return 0
+    if max_alerts is not None and max_alerts < 0:
+        raise InputError("--max-alerts must not be negative")
+    if min_probability is not None and not 0.0 <= min_probability <= 1.0:
+        raise InputError("--min-probability must be between 0 and 1")
+    return store.hold_alerts(run_id, keep=max_alerts, min_probability=min_probability)
 
 
 def export(store: Store, out: Path, *, since: str | None = None, status: str = "open") -> int:
@@ -246,5 +266,5 @@ def default_analyst() -> str:
         return "unknown"
 
 
-__all__ = ["STATUSES", "VERDICTS", "ImportReport", "alerts", "default_analyst", "export", "import_verdicts",
+__all__ = ["STATUSES", "VERDICTS", "ImportReport", "alerts", "default_analyst", "export", "hold_excess", "import_verdicts",
            "parse_alert_id", "parse_since", "web_url"]

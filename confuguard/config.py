@@ -26,6 +26,10 @@ Config file: `$CONFUGUARD_CONFIG`, else `<user config dir>/confuguard/config.tom
     [http.host_interval]        # minimum seconds between requests to a host
     "packages.ecosyste.ms" = 1.0
 
+    [sweep]
+    max_alerts = 50             # a run keeps its 50 most probable new alerts open, holds the rest
+    min_probability = 0.8       # new alerts under this threat probability are held
+
 Budgets (parallel requests, seconds between requests) follow the configured base URLs
 (`DEFAULT_BUDGETS`), so a mirror configured for an endpoint gets that endpoint's budget; a host
 listed in `host_concurrency`/`host_interval` uses those values instead.
@@ -186,6 +190,10 @@ class Config:
     urls: Mapping[str, str] = field(default_factory=lambda: DEFAULT_URLS)
     http: HttpSettings = field(default_factory=HttpSettings)
     source: str = "defaults"
+    sweep_max_alerts: int | None = None
+    """`[sweep] max_alerts`: a sweep run holds its new alerts beyond this many (None: no cap)."""
+    sweep_min_probability: float | None = None
+    """`[sweep] min_probability`: a sweep run holds its new alerts under this probability."""
     """Which file (if any) the values came from, for `db info`-style reports."""
 
     def url(self, key: str) -> str:
@@ -237,7 +245,7 @@ def _apply_file(cfg: Config, file: Path) -> Config:
         if k not in _HTTP_FIELDS:
             raise InputError(f"{file}: unknown [http] key {k!r}")
         http = _set_http(http, k, v, f"{file}: [http] {k}")
-    return Config(urls=MappingProxyType(urls), http=http, source=str(file))
+    return replace(cfg, urls=MappingProxyType(urls), http=http, source=str(file), **_sweep_table(data, file))
 
 
 def _apply_env(cfg: Config, env: Mapping[str, str]) -> Config:
@@ -255,7 +263,7 @@ def _apply_env(cfg: Config, env: Mapping[str, str]) -> Config:
     ):
         if env.get(var):
             http = _set_http(http, attr, env[var], var)
-    return Config(urls=MappingProxyType(urls), http=replace(http, url_budgets=url_budgets(urls)), source=cfg.source)
+    return replace(cfg, urls=MappingProxyType(urls), http=replace(http, url_budgets=url_budgets(urls)))
 
 
 def _table(data: dict[str, Any], name: str, file: Path) -> dict[str, Any]:
@@ -263,6 +271,21 @@ def _table(data: dict[str, Any], name: str, file: Path) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise InputError(f"{file}: [{name}] must be a table")
     return value
+
+
+def _sweep_table(data: dict[str, Any], file: Path) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in _table(data, "sweep", file).items():
+        if k == "max_alerts" and isinstance(v, int) and not isinstance(v, bool) and v >= 0:
+            out["sweep_max_alerts"] = v
+        elif k == "min_probability" and isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1:
+            out["sweep_min_probability"] = float(v)
+        elif k in ("max_alerts", "min_probability"):
+            raise InputError(f"{file}: [sweep] {k}: expected {'an integer >= 0' if k == 'max_alerts' else 'a number in [0, 1]'}, "
+                             f"got {v!r}")
+        else:
+            raise InputError(f"{file}: unknown [sweep] key {k!r} (known: max_alerts, min_probability)")
+    return out
 
 
 def _check_url(value: object, where: str) -> str:

@@ -505,6 +505,18 @@ class Store:
             cols = [d[0] for d in cur.description]
             return [dict(zip(cols, r)) for r in cur.fetchall()]
 
+    def hold_alerts(self, run_id: int, *, keep: int | None, min_probability: float | None) -> int:
+        """Set status `held` on the open alerts first raised by run `run_id` beyond the `keep` most probable
+        (threat probability, highest first; ties: oldest first) or below `min_probability`; return how many."""
+        with self._transaction() as conn:
+            rows = conn.execute(
+                "SELECT id, threat_probability FROM alerts WHERE first_run = ? AND status = 'open' "
+                "ORDER BY COALESCE(threat_probability, -1) DESC, id", (run_id,)).fetchall()
+            held = [i for n, (i, p) in enumerate(rows)
+                    if (keep is not None and n >= keep) or (min_probability is not None and (p or 0.0) < min_probability)]
+            conn.executemany("UPDATE alerts SET status = 'held' WHERE id = ?", [(i,) for i in held])
+        return len(held)
+
     def record_verdicts(self, rows: Iterable[tuple[int, str, str, str, str, str]]) -> int:
         """Record analyst verdicts `(alert_id, verdict, analyst, note, recorded_at, source)` in one transaction.
 

@@ -284,3 +284,61 @@ def test_import_refuses_malformed_files_in_one_line(db: Path, tmp_path: Path, ca
     assert len(err.splitlines()) == 1 and needle in err and "Traceback" not in err, err
     with Store.open(db) as st:
         assert all(a["analyst_verdict"] is None for a in st.alert_rows())
+
+
+# -- the night's reading: most probable first, a cap that holds the rest -----------------------------------------
+
+
+def test_alerts_are_listed_and_exported_most_probable_first(db: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "a.csv"
+    with Store.open(db) as st:
+        export(st, out)
+    probs = [float(r["threat_probability"] or -1) for r in rows_of(out)]
+    assert probs == sorted(probs, reverse=True) and len(set(probs)) > 1
+    assert main(["alerts", "list", "--db", str(db), "-f", "json"]) == 0
+    listed = [r["threat_probability"] for r in json.loads(capsys.readouterr().out)]
+    assert listed == sorted(listed, reverse=True)
+    assert main(["alerts", "list", "--db", str(db), "-f", "json", "--limit", "2"]) == 0
+    assert [r["threat_probability"] for r in json.loads(capsys.readouterr().out)] == listed[:2]
+
+
+def test_sweep_max_alerts_holds_the_rest_queryable(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("CONFUGUARD_CONFIG", str(tmp_path / "none.toml"))
+    (tmp_path / "none.toml").write_text("")
+    names = tmp_path / "names.txt"
+    names.write_text("reqeusts\nnumpyy\ndjnago\nflaskk\npandsa\n")
+    db = tmp_path / "s.db"
+    code = main(["sweep", "--db", str(db), "--from", str(names), "-r", "pypi", "--offline", "--no-embeddings",
+                 "--max-alerts", "2", "-f", "json"])
+    summary = json.loads(capsys.readouterr().out)
+    new = summary["totals"]["alerts_new"]
+    assert code == 1 and new >= 4 and summary["alerts_held"] == new - 2
+    assert main(["alerts", "list", "--db", str(db), "-f", "json"]) == 0
+    kept = json.loads(capsys.readouterr().out)
+    assert main(["alerts", "list", "--db", str(db), "-f", "json", "--status", "held"]) == 0
+    held = json.loads(capsys.readouterr().out)
+    assert len(kept) == 2 and len(held) == new - 2 and {r["status"] for r in held} == {"held"}
+    assert min(r["threat_probability"] for r in kept) >= max(r["threat_probability"] for r in held)
+    assert main(["alerts", "list", "--db", str(db), "-f", "json", "--status", "all"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == new
+    # a held alert can still be triaged from an export of the held ones
+    out = tmp_path / "held.csv"
+    assert main(["alerts", "export", "--db", str(db), "--status", "held", "--out", str(out)]) == 0
+    first = rows_of(out)[0]
+    _fill(out, {alerts_csv.unneutralise(first["suspect"]): ("benign", "reviewed")})
+    assert main(["alerts", "import", str(out), "--db", str(db)]) == 0
+
+
+def test_sweep_cap_and_floor_from_the_config(tmp_path: Path, capsys, monkeypatch) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[sweep]\nmin_probability = 1.0\n")
+    monkeypatch.setenv("CONFUGUARD_CONFIG", str(cfg))
+    names = tmp_path / "names.txt"
+    names.write_text("reqeusts\nnumpyy\n")
+    db = tmp_path / "s.db"
+    assert main(["sweep", "--db", str(db), "--from", str(names), "-r", "pypi", "--offline", "--no-embeddings"]) == 0
+    assert "held 2 of the 2 new alerts" in capsys.readouterr().out   # all held: nothing new to read tonight
+    cfg.write_text("[sweep]\nmax_alerts = -1\n")
+    assert main(["sweep", "--db", str(db), "--from", str(names), "-r", "pypi", "--offline"]) == 2
+    assert "[sweep] max_alerts: expected an integer >= 0" in capsys.readouterr().err
+    assert main(["sweep", "--db", str(db), "--from", str(names), "-r", "pypi", "--max-alerts", "-3"]) == 2

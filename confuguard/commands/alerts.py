@@ -15,7 +15,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     exp = asub.add_parser("export", help="write alerts to a CSV for triage (columns: see the README)")
     exp.add_argument("--db", type=Path, default=None, help="the store (default: $CONFUGUARD_DB or the user data dir)")
     exp.add_argument("--since", default=None, metavar="DATE", help="only alerts first seen on or after DATE (YYYY-MM-DD)")
-    exp.add_argument("--status", choices=["open", "triaged", "all"], default="open", help="default: open")
+    exp.add_argument("--status", choices=["open", "held", "triaged", "all"], default="open",
+                     help="default: open (held: beyond a sweep's --max-alerts)")
     exp.add_argument("-o", "--out", type=Path, required=True, help="the CSV file to write")
     exp.set_defaults(func=export)
     imp = asub.add_parser("import", help="record the analysts' verdicts from a filled-in alert CSV")
@@ -25,11 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--dry-run", action="store_true", help="report what would be recorded, record nothing")
     imp.add_argument("-f", "--format", choices=["text", "json"], default="text")
     imp.set_defaults(func=import_)
-    ls = asub.add_parser("list", help="show alerts in a table (default: open ones)")
+    ls = asub.add_parser("list", help="show alerts in a table, most probable first (default: open ones)")
     ls.add_argument("--db", type=Path, default=None, help="the store")
     ls.add_argument("--since", default=None, metavar="DATE", help="only alerts first seen on or after DATE")
-    ls.add_argument("--status", choices=["open", "triaged", "all"], default="open")
-    ls.add_argument("--limit", type=int, default=200, help="show at most N alerts, newest last (default 200)")
+    ls.add_argument("--status", choices=["open", "held", "triaged", "all"], default="open",
+                    help="default: open (held: beyond a sweep's --max-alerts; all: every alert)")
+    ls.add_argument("--limit", type=int, default=200, help="show the N most probable alerts (default 200; 0: all)")
     ls.add_argument("-f", "--format", choices=["table", "json"], default="table")
     ls.set_defaults(func=list_)
     p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
@@ -87,7 +89,7 @@ def list_(args: argparse.Namespace) -> int:
 
     with _store(args.db) as store:
         rows = alerts(store, status=args.status, since=parse_since(args.since))
-    rows = rows[-args.limit:] if args.limit > 0 else rows
+    rows = rows[:args.limit] if args.limit > 0 else rows
     if args.format == "json":
         keep = ("alert_id", "first_seen", "last_seen", "registry", "suspect", "suspect_purl", "target", "target_purl",
                 "categories", "edit_distance", "embedding_similarity", "threat_probability", "verdict", "reasons",

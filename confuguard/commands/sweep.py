@@ -89,6 +89,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--page-size", type=int, default=100, help="feed items per page and commit (default 100)")
     p.add_argument("--batch-size", type=int, default=512, help="--from names per commit (default 512)")
     p.add_argument("--max-items", type=int, default=None, help="stop a registry's feed after about N items")
+    p.add_argument("--max-alerts", type=int, default=None, metavar="N",
+                   help="keep this run's N most probable new alerts open, hold the rest (status held; "
+                        "`alerts list --status all`); default: [sweep] max_alerts in the config, else no cap")
+    p.add_argument("--min-probability", type=float, default=None, metavar="P",
+                   help="hold this run's new alerts under threat probability P (default: [sweep] min_probability)")
     p.add_argument("-f", "--format", choices=["text", "json"], default="text", help="summary format")
     p.add_argument("--no-embeddings", action="store_true", help="skip the embedding generator")
     p.add_argument("--no-classifier", action="store_true", help="name evidence only (alerts for every candidate)")
@@ -98,6 +103,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def handler(args: argparse.Namespace) -> int:
     """Run the sweep, print the summary."""
+    from confuguard.alerts import hold_excess
     from confuguard.commands.check import build_engine, open_store
     from confuguard.sweep import Sweep
 
@@ -111,6 +117,7 @@ def handler(args: argparse.Namespace) -> int:
             raise InputError(f"{args.from_file}: no such file")
     elif args.restart:
         raise InputError("--restart applies to --from FILE sweeps")
+    cap, floor = _caps(args)
     store = open_store(args.db, create=True)
     assert store is not None
     progress = RichProgress() if sys.stderr.isatty() and not args.no_progress else None
@@ -126,9 +133,10 @@ def handler(args: argparse.Namespace) -> int:
         finally:
             if progress is not None:
                 progress.close()
+        held = hold_excess(store, summary.run_id, max_alerts=cap, min_probability=floor)
     finally:
         store.close()
-    data = summary.to_json()
+    data = {**summary.to_json(), "alerts_held": held}
     if args.format == "json":
         json.dump(data, sys.stdout, indent=1, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -138,7 +146,21 @@ def handler(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     if summary.pending:
         return EXIT_PENDING
-    return EXIT_ALERTS if summary.alerts_new else EXIT_OK
+    return EXIT_ALERTS if summary.alerts_new > held else EXIT_OK
+
+
+def _caps(args: argparse.Namespace) -> tuple[int | None, float | None]:
+    """The night's alert cap and probability floor: the options, else the config's [sweep] table."""
+    from confuguard.config import Config
+
+    cfg = Config.load() if args.max_alerts is None or args.min_probability is None else None
+    cap = args.max_alerts if args.max_alerts is not None else (cfg.sweep_max_alerts if cfg else None)
+    floor = args.min_probability if args.min_probability is not None else (cfg.sweep_min_probability if cfg else None)
+    if cap is not None and cap < 0:
+        raise InputError("--max-alerts must not be negative")
+    if floor is not None and not 0.0 <= floor <= 1.0:
+        raise InputError("--min-probability must be between 0 and 1")
+    return cap, floor
 
 
 def render_text(data: dict[str, Any]) -> str:
@@ -173,6 +195,9 @@ def render_text(data: dict[str, Any]) -> str:
                          "(queued; judged with their records next run)")
         for w in [w for w in r["warnings"] if " wait to be judged " not in w][:5]:
             lines.append(f"{name}: warning: {terminal(w)}")
+    if data.get("alerts_held"):
+        lines.append(f"held {data['alerts_held']} of the {t['alerts_new']} new alerts beyond the night's cap "
+                     "(confuguard alerts list --status held)")
     return "\n".join(lines) + "\n"
 
 
