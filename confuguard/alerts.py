@@ -167,6 +167,37 @@ def export(store: Store, out: Path, *, since: str | None = None, status: str = "
     return n
 
 
+def report_osv(store: Store, out_dir: Path, *, verdict: str = "malicious",
+               now: datetime | None = None) -> tuple[list[Path], list[str]]:
+    """Write one OSV record (`MAL-0000-confuguard-<id>.json`) per alert whose latest analyst verdict is
+    `verdict` into `out_dir`; return (files written, one line per alert skipped: no OSV ecosystem)."""
+    from confuguard.formats import osv
+
+    stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds").replace("+00:00", "Z")
+    written: list[Path] = []
+    skipped: list[str] = []
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for a in alerts(store, status="all"):
+            if a.get("recorded_verdict") != verdict:
+                continue
+            if osv.osv_ecosystem(a["registry"]) is None:
+                skipped.append(f"alert {a['alert_id']} ({a['registry']} {a['suspect']}): OSV has no "
+                               f"{a['registry']} ecosystem; not written")
+                continue
+            pkg = _pkg(a["registry"], a["suspect"])
+            meta = store.get_metadata(pkg) if pkg is not None else None
+            path = out_dir / f"{osv.record_id(a['alert_id'])}.json"
+            tmp = path.with_name(path.name + ".tmp")
+            tmp.write_text(json.dumps(osv.record(a, meta, now=stamp), indent=2, ensure_ascii=False) + "\n",
+                           encoding="utf-8")
+            os.replace(tmp, path)
+            written.append(path)
+    except OSError as exc:
+        raise InputError(f"cannot write to {out_dir}: {exc.strerror or exc}") from None
+    return written, skipped
+
+
 @dataclass
 class ImportReport:
     """What an import did: rows applied, rows unchanged since the last import, and every refused row."""
@@ -267,4 +298,4 @@ def default_analyst() -> str:
 
 
 __all__ = ["STATUSES", "VERDICTS", "ImportReport", "alerts", "default_analyst", "export", "hold_excess", "import_verdicts",
-           "parse_alert_id", "parse_since", "web_url"]
+           "parse_alert_id", "parse_since", "report_osv", "web_url"]

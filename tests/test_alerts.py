@@ -342,3 +342,79 @@ def test_sweep_cap_and_floor_from_the_config(tmp_path: Path, capsys, monkeypatch
     assert main(["sweep", "--db", str(db), "--from", str(names), "-r", "pypi", "--offline"]) == 2
     assert "[sweep] max_alerts: expected an integer >= 0" in capsys.readouterr().err
     assert main(["sweep", "--db", str(db), "--from", str(names), "-r", "pypi", "--max-alerts", "-3"]) == 2
+
+
+# -- OSV reports of confirmed-malicious alerts ----------------------------------------------------------------------
+
+OSV_SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "osv" / "schema.json").read_text())
+
+
+def osv_errors(doc: dict) -> list[str]:
+    """Violations of the shipped OSV 1.6 schema (jsonschema when installed, else the test's own validator)."""
+    try:
+        import jsonschema
+    except ImportError:
+        from jsonschema_lite import validate
+
+        return validate(doc, OSV_SCHEMA)
+    return [e.message for e in jsonschema.Draft202012Validator(OSV_SCHEMA).iter_errors(doc)]
+
+
+def test_osv_reports_of_confirmed_alerts_validate(db: Path, tmp_path: Path, engine: Engine, capsys) -> None:
+    from confuguard.names import parse
+    from confuguard.types import PackageMetadata
+
+    with Store.open(db) as st:
+        engine.judge.store = st
+        hf = engine.check_name("meta-llamma/Llama-3.1-8B", Ecosystem.HUGGINGFACE).candidates[0]
+        st.commit_sweep(st.start_run("test"), "2026-11-02T00:00:00Z", [],
+                        [alert_row(parse("meta-llamma/Llama-3.1-8B", Ecosystem.HUGGINGFACE), hf, "m1")])
+        st.put_metadata(PackageMetadata(parse("reqeusts", Ecosystem.PYPI), source="live", latest_version="2.99.0"))
+    out = tmp_path / "a.csv"
+    with Store.open(db) as st:
+        export(st, out)
+    _fill(out, {"reqeusts": ("malicious", 'steals <tokens> & "env"'), "lodahs": ("malicious", ""),
+                "numpyy": ("benign", ""), "meta-llamma/Llama-3.1-8B": ("malicious", "pickle payload")})
+    assert main(["alerts", "import", str(out), "--db", str(db), "--analyst", "ana"]) == 0
+    capsys.readouterr()
+    rep = tmp_path / "osv"
+    assert main(["alerts", "report", "--verdict", "malicious", "--format", "osv", "--out", str(rep), "--db", str(db)]) == 0
+    err = capsys.readouterr().err
+    assert "2 OSV records written" in err and "OSV has no huggingface ecosystem" in err
+    docs = {p.name: json.loads(p.read_text()) for p in sorted(rep.glob("*.json"))}
+    assert len(docs) == 2 and all(n.startswith("MAL-0000-confuguard-") for n in docs)
+    for doc in docs.values():
+        assert osv_errors(doc) == [], osv_errors(doc)
+    by_name = {d["affected"][0]["package"]["name"]: d for d in docs.values()}
+    req, lod = by_name["reqeusts"], by_name["lodahs"]
+    assert req["affected"][0]["package"] == {"ecosystem": "PyPI", "name": "reqeusts", "purl": "pkg:pypi/reqeusts"}
+    assert req["affected"][0]["versions"] == ["2.99.0"] and "versions" not in lod["affected"][0]
+    assert req["affected"][0]["ranges"] == [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}]
+    assert lod["affected"][0]["package"]["ecosystem"] == "npm"
+    spec = req["database_specific"]
+    assert spec["imitates"]["name"] == "requests" and "typo" in spec["categories"]
+    assert spec["analyst_note"] == 'steals <tokens> & "env"'
+    assert {"name": "ana", "type": "ANALYST"} in req["credits"]
+    assert req["schema_version"] == "1.6.0" and req["modified"].endswith("Z")
+
+
+@pytest.mark.parametrize("breakage", [
+    lambda d: d.pop("id"),
+    lambda d: d.update(id="MALWARE-1"),
+    lambda d: d["affected"][0]["package"].update(ecosystem="HuggingFace"),
+    lambda d: d.update(modified="yesterday"),
+    lambda d: d["credits"].append({"name": "x", "type": "FRIEND"}),
+    lambda d: d["affected"][0]["ranges"][0].update(events=[{"fixed": "1.0"}]),
+    lambda d: d["affected"][0]["package"].pop("name"),
+])
+def test_the_schema_check_rejects_broken_records(breakage) -> None:
+    from confuguard.formats import osv
+
+    alert = {"alert_id": 7, "registry": "pypi", "suspect": "reqeusts", "suspect_purl": "pkg:pypi/reqeusts",
+             "target": "requests", "target_purl": "pkg:pypi/requests", "target_rank": 6, "categories": "typo",
+             "first_seen": "2026-11-01T00:00:00Z", "reasons": "1 edit", "recorded_note": "", "analyst": "ana",
+             "verdict_recorded_at": "2026-11-02T00:00:00Z", "threat_probability": 0.9, "model_version": "m"}
+    doc = osv.record(alert, None, now="2026-11-03T00:00:00Z")
+    assert osv_errors(doc) == []
+    breakage(doc)
+    assert osv_errors(doc)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the `alerts` subcommand."""
-    p = sub.add_parser("alerts", help="export alerts to CSV for analysts, import their verdicts, list open alerts")
+    p = sub.add_parser("alerts", help="export alerts to CSV for analysts, import their verdicts, list open alerts, "
+                                      "report confirmed ones as OSV")
     asub = p.add_subparsers(dest="alerts_command", metavar="ACTION")
     exp = asub.add_parser("export", help="write alerts to a CSV for triage (columns: see the README)")
     exp.add_argument("--db", type=Path, default=None, help="the store (default: $CONFUGUARD_DB or the user data dir)")
@@ -26,6 +27,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--dry-run", action="store_true", help="report what would be recorded, record nothing")
     imp.add_argument("-f", "--format", choices=["text", "json"], default="text")
     imp.set_defaults(func=import_)
+    rep = asub.add_parser("report", help="write confirmed alerts as reports for a database (OSV for ossf/malicious-packages)")
+    rep.add_argument("--db", type=Path, default=None, help="the store")
+    rep.add_argument("--verdict", choices=["malicious"], default="malicious",
+                     help="alerts whose latest analyst verdict is this (default: malicious)")
+    rep.add_argument("--format", choices=["osv"], default="osv", help="OSV 1.6 JSON, one file per alert")
+    rep.add_argument("-o", "--out", type=Path, required=True, metavar="DIR", help="directory for the records")
+    rep.set_defaults(func=report)
     ls = asub.add_parser("list", help="show alerts in a table, most probable first (default: open ones)")
     ls.add_argument("--db", type=Path, default=None, help="the store")
     ls.add_argument("--since", default=None, metavar="DATE", help="only alerts first seen on or after DATE")
@@ -56,6 +64,20 @@ def export(args: argparse.Namespace) -> int:
         n = run(store, args.out, since=parse_since(args.since), status=args.status)
     print(f"{n} {args.status if args.status != 'all' else ''} alert{'s' if n != 1 else ''} written to {args.out}".replace("  ", " "),
           file=sys.stderr)
+    return 0
+
+
+def report(args: argparse.Namespace) -> int:
+    """Write one OSV record per confirmed-malicious alert; say how many, and which were skipped."""
+    from confuguard.alerts import report_osv
+    from confuguard.formats.sanitize import terminal
+
+    with _store(args.db) as store:
+        written, skipped = report_osv(store, args.out, verdict=args.verdict)
+    for line in skipped:
+        print(f"confuguard: {terminal(line)}", file=sys.stderr)
+    print(f"{len(written)} OSV record{'s' if len(written) != 1 else ''} written to {args.out}"
+          + (f"; {len(skipped)} skipped" if skipped else ""), file=sys.stderr)
     return 0
 
 

@@ -1,0 +1,92 @@
+"""OSV 1.6 records of confirmed-malicious alerts, in the shape `ossf/malicious-packages` accepts.
+
+    doc = record(alert, metadata, now="2026-12-06T21:00:00Z")   # alert: a row of `confuguard.alerts.alerts`
+    json.dumps(doc)
+
+One record per alert: a `MAL-0000-confuguard-<alert id>` placeholder id (the database assigns
+the real `MAL-YYYY-N` when it imports the report), `affected[0].package` with the OSV
+ecosystem name, the package name and its purl, `ranges` with `introduced: "0"` (a malicious
+package is malicious in every version) and `versions` with the latest version when the store
+knows it, `credits` (the analyst who confirmed it, and confuguard as the tool), and
+`database_specific` with the imitated target, the confusion categories, the analyst's note,
+the classifier's probability and reasons, and `malicious-packages-origins` naming the source.
+
+Hugging Face has no ecosystem in OSV: `osv_ecosystem` returns None for it, and such alerts are
+not written as OSV (the caller reports them as skipped).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from confuguard import __version__
+from confuguard.types import Ecosystem, PackageMetadata
+
+SCHEMA_VERSION = "1.6.0"
+#: Our registries' names in OSV's ecosystem list (https://ossf.github.io/osv-schema/#affectedpackage-field).
+OSV_ECOSYSTEMS: dict[Ecosystem, str] = {
+    Ecosystem.NPM: "npm", Ecosystem.PYPI: "PyPI", Ecosystem.RUBYGEMS: "RubyGems",
+    Ecosystem.MAVEN: "Maven", Ecosystem.GOLANG: "Go",
+}
+ID_PREFIX = "MAL-0000-confuguard-"
+
+
+def osv_ecosystem(registry: str) -> str | None:
+    """The OSV ecosystem of one of our registry names; None when OSV has none (Hugging Face)."""
+    try:
+        return OSV_ECOSYSTEMS.get(Ecosystem(registry))
+    except ValueError:
+        return None
+
+
+def record_id(alert_id: int) -> str:
+    """The placeholder id of an alert's record (also its file name, without `.json`)."""
+    return f"{ID_PREFIX}{int(alert_id)}"
+
+
+def record(alert: dict[str, Any], meta: PackageMetadata | None, *, now: str) -> dict[str, Any]:
+    """The OSV record of one confirmed-malicious alert. ValueError when its registry has no OSV ecosystem."""
+    ecosystem = osv_ecosystem(alert["registry"])
+    if ecosystem is None:
+        raise ValueError(f"OSV has no ecosystem for {alert['registry']}")
+    name = alert["suspect"]
+    categories = [c for c in alert["categories"].split("|") if c]
+    note = alert.get("recorded_note") or ""
+    analyst = alert.get("analyst") or "unknown"
+    confirmed = alert.get("verdict_recorded_at") or now
+    package: dict[str, Any] = {"ecosystem": ecosystem, "name": name}
+    if alert.get("suspect_purl"):
+        package["purl"] = alert["suspect_purl"]
+    affected: dict[str, Any] = {"package": package,
+                                "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}]}
+    if meta is not None and meta.latest_version:
+        affected["versions"] = [meta.latest_version]
+    how = ", ".join(categories) or "name resemblance"
+    details = (f"{name} imitates the popular {ecosystem} package {alert['target']} ({how}). It was raised by "
+               f"confuguard's nightly sweep on {alert['first_seen'][:10]} and confirmed malicious by an analyst"
+               + (f": {note}" if note else "."))
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "id": record_id(alert["alert_id"]),
+        "modified": confirmed,
+        "published": confirmed,
+        "summary": f"Malicious code in {name} ({ecosystem})",
+        "details": details,
+        "affected": [affected],
+        "credits": [{"name": analyst, "type": "ANALYST"}, {"name": f"confuguard {__version__}", "type": "TOOL"}],
+        "database_specific": {
+            "imitates": {"name": alert["target"], "purl": alert.get("target_purl") or None,
+                         "rank": alert.get("target_rank")},
+            "categories": categories,
+            "analyst_note": note,
+            "threat_probability": alert.get("threat_probability"),
+            "reasons": [r for r in (alert.get("reasons") or "").split(" | ") if r],
+            "model_version": alert.get("model_version"),
+            "alert_id": alert["alert_id"],
+            "malicious-packages-origins": [{"source": "confuguard", "import_time": now, "modified_time": confirmed,
+                                            "id": record_id(alert["alert_id"])}],
+        },
+    }
+
+
+__all__ = ["ID_PREFIX", "OSV_ECOSYSTEMS", "SCHEMA_VERSION", "osv_ecosystem", "record", "record_id"]
