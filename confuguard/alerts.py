@@ -35,8 +35,9 @@ from confuguard import names
 from confuguard.config import DEFAULT_URLS, Config
 from confuguard.errors import ConfuguardError, InputError
 from confuguard.formats import alerts_csv
+from confuguard.formats import html as html_fmt
 from confuguard.store import Store
-from confuguard.types import Ecosystem, PackageId
+from confuguard.types import Ecosystem, PackageId, PackageMetadata
 
 #: What analysts may write in `analyst_verdict`.
 VERDICTS = ("malicious", "benign", "unsure")
@@ -113,8 +114,9 @@ def _pkg(eco: str, shown: str) -> PackageId | None:
 
 
 def alerts(store: Store, *, status: str = "open", since: str | None = None,
-           urls: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
-    """Alerts with every CSV column filled (status `open`, `held`, `triaged` or `all`), most probable first.
+           urls: Mapping[str, str] | None = None, ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """Alerts with every CSV column filled (status `open`, `held`, `triaged` or `all`; only `ids` when
+    given), most probable first.
 
     Package URLs point at the configured registry base URLs (`urls`, default `Config.load()`): a mirror's
     users get links to their mirror."""
@@ -123,7 +125,7 @@ def alerts(store: Store, *, status: str = "open", since: str | None = None,
     if urls is None:
         urls = Config.load().urls
     out = []
-    rows = store.alert_rows(status=None if status == "all" else status, since=since)
+    rows = store.alert_rows(status=None if status == "all" else status, since=since, ids=ids)
     rows.sort(key=lambda a: (-(a["threat_probability"] if a["threat_probability"] is not None else -1.0), a["id"]))
     for a in rows:
         suspect, target = _pkg(a["ecosystem"], a["suspect"]), _pkg(a["ecosystem"], a["target"])
@@ -196,6 +198,98 @@ def report_osv(store: Store, out_dir: Path, *, verdict: str = "malicious",
     except OSError as exc:
         raise InputError(f"cannot write to {out_dir}: {exc.strerror or exc}") from None
     return written, skipped
+
+
+#: The facts shown side by side on the analyst's page, in this order.
+FACT_LABELS = ("summary", "maintainers", "repository", "homepage", "age", "downloads", "install scripts",
+               "versions", "deprecated", "metadata")
+
+
+def _facts(meta: PackageMetadata | None, now: datetime) -> dict[str, str]:
+    """The store's record of a package as the page's label -> text (absent labels read `unknown`)."""
+    if meta is None:
+        return {"metadata": "none in the store"}
+    out: dict[str, str] = {"metadata": f"{meta.source}" + (f", fetched {meta.fetched_at:%Y-%m-%d}" if meta.fetched_at else "")}
+    if meta.summary is not None:
+        out["summary"] = meta.summary[:600] or "(empty)"
+    if meta.maintainers is not None:
+        out["maintainers"] = ", ".join(meta.maintainers[:20]) or "(none listed)"
+    if meta.repository_url is not None:
+        out["repository"] = meta.repository_url[:300] or "(none)"
+    if meta.homepage_url is not None:
+        out["homepage"] = meta.homepage_url[:300] or "(none)"
+    if meta.created is not None:
+        created = meta.created if meta.created.tzinfo else meta.created.replace(tzinfo=UTC)
+        out["age"] = f"{max(0, (now - created).days):,} days (created {created:%Y-%m-%d})"
+    if meta.downloads is not None:
+        out["downloads"] = f"{meta.downloads:,}" + (f" ({meta.downloads_window})" if meta.downloads_window else "")
+    if meta.install_scripts is not None:
+        out["install scripts"] = "yes" if meta.install_scripts else "no"
+    if meta.latest_version is not None or meta.version_count is not None:
+        out["versions"] = ", ".join(x for x in (f"latest {meta.latest_version}" if meta.latest_version else "",
+                                                 f"{meta.version_count} in all" if meta.version_count else "") if x)
+    if meta.deprecated is not None:
+        out["deprecated"] = (meta.deprecation_message or "yes")[:200] if meta.deprecated else "no"
+    return out
+
+
+def _weights(engine: Any, store: Store, alert: dict[str, Any], suspect: PackageId | None,
+             target: PackageId | None) -> list[tuple[str, float | None]]:
+    """The classifier's reasons for the pair with their log-odds weights, judged again now with the
+    store's metadata; the stored reasons without weights when there is no judge or the pair is gone."""
+    stored: list[tuple[str, float | None]] = [(r, None) for r in alert["reasons"].split(" | ") if r]
+    judge = getattr(engine, "judge", None)
+    if judge is None or suspect is None or target is None:
+        return stored
+    from confuguard import signals as sig
+
+    result = engine.check_name(alert["suspect"], suspect.ecosystem)
+    cand = next((c for c in result.candidates if names.key(c.target) == names.key(target)), None)
+    if cand is None:
+        return stored
+    signals = judge.signals(suspect, cand, store.get_metadata(suspect), store.get_metadata(target))
+    contributions = sig.vector(signals) * judge.model.coef
+    weighted = [(s.reason, round(float(c), 2)) for s, c in zip(signals, contributions) if s.reason and abs(c) >= 0.05]
+    weighted.sort(key=lambda rc: -abs(rc[1] or 0.0))
+    names_found = [(f"{f.category.value}: {f.detail}", None) for f in cand.findings]
+    return names_found + weighted[:12]
+
+
+def alert_views(store: Store, rows: list[dict[str, Any]], *, engine: Any = None,
+                now: datetime | None = None) -> list[dict[str, Any]]:
+    """The analyst page's views of `rows` (alerts as `alerts` returns them): facts side by side, weighted reasons."""
+    when = now or datetime.now(UTC)
+    views = []
+    for a in rows:
+        suspect, target = _pkg(a["registry"], a["suspect"]), _pkg(a["registry"], a["target"])
+        s_facts = _facts(store.get_metadata(suspect) if suspect else None, when)
+        t_facts = _facts(store.get_metadata(target) if target else None, when)
+        views.append({"alert": a, "facts": html_fmt.fact_rows(FACT_LABELS, s_facts, t_facts),
+                      "weights": _weights(engine, store, a, suspect, target)})
+    return views
+
+
+def alert_page(store: Store, alert_id: int, *, engine: Any = None) -> str | None:
+    """The analyst's page of one alert (None when there is no such alert)."""
+    rows = alerts(store, status="all", ids=[alert_id]) if 0 < alert_id < 1 << 62 else []
+    if not rows:
+        return None
+    return html_fmt.page(alert_views(store, rows, engine=engine),
+                         title=f"confuguard alert {alert_id}: {rows[0]['suspect']}")
+
+
+def export_html(store: Store, out: Path, *, since: str | None = None, status: str = "open", engine: Any = None) -> int:
+    """Write the analyst's page of the selected alerts to `out` (one self-contained file); return how many."""
+    rows = alerts(store, status=status, since=since)
+    text = html_fmt.page(alert_views(store, rows, engine=engine), title=f"confuguard: {len(rows)} {status} alerts")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(out.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise InputError(f"cannot write {out}: {exc.strerror or exc}") from None
+    return len(rows)
 
 
 @dataclass
@@ -297,5 +391,6 @@ def default_analyst() -> str:
         return "unknown"
 
 
-__all__ = ["STATUSES", "VERDICTS", "ImportReport", "alerts", "default_analyst", "export", "hold_excess", "import_verdicts",
+__all__ = ["FACT_LABELS", "STATUSES", "VERDICTS", "ImportReport", "alert_page", "alert_views", "alerts", "default_analyst",
+           "export", "export_html", "hold_excess", "import_verdicts",
            "parse_alert_id", "parse_since", "report_osv", "web_url"]

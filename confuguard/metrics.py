@@ -14,7 +14,7 @@ No client library: three counters and two histograms behind one lock are all the
     confuguard_info{version,schema_version}                      gauge (always 1)
 
 Every label comes from a closed set, so no client can grow the series: `endpoint` is one of
-ENDPOINTS or `other`, `method` one of METHODS or `other`, `status` a three-digit code or `other`.
+ENDPOINTS, `/ui/alerts/{id}` or `other`, `method` one of METHODS or `other`, `status` a three-digit code or `other`.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ REFUSALS = ("client", "queue", "wait", "time")
 
 def label_values(path: str, method: str, status: int) -> tuple[str, str, str]:
     """The (endpoint, method, status) labels of a request, each from a closed set."""
-    return (path if path in ENDPOINTS else "other", method if method in METHODS else "other",
+    endpoint = path if path in ENDPOINTS else "/ui/alerts/{id}" if path.startswith("/ui/alerts/") else "other"
+    return (endpoint, method if method in METHODS else "other",
             str(status) if 100 <= status <= 599 else "other")
 
 

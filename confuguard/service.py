@@ -16,6 +16,8 @@ Endpoints (request and response bodies are JSON; the OpenAPI document is at `/op
                             (503 {"status": "failed", "error": ...} if warming failed; 503 {"status":
                             "saturated", ...} while half the wait queue or more is taken)
     GET  /metrics           Prometheus text (see `confuguard.metrics`)
+    GET  /ui/alerts/{id}    the analyst's page of one stored alert (HTML, no script), only when the app
+                            is given `ui` (`confuguard serve --ui --db PATH`); else 404
     GET  /openapi.json      the OpenAPI 3 document
 
 Status codes: 200 for every checked name (a name that is not valid on its registry is a 200
@@ -54,14 +56,14 @@ import inspect
 import sys
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, Protocol
 
 import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -382,13 +384,15 @@ def create_app(
     token: str | None = None,
     limits: Limits | None = None,
     warm: Iterable[Ecosystem] | None = None,
+    ui: Callable[[int], str | None] | None = None,
 ) -> FastAPI:
     """The service app around `engine`.
 
     `warm` lists the registries loaded at start-up (default: all six) in a background thread
     started by the app's lifespan; `/readyz` and the check endpoints answer 503 until it is
     done. Other registries load on their first request. `token` (None: no authentication)
-    is the bearer token; `limits` the per-request budgets and the concurrency limits.
+    is the bearer token; `limits` the per-request budgets and the concurrency limits; `ui`, when
+    given, renders the analyst's page of an alert id (None: no such alert) for `GET /ui/alerts/{id}`.
     """
     limits = limits or Limits()
     to_warm = list(Ecosystem) if warm is None else list(dict.fromkeys(warm))
@@ -561,6 +565,28 @@ def create_app(
                               lanes={lane: (gate.busy[lane], gate.waiting[lane]) for lane in LANES},
                               refused=dict(gate.refused))
         return Response(text, media_type=CONTENT_TYPE)
+
+    if ui is not None:
+        from confuguard.formats.html import CSP
+
+        @app.get("/ui/alerts/{alert_id}", response_class=HTMLResponse, include_in_schema=False)
+        async def alert_ui(alert_id: int, request: Request) -> Response:
+            busy = not_ready()
+            if busy is not None:
+                return busy
+            client = request.client.host if request.client else "unknown"
+            deadline = asyncio.get_running_loop().time() + limits.time_budget
+            refusal = await gate.enter("light", client, deadline)
+            if refusal is not None:
+                return _error(*refusal, {"Retry-After": "1"})
+            try:
+                text = await anyio.to_thread.run_sync(ui, alert_id)
+            finally:
+                gate.leave("light", client)
+            if text is None:
+                return _error(404, f"no alert {alert_id}")
+            return HTMLResponse(text, headers={"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
+                                               "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
 
     app.add_middleware(_Guard, metrics=metrics, token=None if token is None else token.encode(),
                        max_body=limits.max_body)

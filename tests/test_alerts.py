@@ -418,3 +418,127 @@ def test_the_schema_check_rejects_broken_records(breakage) -> None:
     assert osv_errors(doc) == []
     breakage(doc)
     assert osv_errors(doc)
+
+
+# -- the analyst's page ---------------------------------------------------------------------------------------------
+
+HOSTILE_SUMMARY = '<script>alert("x")</script> \' " & \u202edlrow\u202c \x1b[31mred\x07 <img src=x onerror=alert(1)>'
+
+
+@pytest.fixture
+def page_db(db: Path, engine: Engine) -> Path:
+    """The alert store with hostile metadata for the suspect and real-looking metadata for the target."""
+    from datetime import UTC, datetime
+
+    from confuguard.names import parse
+    from confuguard.types import PackageMetadata
+
+    with Store.open(db) as st:
+        st.put_metadata(PackageMetadata(
+            parse("reqeusts", Ecosystem.PYPI), source="live", summary=HOSTILE_SUMMARY,
+            maintainers=('"><b>owner</b>', "evil\u2066user"), repository_url="javascript:alert(1)//<x>",
+            created=datetime(2026, 11, 1, tzinfo=UTC), downloads=12, downloads_window="last-month",
+            latest_version="2.99.0", version_count=1, install_scripts=True))
+        st.put_metadata(PackageMetadata(
+            parse("requests", Ecosystem.PYPI), source="live", summary="Python HTTP for Humans.",
+            maintainers=("nateprewitt",), repository_url="https://github.com/psf/requests",
+            created=datetime(2011, 2, 14, tzinfo=UTC), downloads=500_000_000, downloads_window="last-month",
+            latest_version="2.32.3", version_count=157))
+    return db
+
+
+def _page(page_db: Path, engine: Engine, tmp_path: Path) -> str:
+    from confuguard.alerts import export_html
+
+    out = tmp_path / "alerts.html"
+    with Store.open(page_db) as st:
+        engine.judge.store = st
+        assert export_html(st, out, engine=engine) == 5
+    return out.read_text(encoding="utf-8")
+
+
+def test_html_page_escapes_every_attacker_string(page_db: Path, engine: Engine, tmp_path: Path) -> None:
+    text = _page(page_db, engine, tmp_path)
+    assert "<script" not in text.lower() and "onerror=alert" not in text.replace("onerror=alert(1)&gt;", "")
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in text and "&quot;&gt;&lt;b&gt;owner&lt;/b&gt;" in text
+    assert not any(ch in text for ch in ("\u202e", "\u202c", "\u2066", "\x1b", "\x07"))
+    assert "\\u202edlrow" in text and "\\x1b[31mred\\x07" in text and "evil\\u2066user" in text
+    assert 'href="javascript' not in text and "<a " not in text            # URLs are text, never links
+    assert "=HYPERLINK(&quot;http://evil.example/?x&quot;)" in text         # the hostile suspect name, as text
+    assert "Content-Security-Policy" in text and "default-src 'none'" in text
+    assert "http://" not in text.replace("http://evil.example", "")      # no external asset
+
+
+def test_html_page_shows_the_pair_side_by_side_with_weights(page_db: Path, engine: Engine, tmp_path: Path) -> None:
+    import re
+
+    text = _page(page_db, engine, tmp_path)
+    section = text[text.index("imitates requests"):]
+    section = section[:section.index("</section>")]
+    assert "req<mark>eu</mark>sts" in section or "req<mark>e</mark>u<mark></mark>" in section or "<mark>" in section
+    assert "Python HTTP for Humans." in section and "nateprewitt" in section and "2.32.3" in section
+    assert "500,000,000 (last-month)" in section and "install scripts" in section
+    assert re.search(r'<td class="w (up|down)">[+-]\d+\.\d\d</td>', section)      # reasons carry weights
+    assert "analyst_verdict" in section and '<span class="cat">typo</span>' in section
+
+
+def test_cli_exports_the_html_page(page_db: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "page.html"
+    assert main(["alerts", "export", "--db", str(page_db), "--format", "html", "--out", str(out)]) == 0
+    assert "5 open alerts written" in capsys.readouterr().err
+    assert out.read_text().startswith("<!DOCTYPE html>")
+
+
+def test_serve_ui_page_is_off_unless_enabled(page_db: Path, engine: Engine) -> None:
+    from confuguard.alerts import alert_page
+    from confuguard.service import create_app
+    from test_service import Served
+
+    with Store.open(page_db) as st:
+        engine.judge.store = st
+        first = st.alert_rows()[0]["id"]
+        plain = Served(create_app(engine, warm=[Ecosystem.PYPI]))
+        ui = Served(create_app(engine, warm=[Ecosystem.PYPI], ui=lambda i: alert_page(st, i, engine=engine)))
+        try:
+            plain.wait_ready()
+            ui.wait_ready()
+            assert plain.client.get(f"/ui/alerts/{first}").status_code == 404
+            r = ui.client.get(f"/ui/alerts/{first}")
+            assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+            assert "default-src 'none'" in r.headers["content-security-policy"]
+            assert f'id="alert-{first}"' in r.text and "<script" not in r.text.lower()
+            for bad in ("999999", "99999999999999999999999", "0", "-1"):
+                assert ui.client.get(f"/ui/alerts/{bad}").status_code == 404
+            assert ui.client.get("/ui/alerts/abc").status_code == 422
+            metrics = ui.client.get("/metrics").text
+            assert 'endpoint="/ui/alerts/{id}"' in metrics and "/ui/alerts/999999" not in metrics
+        finally:
+            plain.stop()
+            ui.stop()
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+@pytest.mark.slow
+def test_html_page_in_headless_chromium(page_db: Path, engine: Engine, tmp_path: Path) -> None:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Chromium is not installed (Debian: apt-get install chromium); the page was not checked in a browser")
+    page = tmp_path / "alerts.html"
+    page.write_text(_page(page_db, engine, tmp_path))
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+             "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([chromium, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True,
+                         timeout=120).stdout
+    assert dom.count('<section class="alert"') == 5
+    assert "<script" not in dom.lower() and "&lt;script&gt;" in dom       # the hostile summary stayed text
+    assert "<mark>" in dom and "Python HTTP for Humans." in dom
+    shot = tmp_path / "shot.png"
+    subprocess.run([chromium, *flags, "--window-size=1280,2400", f"--screenshot={shot}", page.as_uri()],
+                   capture_output=True, timeout=120)
+    data = shot.read_bytes()
+    assert _png_size(data) == (1280, 2400) and len(data) > 40_000     # a rendered page, not a blank one

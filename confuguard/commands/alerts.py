@@ -18,7 +18,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     exp.add_argument("--since", default=None, metavar="DATE", help="only alerts first seen on or after DATE (YYYY-MM-DD)")
     exp.add_argument("--status", choices=["open", "held", "triaged", "all"], default="open",
                      help="default: open (held: beyond a sweep's --max-alerts)")
-    exp.add_argument("-o", "--out", type=Path, required=True, help="the CSV file to write")
+    exp.add_argument("--format", choices=["csv", "html"], default="csv",
+                     help="csv (default: the triage sheet) or html (the analyst's page: one self-contained file)")
+    exp.add_argument("-o", "--out", type=Path, required=True, help="the file to write")
     exp.set_defaults(func=export)
     imp = asub.add_parser("import", help="record the analysts' verdicts from a filled-in alert CSV")
     imp.add_argument("file", type=Path, help="the CSV (as exported, with analyst_verdict/analyst_note filled)")
@@ -56,12 +58,19 @@ def _store(db: Path | None):  # type: ignore[no-untyped-def]
 
 
 def export(args: argparse.Namespace) -> int:
-    """Write the CSV; say how many alerts went into it."""
+    """Write the CSV (or the HTML page); say how many alerts went into it."""
     from confuguard.alerts import export as run
-    from confuguard.alerts import parse_since
+    from confuguard.alerts import export_html, parse_since
 
+    since = parse_since(args.since)
     with _store(args.db) as store:
-        n = run(store, args.out, since=parse_since(args.since), status=args.status)
+        if args.format == "html":
+            from confuguard.commands.check import build_engine
+
+            engine = build_engine(no_embeddings=False, no_classifier=False, store=store)
+            n = export_html(store, args.out, since=since, status=args.status, engine=engine)
+        else:
+            n = run(store, args.out, since=since, status=args.status)
     print(f"{n} {args.status if args.status != 'all' else ''} alert{'s' if n != 1 else ''} written to {args.out}".replace("  ", " "),
           file=sys.stderr)
     return 0

@@ -68,6 +68,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--workers", type=int, default=1, metavar="N",
                    help="worker processes sharing the port, each with its own engine (default 1; /metrics and "
                         "/readyz then describe the worker that answers)")
+    p.add_argument("--ui", action="store_true",
+                   help="serve the analyst's page of each stored alert at GET /ui/alerts/{id} (needs the store: --db)")
     p.add_argument("--access-log", action="store_true", help="log every request on stdout (default: off; see /metrics)")
     p.set_defaults(func=handler)
 
@@ -141,6 +143,13 @@ def handler(args: argparse.Namespace) -> int:
     if args.workers > 1 and not hasattr(os, "fork"):
         raise InputError("--workers needs fork (POSIX)")
     token = read_token(args.token_file) if args.token_file else None
+    if args.ui:
+        from confuguard.commands.check import open_store
+
+        found = open_store(args.db)
+        if found is None:
+            raise InputError("--ui needs a store with alerts (--db PATH, or run `confuguard sweep` first)")
+        found.close()
     if not is_loopback(args.host):
         print(f"confuguard: warning: binding {args.host}, not loopback: the service is reachable from other machines"
               + ("" if token else " and has no token (use --token-file)"), file=sys.stderr)
@@ -184,9 +193,15 @@ def _serve(sock: "socket.socket", args: argparse.Namespace, token: str | None) -
     # A thread that computes (a long name, a big batch) makes every other thread wait up to the
     # switch interval at each hand-over; 1 ms instead of 5 keeps ordinary checks moving beside it.
     sys.setswitchinterval(float(os.environ.get("CONFUGUARD_SWITCH_INTERVAL", "0.001")))
-    engine = build_engine(no_embeddings=args.no_embeddings, no_classifier=args.no_classifier, store=open_store(args.db))
+    store = open_store(args.db)
+    engine = build_engine(no_embeddings=args.no_embeddings, no_classifier=args.no_classifier, store=store)
     limits = Limits(**{field: getattr(args, field) for _, field, _, _ in _LIMIT_OPTIONS})
-    app = create_app(engine, token=token, limits=limits, warm=args.registries)
+    ui = None
+    if args.ui:
+        from confuguard.alerts import alert_page
+
+        ui = lambda alert_id: alert_page(store, alert_id, engine=engine)  # noqa: E731
+    app = create_app(engine, token=token, limits=limits, warm=args.registries, ui=ui)
     config = uvicorn.Config(app, log_level="warning", access_log=args.access_log, server_header=False,
                             timeout_graceful_shutdown=10)
     # uvicorn re-raises the signal that stopped it once it has shut down; with these no-op
