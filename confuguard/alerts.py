@@ -36,7 +36,7 @@ from confuguard.config import DEFAULT_URLS, Config
 from confuguard.errors import ConfuguardError, InputError
 from confuguard.formats import alerts_csv
 from confuguard.formats import html as html_fmt
-from confuguard.store import Store
+from confuguard.store import Store, iter_chunks
 from confuguard.types import Ecosystem, PackageId, PackageMetadata
 
 #: What analysts may write in `analyst_verdict`.
@@ -318,7 +318,7 @@ def import_verdicts(store: Store, path: Path, *, analyst: str | None = None, dry
     _, rows = alerts_csv.read(path)
     report = ImportReport(str(path))
     ids = [i for _, r in rows if (i := parse_alert_id(r.get("alert_id", ""))) is not None]
-    known = {a["id"]: a for a in store.alert_rows(ids=ids)}
+    known = {a["id"]: a for chunk in iter_chunks(sorted(set(ids)), 500) for a in store.alert_rows(ids=chunk)}
     seen: set[int] = set()
     todo: list[tuple[int, str, str, str, str, str]] = []
     for line, row in rows:

@@ -542,3 +542,12 @@ def test_html_page_in_headless_chromium(page_db: Path, engine: Engine, tmp_path:
                    capture_output=True, timeout=120)
     data = shot.read_bytes()
     assert _png_size(data) == (1280, 2400) and len(data) > 40_000     # a rendered page, not a blank one
+
+
+def test_import_of_a_huge_file_of_unknown_ids_is_reported_not_a_crash(db: Path, tmp_path: Path, capsys) -> None:
+    big = tmp_path / "big.csv"
+    rows = "".join(f"{i},pypi,x{i},y,benign,\n" for i in range(10_000, 50_000))
+    big.write_text("alert_id,registry,suspect,target,analyst_verdict,analyst_note\n" + rows)
+    assert main(["alerts", "import", str(big), "--db", str(db)]) == 2
+    captured = capsys.readouterr()
+    assert "40000 refused" in captured.out and "Traceback" not in captured.err
