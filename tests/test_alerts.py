@@ -483,7 +483,13 @@ def test_html_page_shows_the_pair_side_by_side_with_weights(page_db: Path, engin
     assert "analyst_verdict" in section and '<span class="cat">typo</span>' in section
 
 
-def test_cli_exports_the_html_page(page_db: Path, tmp_path: Path, capsys) -> None:
+def test_cli_exports_the_html_page(page_db: Path, engine: Engine, tmp_path: Path, capsys, monkeypatch) -> None:
+    # the fixture's engine (no embeddings) instead of the full one: same code path, no index build here
+    def build_engine(*, store, **_):
+        engine.judge.store = store
+        return engine
+
+    monkeypatch.setattr("confuguard.commands.check.build_engine", build_engine)
     out = tmp_path / "page.html"
     assert main(["alerts", "export", "--db", str(page_db), "--format", "html", "--out", str(out)]) == 0
     assert "5 open alerts written" in capsys.readouterr().err
