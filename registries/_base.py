@@ -74,13 +74,14 @@ class BaseRegistry:
             rows = as_list(data)
             if not isinstance(data, list):
                 raise MalformedResponse(f"{url}: expected a JSON array of packages")
+            before = len(entries)
             with guard(f"ecosyste.ms {registry}"):
                 for row in rows:
                     name = as_str(as_dict(row).get("name"))
                     if name and len(entries) < limit:
                         value = as_int(as_dict(row).get(sort))
                         entries.append(PopularEntry(name, len(entries) + 1, None if value is None else float(value)))
-            if len(rows) < 100:
+            if len(entries) == before:  # an empty page ends the list (a short one does not: mirrors cap per_page)
                 break
             page += 1
         return PopularList(self.ecosystem, tuple(entries), f"{url}?sort={sort}&order=desc", date.today(), measure)

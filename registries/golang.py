@@ -122,7 +122,7 @@ class GoRegistry(BaseRegistry):
         return parse_module(self, pkg, versions, latest, version, gomod, site, errors)
 
     def feed(self, cursor: str | None, *, limit: int = DEFAULT_FEED_LIMIT) -> FeedPage:
-        """Module versions from the index in first-cached order.
+        """Module versions from the index in first-cached order; exhausted when a page brings nothing new.
 
         The index's `since` is inclusive, so the cursor is `<timestamp>|<n>`: resume at that
         timestamp, skipping the n entries stamped exactly so that were already returned.
@@ -147,7 +147,6 @@ class GoRegistry(BaseRegistry):
         items: list[FeedItem] = []
         errors: list[str] = []
         skipped = 0
-        truncated = False
         last_ts, count = since, seen
         for ln in lines:
             try:
@@ -164,15 +163,14 @@ class GoRegistry(BaseRegistry):
                 skipped += 1
                 continue
             if len(items) >= limit:
-                truncated = True
                 break
             pkg, err = parse_name(path, Ecosystem.GOLANG)
             if err:
                 errors.append(err)
             items.append(FeedItem(path, pkg, parse_time(ts), as_str(entry.get("Version")), "published", err))
             last_ts, count = (ts, count + 1) if ts == last_ts else (ts, 1)
-        exhausted = len(lines) < ask and not truncated
-        return FeedPage(tuple(items), f"{last_ts}|{count}", tuple(errors), exhausted)
+        # a short answer is not the end (a mirror may cap `limit` lower): only one with nothing new is
+        return FeedPage(tuple(items), f"{last_ts}|{count}", tuple(errors), not items)
 
     def popular(self, limit: int) -> PopularList:
         """Most depended-upon modules via ecosyste.ms (no download counts exist for Go)."""

@@ -121,7 +121,8 @@ class MavenRegistry(BaseRegistry):
             if err:
                 errors.append(err)
             items.append(FeedItem(name, pkg, _ms(stamp), as_str(doc.get("v")), "published", err))
-        return FeedPage(tuple(items), f"{next_ts}|{next_seen}", tuple(errors), len(docs) < limit)
+        # a short answer is not the end (search mirrors cap `rows` lower): only one with nothing new is
+        return FeedPage(tuple(items), f"{next_ts}|{next_seen}", tuple(errors), not items)
 
     def popular(self, limit: int) -> PopularList:
         """Most depended-upon artifacts via ecosyste.ms (Central publishes no download counts)."""

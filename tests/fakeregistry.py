@@ -10,7 +10,8 @@ path prefix with a fixed reply (a registry that is down or serves garbage), `del
 answer. `Dataset.publish(ecosystem, name, record={...})` appends a new package to that registry's feed (and
 serves a registry record for it when `record` is given); `Dataset.unpublish(name)` removes an npm package
 (a `deleted` change and an unpublished packument). Registry quirks to test against: `pypi_cap` (the
-changelog returns at most that many rows, below any `limit`), `xmlrpc_faults` (the next n XML-RPC calls
+changelog returns at most that many rows, below any `limit`), `feed_cap` (npm `_changes`, Maven search,
+the Go index and the Hugging Face list answer at most that many rows, whatever was asked), `xmlrpc_faults` (the next n XML-RPC calls
 answer PyPI's throttling fault). npm `_changes` lists each document once, at its latest change, as CouchDB does.
 """
 
@@ -155,6 +156,7 @@ class Dataset:
             self.add_record("npm", f"pkg-{i}", {}, stamp=f"2026-09-19T10:0{i}:00Z")
         self._published = 0
         self.pypi_cap: int | None = None
+        self.feed_cap: int | None = None
         self.xmlrpc_faults = 0
 
     def publish(self, ecosystem: str, name: str, version: str = "0.1.0", record: dict[str, Any] | None = None) -> str:
@@ -437,7 +439,7 @@ def route(d: Dataset, method: str, raw_path: str, body: bytes, base: str) -> Rep
     if path.startswith("/goproxy/"):
         return _goproxy(d, path[len("/goproxy/"):])
     if path == "/goindex/index":
-        since, limit = q.get("since", ""), int(q.get("limit", "2000"))
+        since, limit = q.get("since", ""), min(int(q.get("limit", "2000")), d.feed_cap or 2000)
         rows = [r for r in d.go_index if r["Timestamp"] >= since][:limit]  # inclusive, chronological
         return _text("".join(json.dumps(r) + "\n" for r in rows), "application/json")
     if path.startswith("/pkgsite/v1/module/"):
@@ -478,7 +480,7 @@ def _npm_replicate(d: Dataset, path: str, q: dict[str, str]) -> Reply:
     if path in ("", "/"):
         return _json({"db_name": "registry", "update_seq": d.npm_changes[-1]["seq"]})
     if path == "/registry/_changes":
-        since, limit = int(q.get("since", "0")), int(q.get("limit", "1000"))
+        since, limit = int(q.get("since", "0")), min(int(q.get("limit", "1000")), d.feed_cap or 10_000)
         latest = {r["id"]: r["seq"] for r in d.npm_changes}  # each document once, at its latest change
         rows = [r for r in d.npm_changes if r["seq"] > since and latest[r["id"]] == r["seq"]][:limit]  # exclusive
         return _json({"results": rows, "last_seq": rows[-1]["seq"] if rows else since})
@@ -541,7 +543,7 @@ def _maven_search(d: Dataset, q: dict[str, str]) -> Reply:
     else:
         terms = dict(t.split(":", 1) for t in query.split(" AND "))
         docs = [x for x in d.maven_docs if x["g"] == terms.get("g") and x["a"] == terms.get("a")]
-    start, rows = int(q.get("start", "0")), int(q.get("rows", "20"))
+    start, rows = int(q.get("start", "0")), min(int(q.get("rows", "20")), d.feed_cap or 200)
     return _json({"responseHeader": {"status": 0}, "response": {"numFound": len(docs), "start": start,
                                                                  "docs": docs[start : start + rows]}})
 
@@ -567,13 +569,20 @@ def _hf_list(rows: list[dict[str, Any]], what: str, q: dict[str, str], base: str
     key = q.get("sort", "createdAt")
     models = sorted(rows, key=lambda m: m[key], reverse=True)
     offset = int(base64.urlsafe_b64decode(q["cursor"]).decode()) if "cursor" in q else 0
-    limit = int(q.get("limit", "10"))
+    limit = min(int(q.get("limit", "10")), d.feed_cap or 1000)
     page = models[offset : offset + limit]
     headers = {}
     if offset + limit < len(models):
         token = base64.urlsafe_b64encode(str(offset + limit).encode()).decode()
         headers["Link"] = f'<{base}/hf/api/{what}?sort={key}&limit={limit}&cursor={token}>; rel="next"'
     return _json(page, headers=headers)
+
+
+def paged(rows: list[Any]) -> Callable[[httpx.Request], httpx.Response]:
+    """A route serving `rows` as page 1 of a `page`-numbered JSON list, and `[]` after it (ecosyste.ms style)."""
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=rows if request.url.params.get("page", "1") == "1" else [])
+    return answer
 
 
 def routed(routes: dict[str, Any], **kwargs: Any) -> Http:

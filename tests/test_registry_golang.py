@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 from confuguard.registries.golang import GoRegistry, escape, module_path, parse_gomod
-from fakeregistry import fixture_bytes, fixture_json, routed
+from fakeregistry import fixture_bytes, fixture_json, paged, routed
 
 from confuguard.errors import MalformedResponse
 from confuguard.names import parse
@@ -109,7 +109,7 @@ def test_index_fixture_and_bad_lines() -> None:
 def test_popular_via_ecosystems() -> None:
     rows = [{"name": "github.com/stretchr/testify", "dependent_packages_count": 5}]
     url = "packages.ecosyste.ms/api/v1/registries/proxy.golang.org/packages"
-    plist = GoRegistry(routed({url: rows})).popular(3)
+    plist = GoRegistry(routed({url: paged(rows)})).popular(3)
     assert [(e.name, e.popularity) for e in plist.entries] == [("github.com/stretchr/testify", 5.0)]
     with pytest.raises(MalformedResponse):
         GoRegistry(routed({url: {"not": "a list"}})).popular(3)

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from confuguard.registries._parse import parse_time
 from confuguard.registries.rubygems import RubyGemsRegistry
-from fakeregistry import fixture_json, routed
+from fakeregistry import fixture_json, paged, routed
 
 from confuguard.errors import MalformedResponse
 from confuguard.names import parse
@@ -99,5 +99,5 @@ def test_bad_cursor(cursor: str) -> None:
 
 def test_popular_via_ecosystems() -> None:
     rows = [{"name": "rails", "downloads": 10}, {"name": "rake", "downloads": None}, {"nope": 1}]
-    plist = RubyGemsRegistry(routed({"packages.ecosyste.ms/api/v1/registries/rubygems.org/packages": rows})).popular(10)
+    plist = RubyGemsRegistry(routed({"packages.ecosyste.ms/api/v1/registries/rubygems.org/packages": paged(rows)})).popular(10)
     assert [(e.name, e.rank, e.popularity) for e in plist.entries] == [("rails", 1, 10.0), ("rake", 2, None)]

@@ -356,7 +356,7 @@ WINDOW = {(eco, n) for eco, ns in PUBLISHED.items() for n in ns if " " not in n 
 
 @pytest.mark.parametrize("page_size", [1, 2, 3, 100])
 def test_one_run_checks_the_whole_window_at_any_page_size(engine, cfg, fake, tmp_path, page_size) -> None:
-    fake.data.pypi_cap = 2  # a mirror answering fewer rows than asked: not the end of the changelog
+    fake.data.pypi_cap = fake.data.feed_cap = 2  # mirrors answering fewer rows than asked: not the end of a feed
     fake.data.publish("npm", "axois")  # published and removed between two sweeps: one `deleted` change
     fake.data.unpublish("axois")
     with Store.open(tmp_path / "s.db") as store:
