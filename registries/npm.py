@@ -134,9 +134,10 @@ class NpmRegistry(BaseRegistry):
         """A sequence whose next change happened before `when` (or 0): gallop back from the head, then bisect."""
         if hint:
             return hint
-        head = as_int(self._head())
-        if head is None:
-            raise MalformedResponse("npm: sequences are not numbers, cannot start at a time")
+        text = self._head()
+        head = as_int(text)
+        if head is None:  # opaque sequences cannot be searched: start at the present
+            return text
         lo, hi, step = 0, head, 1000
         for _ in range(40):
             probe = max(0, head - step)

@@ -494,3 +494,11 @@ def test_a_metadata_outage_is_judged_later_with_the_records(engine, cfg, fake, t
     with Store.open(db) as store:
         assert decisions(store) == clean
         assert store.get_metadata(names_parse("lodashs", Ecosystem.NPM)).maintainers == ("jdalton",)
+
+
+def test_bad_window_options_are_usage_errors(tmp_path, capsys) -> None:
+    db = str(tmp_path / "s.db")
+    for bad in (["--since", "tomorrow"], ["--since", "2999-01-01"], ["--cursor", "npm=since:yesterday"]):
+        assert main(["sweep", "--db", db, "--no-embeddings", *bad]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "Traceback" not in err and ("--since" in err or "--cursor" in err)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from confuguard.errors import InputError
+from confuguard.protocols import parse_since
 from confuguard.types import Ecosystem
 
 #: Exit codes, the first that applies: 2 a registry's feed failed (or usage/input error); 3 packages wait in
@@ -61,6 +62,10 @@ def _cursors(values: list[str] | None) -> dict[Ecosystem, str]:
             out[Ecosystem.parse(reg)] = cur
         except ValueError as exc:
             raise InputError(str(exc)) from None
+        try:
+            parse_since(cur)
+        except ValueError:
+            raise InputError(f"--cursor {v!r}: expected since:DATE with an ISO 8601 date or time") from None
     return out
 
 
