@@ -229,6 +229,7 @@ def _first_publish(times: dict[str, Any], versions: dict[str, Any]) -> datetime 
 
     `time.created` dates the name, which outlives an unpublish: a name re-registered after its
     removal would inherit the old date, so the earliest publish time of a served version wins.
+    An unpublished package serves nothing: no date (its removal must never read as a long public life).
     """
     stamps = [t for v in versions if (t := parse_time(times.get(v))) is not None]
     return min(stamps) if stamps else parse_time(times.get("created"))
@@ -273,6 +274,8 @@ def parse_packument(
         unpublished = as_dict(times.get("unpublished"))
         if unpublished:
             extra["unpublished"] = str(as_str(unpublished.get("time")) or "yes")
+            if as_str(times.get("created")):
+                extra["name_created"] = times["created"][:40]
         if errors:
             extra["errors"] = "; ".join(errors)[:500]
         holding = latest == SECURITY_VERSION or (summary or "").strip().lower() == "security holding package"
@@ -282,7 +285,7 @@ def parse_packument(
             readme=text,
             readme_length=length,
             maintainers=names_ if isinstance(maintainers, list) else None,
-            created=_first_publish(times, versions_d),
+            created=None if unpublished else _first_publish(times, versions_d),
             latest_release=parse_time(times.get(latest)) if latest else None,
             latest_version=latest,
             version_count=len(versions_d) if isinstance(versions, dict) else (0 if unpublished else None),

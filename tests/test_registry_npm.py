@@ -66,6 +66,8 @@ def test_unpublished_package() -> None:
     assert m.extra["unpublished"] == "2026-09-19T10:00:00.000Z"
     assert m.version_count == 0 and m.latest_version is None and m.maintainers is None
     assert m.deprecated is None and m.dependency_count is None
+    # it serves nothing: no age, so a removal never reads as a long public life (the name's date is kept aside)
+    assert m.created is None and m.extra["name_created"] == "2026-09-18T10:00:00.000Z"
 
 
 def test_missing_and_null_fields() -> None:
