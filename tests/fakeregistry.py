@@ -446,9 +446,9 @@ def route(d: Dataset, method: str, raw_path: str, body: bytes, base: str) -> Rep
         mod = d.go.get(path[len("/pkgsite/v1/module/"):])
         return _json(mod["site"]) if mod else NOT_FOUND
     if path == "/hf/api/models":
-        return _hf_list(d.hf_models, "models", q, base)
+        return _hf_list(d.hf_models, "models", q, base, d.feed_cap)
     if path == "/hf/api/datasets":
-        return _hf_list(d.hf_dataset_list, "datasets", q, base)
+        return _hf_list(d.hf_dataset_list, "datasets", q, base, d.feed_cap)
     if path.startswith("/hf/api/datasets/"):
         doc = d.hf_datasets.get(path[len("/hf/api/datasets/"):])
         return _json(doc) if doc else _json({"error": "Repository not found"}, 401, {"X-Error-Code": "RepositoryNotFound"})
@@ -565,11 +565,11 @@ def _goproxy(d: Dataset, rel: str) -> Reply:
     return NOT_FOUND
 
 
-def _hf_list(rows: list[dict[str, Any]], what: str, q: dict[str, str], base: str) -> Reply:
+def _hf_list(rows: list[dict[str, Any]], what: str, q: dict[str, str], base: str, cap: int | None = None) -> Reply:
     key = q.get("sort", "createdAt")
     models = sorted(rows, key=lambda m: m[key], reverse=True)
     offset = int(base64.urlsafe_b64decode(q["cursor"]).decode()) if "cursor" in q else 0
-    limit = min(int(q.get("limit", "10")), d.feed_cap or 1000)
+    limit = min(int(q.get("limit", "10")), cap or 1000)
     page = models[offset : offset + limit]
     headers = {}
     if offset + limit < len(models):
