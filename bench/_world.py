@@ -44,7 +44,7 @@ from sample_ordinary import _tsv, in_training_half, recent_ordinary  # noqa: E40
 from confuguard import corpus, lexicon, names  # noqa: E402
 from confuguard.errors import InputError  # noqa: E402
 from confuguard.snapshot import _TESTED_NOTE  # noqa: E402
-from confuguard.types import Ecosystem, PackageId  # noqa: E402
+from confuguard.types import Ecosystem  # noqa: E402
 
 #: Share of ordinary PyPI projects that upload an sdist only (no wheel).
 PYPI_SDIST_ONLY = 0.2

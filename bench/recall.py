@@ -21,7 +21,6 @@ from confuguard import corpus, names
 from confuguard.engine import Engine
 from confuguard.errors import InputError
 
-
 #: NeupaneDB is a pandas export: `nan` is its mark of an unknown target (`DiscordSafety,nan`).
 NO_TARGET = frozenset({"", "nan"})
 

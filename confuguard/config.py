@@ -51,8 +51,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import MappingProxyType
-from urllib.parse import urlsplit
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 

@@ -18,7 +18,6 @@ from confuguard.errors import DataError, InputError
 from confuguard.paths import bundled_data, cache_dir, user_popular_dir
 from confuguard.types import Ecosystem, PackageId
 
-
 _CACHE_FORMAT = "v1"
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein, OSA
+from rapidfuzz.distance import OSA, Levenshtein
 
 from confuguard import corpus as corpus_mod
 from confuguard import names, namespaces
@@ -26,7 +26,15 @@ from confuguard.corpus import Corpus
 from confuguard.errors import InputError
 from confuguard.models.embedder import Encoder, default_encoder
 from confuguard.models.index import Embeddings, load_embeddings
-from confuguard.types import Candidate, Category, CheckResult, Ecosystem, Finding, PackageId, Verdict
+from confuguard.types import (
+    Candidate,
+    Category,
+    CheckResult,
+    Ecosystem,
+    Finding,
+    PackageId,
+    Verdict,
+)
 
 MAX_CANDIDATES = 5
 #: At most this many proposed targets of one name are classified, so no name costs more than

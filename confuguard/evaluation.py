@@ -27,7 +27,15 @@ import numpy as np
 
 from confuguard import corpus, names
 from confuguard.classifier import Judge
-from confuguard.training import AS_OF, LabelledPair, as_published, engine_targets, metrics, pair_candidate, read_labelled
+from confuguard.training import (
+    AS_OF,
+    LabelledPair,
+    as_published,
+    engine_targets,
+    metrics,
+    pair_candidate,
+    read_labelled,
+)
 from confuguard.types import Ecosystem, PackageId, PackageMetadata, Verdict
 
 MODES = ("labelled", "engine")

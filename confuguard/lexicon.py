@@ -23,6 +23,7 @@ from typing import Any
 from confuguard.paths import bundled_data
 from confuguard.types import Ecosystem
 
+
 @cache
 def lexicon_dir() -> Path:
     """The folder holding the lexicon files (`data/lexicon`, installed as `confuguard.data`)."""

@@ -26,7 +26,13 @@ from typing import ClassVar, TextIO
 from confuguard import names
 from confuguard.errors import ConfuguardError, FeedUnsupported, InputError
 from confuguard.formats.sanitize import excerpt, one_line
-from confuguard.protocols import DEFAULT_FEED_LIMIT, FeedPage, PopularEntry, PopularList, RegistryClient
+from confuguard.protocols import (
+    DEFAULT_FEED_LIMIT,
+    FeedPage,
+    PopularEntry,
+    PopularList,
+    RegistryClient,
+)
 from confuguard.store import Store, iter_chunks
 from confuguard.types import Ecosystem, PackageId, PackageMetadata
 

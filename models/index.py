@@ -11,11 +11,11 @@ from pathlib import Path
 
 import faiss
 import numpy as np
+from confuguard.models.embedder import DIM, Encoder
+from confuguard.models.wordvec import WordVectors, load_or_extend, words_of
 
 from confuguard.corpus import Corpus, Target
 from confuguard.errors import DataError
-from confuguard.models.embedder import DIM, Encoder
-from confuguard.models.wordvec import WordVectors, load_or_extend, words_of
 from confuguard.paths import cache_dir
 from confuguard.types import Ecosystem
 

@@ -23,9 +23,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
+from confuguard.models.embedder import DIM, MODEL_ID, Encoder, name_text
 
 from confuguard.errors import DataError
-from confuguard.models.embedder import DIM, MODEL_ID, Encoder, name_text
 from confuguard.paths import cache_dir
 
 _DIGITS = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")

@@ -14,7 +14,17 @@ from confuguard.protocols import DEFAULT_FEED_LIMIT, FeedItem, FeedPage, Popular
 from confuguard.types import Ecosystem, PackageId, PackageMetadata
 
 from ._base import BaseRegistry, parse_since
-from ._parse import as_dict, as_int, as_list, as_str, child_text, children, guard, parse_name, xml_root
+from ._parse import (
+    as_dict,
+    as_int,
+    as_list,
+    as_str,
+    child_text,
+    children,
+    guard,
+    parse_name,
+    xml_root,
+)
 
 _XML = ("xml", "text/plain", "octet-stream")
 MAX_ROWS = 200

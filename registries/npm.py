@@ -82,7 +82,6 @@ class NpmRegistry(BaseRegistry):
         published and removed between two sweeps is still a package to judge.
         """
         limit = max(1, min(limit, MAX_CHANGES))
-        base = self.url("npm_replicate")
         window = parse_since(cursor)
         if window is not None:
             since = self._seq_before(window[0], window[1])

@@ -14,7 +14,14 @@ from urllib.parse import quote
 
 from confuguard import names
 from confuguard.errors import MalformedResponse, RateLimited, RegistryError
-from confuguard.protocols import DEFAULT_FEED_LIMIT, FeedItem, FeedPage, PopularEntry, PopularList, since_cursor
+from confuguard.protocols import (
+    DEFAULT_FEED_LIMIT,
+    FeedItem,
+    FeedPage,
+    PopularEntry,
+    PopularList,
+    since_cursor,
+)
 from confuguard.types import Ecosystem, PackageId, PackageMetadata
 
 from ._base import BaseRegistry, error_line, parse_since

@@ -14,7 +14,18 @@ from confuguard.protocols import DEFAULT_FEED_LIMIT, FeedItem, FeedPage, Popular
 from confuguard.types import Ecosystem, PackageId, PackageMetadata
 
 from ._base import BaseRegistry, parse_since
-from ._parse import as_bool, as_dict, as_int, as_list, as_str, guard, nonempty, parse_name, parse_time, strs
+from ._parse import (
+    as_bool,
+    as_dict,
+    as_int,
+    as_list,
+    as_str,
+    guard,
+    nonempty,
+    parse_name,
+    parse_time,
+    strs,
+)
 
 WINDOW = timedelta(days=7)
 """The longest window `timeframe_versions` accepts."""

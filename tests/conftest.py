@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-from collections.abc import Iterator
 import socket
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
-
 from confuguard.models.embedder import DIM, name_text
 
 

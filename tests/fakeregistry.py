@@ -25,8 +25,8 @@ import tarfile
 import threading
 import time
 import xmlrpc.client
-from datetime import datetime
 from collections.abc import Callable
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any

@@ -497,9 +497,10 @@ def test_cli_exports_the_html_page(page_db: Path, engine: Engine, tmp_path: Path
 
 
 def test_serve_ui_page_is_off_unless_enabled(page_db: Path, engine: Engine) -> None:
+    from test_service import Served
+
     from confuguard.alerts import alert_page
     from confuguard.service import create_app
-    from test_service import Served
 
     with Store.open(page_db) as st:
         engine.judge.store = st

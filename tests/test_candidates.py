@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import numpy as np
+from conftest import HashEncoder
+from confuguard.models.index import NameIndex, target_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
-from confuguard import names, postings
 from confuguard import corpus as corpus_mod
-from confuguard.candidates import (CORE_EDIT_MIN, CORE_EXACT_MIN, MAX_EDIT, CandidateGenerator, fold, prepare_tables, squash,
-                                   token_sequences)
+from confuguard import names, postings
+from confuguard.candidates import (
+    CORE_EDIT_MIN,
+    CORE_EXACT_MIN,
+    MAX_EDIT,
+    CandidateGenerator,
+    fold,
+    prepare_tables,
+    squash,
+    token_sequences,
+)
 from confuguard.corpus import from_rows
-from confuguard.models.index import NameIndex, target_text
 from confuguard.tokens import core
 from confuguard.types import Ecosystem
-
-from conftest import HashEncoder
 
 name_st = st.text(alphabet="abcdeilmnorstu01-_", min_size=2, max_size=12).filter(
     lambda s: s[0].isalnum() and s[-1].isalnum()
@@ -150,6 +157,7 @@ def test_corpus_cache_gives_the_same_targets(tmp_path):
     assert [t.key for t in corpus.load(Ecosystem.PYPI, f).targets] == ["numpy"]  # a changed file is re-read
     f.write_text("name\trank\n")
     import pytest as _pytest
+
     from confuguard.errors import DataError
     with _pytest.raises(DataError, match="header"):
         corpus.load(Ecosystem.PYPI, f)

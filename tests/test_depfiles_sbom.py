@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_scan_cli import FakeEngine
 
 from confuguard.commands import scan
 from confuguard.depfiles import detect_format, discover, parse_file
 from confuguard.depfiles.base import Collector, FileFormatError, ParseOutcome
 from confuguard.depfiles.sbom import parse_sbom
 from confuguard.formats import sarif
-from test_scan_cli import FakeEngine
 
 SBOMS = Path(__file__).parent / "fixtures" / "sbom"
 

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 from confuguard.models.embedder import MiniLMEncoder, name_text
 
 NAMES = ["requests", "reqeusts", "python-dateutil", "dateutil-python", "@types/node", "meta-llama/Llama-3.1-8B",

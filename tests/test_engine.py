@@ -6,7 +6,8 @@ import pytest
 
 from confuguard import corpus, names
 from confuguard.engine import TAIL_RANK, Engine
-from confuguard.types import Category, Ecosystem as E, Verdict
+from confuguard.types import Category, Verdict
+from confuguard.types import Ecosystem as E
 
 
 @pytest.fixture(scope="module")

@@ -262,9 +262,10 @@ def test_sweep_of_the_dataset_feed(fake, cfg, tmp_path):
 
 
 def test_model_and_dataset_lists_keep_their_own_caches(hash_encoder):
-    from confuguard.candidates import prepare_tables
     from confuguard.models.index import index_path, load_or_build
     from confuguard.models.wordvec import WordVectors
+
+    from confuguard.candidates import prepare_tables
 
     models = corpus.from_rows(HF, [("openai/gsm8k-model", 1, None), ("openai/whisper", 2, None)])
     sets = corpus.from_rows(HF, [("datasets/openai/gsm8k", 1, None), ("openai/whisper", 2, None)], kind=DS)

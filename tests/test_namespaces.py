@@ -15,7 +15,8 @@ from confuguard.classifier import Judge
 from confuguard.engine import Engine
 from confuguard.store import Store
 from confuguard.sweep import Sweep
-from confuguard.types import Category, Ecosystem as E, Verdict
+from confuguard.types import Category, Verdict
+from confuguard.types import Ecosystem as E
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,9 @@ def go(path: str):
 
 
 def full_routes() -> dict:
-    text = lambda b: (lambda r: httpx.Response(200, content=b, headers={"Content-Type": "text/plain; charset=utf-8"}))
+    def text(b: bytes):
+        return lambda r: httpx.Response(200, content=b, headers={"Content-Type": "text/plain; charset=utf-8"})
+
     return {f"{PROXY}/@v/list": text(fixture_bytes("golang/list.txt")),
             f"{PROXY}/@latest": fixture_json("golang/latest.json"),
             f"{PROXY}/@v/v1.8.2.mod": text(fixture_bytes("golang/go.mod")),

@@ -12,7 +12,15 @@ import pytest
 
 from confuguard import names
 from confuguard.commands import scan
-from confuguard.types import Candidate, Category, CheckResult, Ecosystem, Finding, PackageId, Verdict
+from confuguard.types import (
+    Candidate,
+    Category,
+    CheckResult,
+    Ecosystem,
+    Finding,
+    PackageId,
+    Verdict,
+)
 
 PROJECTS = Path(__file__).parent / "fixtures" / "projects"
 PLANTED: dict[str, list[dict]] = {

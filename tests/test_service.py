@@ -17,12 +17,12 @@ import httpx
 import pytest
 import uvicorn
 
+from confuguard.admission import Limits
 from confuguard.cli import main as cli_main
 from confuguard.commands import serve as serve_cmd
 from confuguard.engine import Engine
 from confuguard.errors import DataError, InputError
 from confuguard.formats import jsonfmt
-from confuguard.admission import Limits
 from confuguard.service import create_app
 from confuguard.types import Ecosystem
 

@@ -15,13 +15,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
+from test_service import Served, error_of, scrape
 
 from confuguard.admission import Admission, Limits, cost
 from confuguard.engine import Engine
 from confuguard.metrics import METHODS
 from confuguard.service import create_app
 from confuguard.types import Ecosystem
-from test_service import Served, error_of, scrape
 
 LONG = "abc-def" * 300          # a 2,100-character name: legal on PyPI, slow for the engine
 

@@ -200,7 +200,13 @@ def _check_all(engine: Checker, pkgs: list[PackageId], progress: bool) -> list[C
     if not progress:
         return engine.check_many(pkgs)
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     results: list[CheckResult] = []
     columns = (TextColumn("checking dependencies"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())

@@ -34,10 +34,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from confuguard.depfiles import golang, huggingface, maven, npm, python, ruby, sbom
-from confuguard.depfiles.encoding import decode
 from confuguard.depfiles.base import (
     INVALID_NAME,
-    MAX_FILE_BYTES,
     PARSE,
     Collector,
     Dependency,
@@ -48,6 +46,7 @@ from confuguard.depfiles.base import (
     Skipped,
     read_bytes,
 )
+from confuguard.depfiles.encoding import decode
 from confuguard.errors import InputError
 
 __all__ = [
