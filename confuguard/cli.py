@@ -11,7 +11,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from confuguard import __version__
+from confuguard import __version__, logs
 from confuguard.errors import ConfuguardError, error_line, print_error
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -33,7 +33,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         importlib.import_module(f"confuguard.commands.{info.name}").register(sub)
+    _add_log_level(parser, top=True)
     return parser
+
+
+def _add_log_level(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """`--log-level` on `parser` and every subcommand's parser (given anywhere before the operands)."""
+    parser.add_argument("--log-level", type=str.lower, choices=logs.LEVELS, metavar="LEVEL",
+                        default=None if top else argparse.SUPPRESS,
+                        help=f"log messages from this level on: {', '.join(logs.LEVELS)} "
+                             f"(default: ${logs.ENV}, else {logs.DEFAULT})")
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                _add_log_level(child)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -51,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
     try:
+        logs.configure(args.log_level)
         return int(args.func(args))
     except ConfuguardError as exc:
         print_error(exc)

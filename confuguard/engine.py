@@ -11,7 +11,9 @@ the CLI, the sweep and the HTTP service share one engine.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
@@ -59,6 +61,7 @@ CATEGORY_STRENGTH: dict[Category, float] = {
     Category.ASEMANTIC_SUBSTITUTION: 0.7,
 }
 _BULK = 512
+log = logging.getLogger(__name__)
 #: Short names (4-5 characters) need a finger-slip edit to count as typos, except for the most
 #: popular targets: any one-character change of one of these is reported (`numipy` for `numpy`).
 TOP_TARGETS = 100
@@ -116,6 +119,7 @@ class Engine:
             with self._lock:
                 reg = self._registries.get(slot)
                 if reg is None:
+                    started = time.perf_counter()
                     corpus = self._corpora.get(slot) or corpus_mod.load(ecosystem, kind=kind)
                     factory = None
                     if self._encoder_factory is not None:
@@ -123,6 +127,8 @@ class Engine:
                         factory = lambda c=corpus: self._embeddings_loader(c, enc)  # noqa: E731
                     reg = _Registry(corpus, CandidateGenerator(corpus, factory))
                     self._registries[slot] = reg
+                    log.info("%s: %d targets loaded in %.2f s", corpus.label, len(corpus.targets),
+                             time.perf_counter() - started)
         return reg
 
     def warm(self, ecosystems: Iterable[Ecosystem]) -> None:

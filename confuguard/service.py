@@ -53,7 +53,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import inspect
-import sys
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -75,7 +75,7 @@ from pydantic import (
 )
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from confuguard import __version__
+from confuguard import __version__, logs
 from confuguard.admission import LANES, Admission, Limits
 from confuguard.errors import ConfuguardError, InputError
 from confuguard.formats.jsonfmt import SCHEMA_VERSION, result_dict
@@ -238,8 +238,11 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
     return JSONResponse({"error": one_line(message) or "error"}, status_code=status, headers=headers)
 
 
+log = logging.getLogger(__name__)
+
+
 def _log(message: str) -> None:
-    print(f"confuguard: error: {one_line(message)}", file=sys.stderr, flush=True)
+    log.error("%s", one_line(message))
 
 
 class _OverBudget(Exception):
@@ -401,7 +404,10 @@ def create_app(
     done. Other registries load on their first request. `token` (None: no authentication)
     is the bearer token; `limits` the per-request budgets and the concurrency limits; `ui`, when
     given, renders the analyst's page of an alert id (None: no such alert) for `GET /ui/alerts/{id}`.
+    Its log goes to stderr (`confuguard.logs`) unless the caller configured it.
     """
+    if not logs.configured():
+        logs.configure()
     limits = limits or Limits()
     to_warm = list(Ecosystem) if warm is None else list(dict.fromkeys(warm))
     metrics = Metrics()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import logging
 import random
 import re
 import threading
@@ -29,6 +30,7 @@ USER_AGENT = f"confuguard/{__version__} (+https://github.com/confuguard)"
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _LINK = re.compile(r'<([^>]*)>\s*;[^,]*?rel="?([A-Za-z]+)"?')
 _HF_RESET = re.compile(r"(?:^|;)\s*t=(\d+)")
+log = logging.getLogger(__name__)
 
 
 class HttpCache(Protocol):
@@ -274,7 +276,9 @@ class Http:
             if attempt >= self.settings.retries:
                 raise failure
             backoff = min(self.settings.backoff_cap, self.settings.backoff_base * 2**attempt) * self._jitter()
-            self._sleep(max(backoff, retry_after or 0.0))
+            wait = max(backoff, retry_after or 0.0)
+            log.info("%s; retrying in %.1f s", failure, wait)
+            self._sleep(wait)
             attempt += 1
 
     def _send(

@@ -17,6 +17,7 @@ pay for them.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import stat
 import sys
@@ -25,6 +26,7 @@ from pathlib import Path
 from confuguard.commands.check import registry_arg
 from confuguard.errors import InputError
 
+log = logging.getLogger(__name__)
 EXIT_OK, EXIT_ERROR = 0, 2
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8080
 #: (option, Limits field, type, help) of the per-request budgets and concurrency limits; defaults from `Limits`.
@@ -132,6 +134,9 @@ def bind(host: str, port: int) -> "socket.socket":  # noqa: F821 - imported insi
 def handler(args: argparse.Namespace) -> int:
     """Check the options, bind, serve until interrupted (in this process, or in --workers forks)."""
     from confuguard.admission import Limits
+    from confuguard.extras import require
+
+    require("serve", "serve")
 
     try:
         Limits(**{field: getattr(args, field) for _, field, _, _ in _LIMIT_OPTIONS})
@@ -202,7 +207,9 @@ def _serve(sock: "socket.socket", args: argparse.Namespace, token: str | None) -
 
         ui = lambda alert_id: alert_page(store, alert_id, engine=engine)  # noqa: E731
     app = create_app(engine, token=token, limits=limits, warm=args.registries, ui=ui)
-    config = uvicorn.Config(app, log_level="warning", access_log=args.access_log, server_header=False,
+    # uvicorn logs as much as confuguard does, from warnings on
+    level = min(logging.WARNING, logging.getLogger("confuguard").getEffectiveLevel())
+    config = uvicorn.Config(app, log_level=level, access_log=args.access_log, server_header=False,
                             timeout_graceful_shutdown=10)
     # uvicorn re-raises the signal that stopped it once it has shut down; with these no-op
     # handlers in place that re-raise is harmless and a SIGTERM/SIGINT stop exits 0.
@@ -258,7 +265,7 @@ def _supervise(sock: "socket.socket", args: argparse.Namespace, token: str | Non
             if stopping and code in (0, -signal.SIGTERM, -signal.SIGINT):
                 continue  # (a worker still starting up dies of the signal itself)
             if not stopping:
-                print(f"confuguard: error: worker {pid} stopped (exit {code}); stopping the others", file=sys.stderr)
+                log.error("worker %d stopped (exit %d); stopping the others", pid, code)
             failed = True
             stop_all()
     finally:

@@ -31,6 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def handler(args: argparse.Namespace) -> int:
     """Train and report cross-validated figures."""
+    from confuguard.extras import require
+
+    require("train", "train")
     from confuguard import training
     from confuguard.classifier import default_model_dir
     from confuguard.errors import InputError
