@@ -249,9 +249,9 @@ def _weights(engine: Any, store: Store, alert: dict[str, Any], suspect: PackageI
         return stored
     signals = judge.signals(suspect, cand, store.get_metadata(suspect), store.get_metadata(target))
     contributions = sig.vector(signals) * judge.model.coef
-    weighted = [(s.reason, round(float(c), 2)) for s, c in zip(signals, contributions) if s.reason and abs(c) >= 0.05]
+    weighted: list[tuple[str, float | None]] = [(s.reason, round(float(c), 2)) for s, c in zip(signals, contributions) if s.reason and abs(c) >= 0.05]
     weighted.sort(key=lambda rc: -abs(rc[1] or 0.0))
-    names_found = [(f"{f.category.value}: {f.detail}", None) for f in cand.findings]
+    names_found: list[tuple[str, float | None]] = [(f"{f.category.value}: {f.detail}", None) for f in cand.findings]
     return names_found + weighted[:12]
 
 

@@ -225,9 +225,10 @@ class _Tables:
                 maps["near"][form].append(pos)
         fwd = sorted((k, i) for i, k in enumerate(squashed))
         rev = sorted((k[::-1], i) for i, k in enumerate(squashed))
+        p = {m: Postings.of(maps[m]) for m in cls._MAPS}
         return cls(
-            squashed, *(Postings.of(maps[m]) for m in cls._MAPS), aliases,
-            [k for k, _ in fwd], [i for _, i in fwd], [k for k, _ in rev], [i for _, i in rev],
+            squashed, p["forms"], p["leaf_forms"], p["by_leaf"], p["by_ns"], p["by_token"], p["by_pair"], p["near"],
+            aliases, [k for k, _ in fwd], [i for _, i in fwd], [k for k, _ in rev], [i for _, i in rev],
         )
 
     def arrays(self) -> dict[str, np.ndarray]:

@@ -182,7 +182,8 @@ def _make_name(raw: str) -> _Name:
 
 
 def _split_delims(s: str) -> list[str]:
-    out, cur = [], []
+    out: list[str] = []
+    cur: list[str] = []
     for c in s:
         if c in DELIMITERS:
             out.append("".join(cur))

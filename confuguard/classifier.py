@@ -123,7 +123,8 @@ class ThreatModel:
 
     def logit(self, x: np.ndarray) -> np.ndarray:
         """Uncalibrated scores (rows of `x` are feature vectors)."""
-        return np.asarray(x, dtype=np.float64) @ self.coef + self.intercept
+        scores: np.ndarray = np.asarray(x, dtype=np.float64) @ self.coef + self.intercept
+        return scores
 
     def proba(self, x: np.ndarray) -> np.ndarray:
         """Calibrated threat probabilities."""

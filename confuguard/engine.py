@@ -220,7 +220,7 @@ class Engine:
         positions = sorted(found) if len(found) <= MAX_CLASSIFY else sorted(shortlist(found))
         sims: dict[int, float] = {}
         emb = reg.generator.embeddings if vector is not None else None
-        if emb is not None:
+        if emb is not None and vector is not None:
             vecs = emb.index.index.reconstruct_batch(np.asarray(positions, dtype=np.int64))
             sims = dict(zip(positions, (vecs @ vector).tolist()))
         key = names.key(pkg)

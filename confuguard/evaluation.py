@@ -107,7 +107,7 @@ def evaluate_file(path: Path | str, judge: Judge, *, targets: str = "labelled", 
     for eco in sorted({p.suspect.ecosystem.value for p in pairs}):
         idx = [i for i, p in enumerate(pairs) if p.suspect.ecosystem.value == eco]
         per[eco] = metrics([y[i] for i in idx], [yhat[i] for i in idx])
-    how = defaultdict(int)
+    how: defaultdict[str, int] = defaultdict(int)
     for _, _, h in preds:
         how[h] += 1
     return {

@@ -15,6 +15,7 @@ import os
 import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -95,8 +96,9 @@ def save(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+        named: dict[str, Any] = dict(arrays)  # (savez's own keywords cannot clash: keys are table names)
         with tmp.open("wb") as fh:
-            np.savez(fh, **arrays)
+            np.savez(fh, **named)
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only cache only costs building the tables again next time

@@ -56,7 +56,7 @@ import inspect
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, Protocol
 
@@ -272,7 +272,7 @@ class _Guard:
         status = [500]
         started = [False]
 
-        async def send_status(message: dict[str, Any]) -> None:
+        async def send_status(message: MutableMapping[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 status[0] = message["status"]
                 started[0] = True
@@ -307,12 +307,13 @@ class _Guard:
             return
         replayed = False
 
-        async def replay() -> dict[str, Any]:
+        async def replay() -> MutableMapping[str, Any]:
             nonlocal replayed
             if not replayed:
                 replayed = True
                 return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
+            message: MutableMapping[str, Any] = await receive()
+            return message
 
         await self.app(scope, replay, send)
 

@@ -481,7 +481,8 @@ class Store:
 
         `status` filters (`open`, `triaged`), `since` keeps alerts first seen at or after an ISO timestamp.
         """
-        where, params = [], []
+        where: list[str] = []
+        params: list[str | int] = []
         if status:
             where.append("a.status = ?")
             params.append(status)

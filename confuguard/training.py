@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -126,7 +126,7 @@ def read_labelled(path: Path | str) -> ReadReport:
     for line, row in enumerate(reader, start=2):
         if not any(c.strip() for c in row):
             continue
-        get = lambda col: row[idx[col]].strip() if idx[col] < len(row) else ""  # noqa: E731
+        get = partial(_cell, row, idx)
         try:
             parsed = _parse_row(kind, get)
         except ConfuguardError:
@@ -192,6 +192,11 @@ def read_publication(path: Path) -> ReadReport:
         campaign = str(rec.get("campaign") or "") or None
         report.pairs.append(LabelledPair(suspect, None, label, f"{path.name}:{line}", published, campaign))
     return report
+
+
+def _cell(row: list[str], idx: dict[str, int], col: str) -> str:
+    """The stripped cell of column `col` in `row` ('' past the row's end)."""
+    return row[idx[col]].strip() if idx[col] < len(row) else ""
 
 
 def _parse_row(kind: str, get: Any) -> tuple[PackageId, PackageId | None, int] | str:

@@ -69,7 +69,7 @@ class Response:
         for value in self.headers.get_list("link"):
             for url, found in _LINK.findall(value):
                 if found.lower() == rel:
-                    return url
+                    return str(url)
         return None
 
 

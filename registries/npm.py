@@ -185,6 +185,7 @@ class NpmRegistry(BaseRegistry):
             raise MalformedResponse(f"{latest}: download-counts manifest without a tarball URL")
         url = f"{base}/download-counts/-/{tarball.rsplit('/-/', 1)[1]}"
         r = self.http.request("GET", url, max_bytes=self.http.settings.max_bulk_bytes, not_found=())
+        assert r is not None  # (not_found=(): a 404 raises)
         counts = _counts_from_tarball(r.body, self.http.settings.max_bulk_bytes)
         top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         entries = tuple(PopularEntry(n, i, float(c)) for i, (n, c) in enumerate(top, 1))

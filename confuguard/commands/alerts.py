@@ -7,8 +7,10 @@ import json
 import sys
 from pathlib import Path
 
+from confuguard.commands import show_help
 
-def register(sub: argparse._SubParsersAction) -> None:
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `alerts` subcommand."""
     p = sub.add_parser("alerts", help="export alerts to CSV for analysts, import their verdicts, list open alerts, "
                                       "report confirmed ones as OSV")
@@ -44,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--limit", type=int, default=200, help="show the N most probable alerts (default 200; 0: all)")
     ls.add_argument("-f", "--format", choices=["table", "json"], default="table")
     ls.set_defaults(func=list_)
-    p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
+    p.set_defaults(func=show_help(p))
 
 
 def _store(db: Path | None):  # type: ignore[no-untyped-def]

@@ -45,7 +45,7 @@ def guess_registry(name: str) -> Ecosystem:
     return Ecosystem.PYPI
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `check` subcommand."""
     p = sub.add_parser("check", help="check package names for confusion with popular packages",
                        description="Check names against the popular packages of a registry. Exit 0: nothing "

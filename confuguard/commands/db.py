@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from confuguard.commands import show_help
 from confuguard.errors import InputError, print_error
 from confuguard.formats.sanitize import path_text
 from confuguard.types import Ecosystem
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `db` subcommand."""
     p = sub.add_parser("db", help="manage the local metadata store")
     dsub = p.add_subparsers(dest="db_command", metavar="ACTION")
@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     info = dsub.add_parser("info", help="show the store's path, schema version and record counts")
     info.add_argument("--db", type=Path, default=None, help="store path")
     info.set_defaults(func=show_info)
-    p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
+    p.set_defaults(func=show_help(p))
 
 
 def import_snapshot(args: argparse.Namespace) -> int:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `eval` subcommand."""
     p = sub.add_parser(
         "eval", help="measure the threat classifier on labelled CSVs",
@@ -71,7 +71,7 @@ def handler(args: argparse.Namespace) -> int:
     return 0
 
 
-def _row(label: str, m: dict) -> str:
+def _row(label: str, m: dict[str, float | None]) -> str:
     def f(v: float | None) -> str:
         return "    -" if v is None else f"{v:.3f}"
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 
+from confuguard.commands import show_help
 from confuguard.names import DATASET
 from confuguard.types import Ecosystem
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `index` subcommand."""
     p = sub.add_parser("index", help="manage the cached embedding indexes")
     isub = p.add_subparsers(dest="index_command", metavar="ACTION")
@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="encoder for missing word vectors: numpy (default) or the reference sentence-transformers; same vectors")
     b.add_argument("--force", action="store_true", help="rebuild the indexes and tables even if fresh ones are cached")
     b.set_defaults(func=build)
-    p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
+    p.set_defaults(func=show_help(p))
 
 
 def build(args: argparse.Namespace) -> int:

@@ -64,7 +64,7 @@ ENGINE_FACTORY: Callable[[], Checker] = _default_engine
 """Builds the engine (once per scan, only when there is something to check); tests replace it."""
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `scan` subcommand."""
     p = sub.add_parser(
         "scan",

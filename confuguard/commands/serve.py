@@ -22,9 +22,13 @@ import os
 import stat
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from confuguard.commands.check import registry_arg
 from confuguard.errors import InputError
+
+if TYPE_CHECKING:
+    import socket
 
 log = logging.getLogger(__name__)
 EXIT_OK, EXIT_ERROR = 0, 2
@@ -43,7 +47,7 @@ _LIMIT_OPTIONS: tuple[tuple[str, str, type, str], ...] = (
 )
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `serve` subcommand."""
     p = sub.add_parser(
         "serve", help="run the HTTP detection service",
@@ -108,7 +112,7 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def bind(host: str, port: int) -> "socket.socket":  # noqa: F821 - imported inside
+def bind(host: str, port: int) -> socket.socket:
     """A listening socket on host:port (clear InputError when it cannot be had)."""
     import socket
 
@@ -172,7 +176,7 @@ def handler(args: argparse.Namespace) -> int:
         sock.close()
 
 
-def _serve(sock: "socket.socket", args: argparse.Namespace, token: str | None) -> None:  # noqa: F821
+def _serve(sock: socket.socket, args: argparse.Namespace, token: str | None) -> None:
     """Build the engine and the app in this process and serve on `sock` until SIGINT/SIGTERM."""
     import signal
 
@@ -202,7 +206,7 @@ def _serve(sock: "socket.socket", args: argparse.Namespace, token: str | None) -
     engine = build_engine(no_embeddings=args.no_embeddings, no_classifier=args.no_classifier, store=store)
     limits = Limits(**{field: getattr(args, field) for _, field, _, _ in _LIMIT_OPTIONS})
     ui = None
-    if args.ui:
+    if args.ui and store is not None:  # (the handler checked that the store exists)
         from confuguard.alerts import alert_page
 
         ui = lambda alert_id: alert_page(store, alert_id, engine=engine)  # noqa: E731
@@ -221,7 +225,7 @@ def _serve(sock: "socket.socket", args: argparse.Namespace, token: str | None) -
             signal.signal(sig, old)
 
 
-def _supervise(sock: "socket.socket", args: argparse.Namespace, token: str | None) -> int:  # noqa: F821
+def _supervise(sock: socket.socket, args: argparse.Namespace, token: str | None) -> int:
     """Fork `args.workers` processes serving the same socket; stop them all on SIGINT/SIGTERM.
 
     Nothing heavy is imported or started before the fork: each worker builds its own engine.

@@ -69,7 +69,7 @@ def _cursors(values: list[str] | None) -> dict[Ecosystem, str]:
     return out
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `sweep` subcommand."""
     p = sub.add_parser(
         "sweep", help="check every package published since the last sweep and store alerts",
@@ -110,7 +110,7 @@ def handler(args: argparse.Namespace) -> int:
     """Run the sweep, print the summary."""
     from confuguard.alerts import hold_excess
     from confuguard.commands.check import build_engine, open_store
-    from confuguard.sweep import Sweep
+    from confuguard.sweep import FIRST_RUN, Sweep
 
     ecos = _registries(args.registry)
     start = _cursors(args.cursor)
@@ -129,7 +129,7 @@ def handler(args: argparse.Namespace) -> int:
     try:
         engine = build_engine(no_embeddings=args.no_embeddings, no_classifier=args.no_classifier, store=store)
         sweep = Sweep(store, engine, offline=args.offline, page_size=args.page_size, batch_size=args.batch_size,
-                      progress=progress, max_items=args.max_items, **({"since": window} if window is not None else {}))
+                      progress=progress, max_items=args.max_items, since=FIRST_RUN if window is None else window)
         try:
             if args.from_file is not None:
                 summary = sweep.file(args.from_file, ecos[0], restart=args.restart)

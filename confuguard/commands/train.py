@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `train` subcommand."""
     p = sub.add_parser("train", help="train the threat classifier from labelled CSVs",
                        description="Train the benign/threat classifier on labelled pairs (ConfuDB, NeupaneDB or "
@@ -62,7 +62,7 @@ def handler(args: argparse.Namespace) -> int:
     return 0
 
 
-def _line(m: dict) -> str:
+def _line(m: dict[str, float | None]) -> str:
     def f(v: float | None) -> str:
         return "-" if v is None else f"{v:.3f}"
 

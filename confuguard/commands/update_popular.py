@@ -22,7 +22,7 @@ from confuguard.types import Ecosystem
 DEFAULT_LIMIT = 5000
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `update-popular` subcommand."""
     p = sub.add_parser("update-popular", help="refresh a registry's popular-package list from the live registry")
     p.add_argument("-r", "--registry", required=True, help="registry (npm, pypi, rubygems, maven, golang, huggingface) or 'all'")

@@ -87,21 +87,21 @@ def parse_python_source(path: Path, text: str, out: Collector) -> None:
     except ValueError as exc:  # e.g. null bytes
         raise FileFormatError(f"invalid Python: {exc}") from None
     lines = text.splitlines()
-    found: list[ast.Constant] = []
+    found: list[tuple[ast.Constant, str, str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             hit = _repo_id(node)
             if hit is not None:
                 found.append(hit)
     # ast.walk is breadth-first: sort so that the first occurrence in the file wins deduplication.
-    for literal, prefix in sorted(found, key=lambda h: (h[0].lineno, h[0].col_offset)):
+    for literal, value, prefix in sorted(found, key=lambda h: (h[0].lineno, h[0].col_offset)):
         src = lines[literal.lineno - 1] if literal.lineno <= len(lines) else ""
         column = len(src.encode("utf-8")[: literal.col_offset].decode("utf-8", "ignore")) + 1
-        out.add(HF, prefix + literal.value, path, literal.lineno, column, src.strip() or literal.value)
+        out.add(HF, prefix + value, path, literal.lineno, column, src.strip() or value)
 
 
-def _repo_id(node: ast.Call) -> tuple[ast.Constant, str] | None:
-    """The string literal naming the repository in a recognised call and the prefix of its kind
+def _repo_id(node: ast.Call) -> tuple[ast.Constant, str, str] | None:
+    """The string literal naming the repository in a recognised call, its text and the prefix of its kind
     (`datasets/` for a dataset, `` for a model), or None."""
     name = _callee(node.func)
     if name not in CALLS:
@@ -116,8 +116,9 @@ def _repo_id(node: ast.Call) -> tuple[ast.Constant, str] | None:
     if arg is None and len(node.args) > position and not any(isinstance(a, ast.Starred) for a in node.args):
         arg = node.args[position]
     literal = _string(arg)
-    if literal is None or not literal.value.strip() or _looks_local(literal.value):
+    value = None if literal is None else literal.value
+    if literal is None or not isinstance(value, str) or not value.strip() or _looks_local(value):
         return None
-    if dataset and (literal.value in _BUILDERS or literal.value.lower().endswith(_DATA_FILE)):
+    if dataset and (value in _BUILDERS or value.lower().endswith(_DATA_FILE)):
         return None
-    return literal, "datasets/" if dataset else ""
+    return literal, value, "datasets/" if dataset else ""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from xml.parsers import expat
 
 from confuguard.depfiles.base import Collector, FileFormatError
@@ -35,7 +35,7 @@ def parse_xml(text: str) -> tuple[ET.Element, dict[ET.Element, tuple[int, int]]]
     builder = ET.TreeBuilder()
     positions: dict[ET.Element, tuple[int, int]] = {}
 
-    def refuse(*_: Any) -> None:
+    def refuse(*_: Any) -> NoReturn:
         raise FileFormatError(
             "DOCTYPE and entity declarations are not allowed (entity expansion attack risk)",
             parser.CurrentLineNumber,

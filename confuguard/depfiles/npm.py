@@ -79,7 +79,8 @@ def parse_package_lock(path: Path, text: str, out: Collector) -> None:
             if "node_modules/" not in key or not isinstance(entry, dict) or entry.get("link"):
                 continue  # the root project, workspace folders, links to them
             line, column = positions.get(("packages", key), (1, None))
-            name = entry.get("name") if isinstance(entry.get("name"), str) else key.rsplit("node_modules/", 1)[1]
+            given = entry.get("name")
+            name = given if isinstance(given, str) else key.rsplit("node_modules/", 1)[1]
             out.add(NPM, name, path, line, column, f'"{key}"')
         return
     _lock_v1(path, data.get("dependencies"), positions, out)
@@ -96,7 +97,8 @@ def _lock_v1(path: Path, deps: Any, positions: dict[Any, tuple[int, int]], out: 
             if not isinstance(entry, dict):
                 continue
             line, column = positions.get((*prefix, name), (1, None))
-            version = entry.get("version") if isinstance(entry.get("version"), str) else ""
+            given = entry.get("version")
+            version = given if isinstance(given, str) else ""
             real = _real_name(name, version)
             if real is not None:
                 out.add(NPM, real, path, line, column, f'"{name}"')

@@ -205,7 +205,8 @@ def _spdx_json(path: Path, text: str, doc: dict[str, Any], out: Collector) -> No
         if not isinstance(pkg, dict):
             continue
         refs = pkg.get("externalRefs")
-        purl, at = None, ("packages", i)
+        purl = None
+        at: tuple[str | int, ...] = ("packages", i)
         keys: tuple[str, ...] = ("name", "SPDXID")
         if isinstance(refs, list):
             for k, ref in enumerate(refs):
