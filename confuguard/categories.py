@@ -10,65 +10,11 @@ tokens (`confuguard.tokens.tokenize`: delimiter/camelCase/digit split plus word 
 Character-level rules work on `flat`, so a separator change stacked on another trick is still seen
 (`k0a_multer` -> `koa-multer` is HOMOGLYPH plus DELIMITER).
 
-Rules, one line each (suspect -> target):
-
-- TYPO: one Damerau-Levenshtein (OSA) step between the flat forms. No length cap. Short names are
-  ambiguous (one edit turns most of them into another real name), so when the shorter flat form has
-  fewer than 6 characters the edit must be a finger slip: adjacent swap, dropped letter, doubled
-  letter, or a letter replaced by a neighbouring QWERTY key (`axois`, `chak`, `asyync`, `hulp`);
-  under 3 characters never. Two steps count when they are a swap of neighbouring letters plus a
-  dropped or doubled letter, the first letter kept, on names of >= 6 characters (`mogobd`,
-  `regenraotr`); two substitutions or two drops do not (they mostly make another ordinary name).
-  One step in the *core* also counts, the names stripped of ecosystem markers (`py`, `lib`,
-  `-python`, `.js`, versions: `confuguard.tokens.core`), under the same finger-slip rule below 8
-  characters (`openvc` -> `opencv-python`).
-  Reported only when no more specific character-level category (homoglyph, spelling, grammar,
-  sound, version) explains the same edit. A single letter set apart by separators (`v-viewer`,
-  `eslint-plugin-import-x`) is a naming convention, not a slip: AFFIX (added) or SIMPLIFICATION
-  (dropped), never TYPO.
-- HOMOGLYPH: (a) the suspect has non-ASCII characters and its `skeleton` (Unicode confusables folded
-  to ASCII) equals the target; or (b) the flat forms differ only by ASCII look-alikes (l/1/i/j,
-  o/0, m/n, 5/s, 3/e ... one substitution, two when >= 6 characters; or a multi-character look-alike
-  rn/m, vv/w, cl/d). Needs >= 4 characters for the ASCII case.
-- DELIMITER: same flat form, different separators (PyPI compares PEP 503 forms, where `-`/`_`/`.`
-  are the same name and never a confusion). Also added as a secondary finding when a
-  character-level category fires and the separators differ too (`k0a_multer`).
-- AFFIX: the target's tokens (or flat form) plus extra leading/trailing terms. Extension-family rule
-  (the terms are data: `filler_strong` / `filler_weak` in `terms.json`): fires when every added
-  term is a *strong filler* (ecosystem marker or trust word: js, node, npm, py, python3, official,
-  secure, latest, v2 ... or a number), whatever the target; or when every added term is a *weak
-  filler* (api, sdk, client, cli, utils, core, http, lib, dev, pro, plus ...) and the target is not a
-  common family root (fewer than FAMILY_WEAK registry names use it as a prefix/suffix root, see
-  `token_family_size`). Any other added term never fires. Fillers glued without a separator count
-  only when strong (or `lib`) on a target of >= 4 characters (`mysqljs`); a version number glued
-  on before a separated term is read as a separate term (`pytz3-dev`). A filler stacked on a
-  one-edit typo of the target also fires (`matplatlib-plus`). So `pytest-xdist`,
-  `eslint-plugin-react`, `django-foo`, `react-dom` never fire against `pytest`/`eslint`/`django`/
-  `react`, while `axios-http`, `twilio-npm`, `python3-dateutil`, `jquery.js` do.
-- ALTERNATE_SPELLING: one word differs by its US/UK spelling (Debian word lists, `spelling.tsv`).
-- SIMPLIFICATION: the suspect is the target minus leading/trailing terms: the dropped terms are
-  strong fillers (`smb` -> `pysmb`, `dateutil` -> `python-dateutil`), or the suspect keeps the
-  target's first >= 2 tokens (>= 6 characters, >= 40% of the target) and neither its first nor its
-  last part is a common family root (`apidev-coop` -> `apidev-coop_cms`, but not `django-cors` ->
-  `django-cors-headers`).
-- REORDERING: same token multiset (synonyms folded), different order; extra filler tokens allowed.
-- SEMANTIC_SUBSTITUTION: one or two tokens replaced by curated synonyms (js/javascript, py/python,
-  notify/notification ...); with `token_similarity` (e.g. embedding cosine) also one aligned token
-  pair scoring >= SEMANTIC_THRESHOLD, the other tokens identical.
-- ASEMANTIC_SUBSTITUTION: strict: the only difference is one generic technical term swapped for
-  another (`discord.js` -> `discord.dll`, `pycurl` -> `libcurl`), the shared part >= 4 characters and
-  not a common family root, and the two terms are not synonyms.
-- GRAMMATICAL_SUBSTITUTION: inflection of one word (s, es, ed, d, er, r, ing, y/ies) at a token end,
-  not a separate part (`pytorch-es` is not `pytorches`).
-- HOMOPHONIC: one aligned token (or the flat forms, within 2 edits) sounds the same: equal Metaphone
-  and equal Soundex digits (`buffer-zor` -> `buffer-xor`, `asinc` -> `async`).
-- VERSION_SUFFIX: equal once trailing numbers / `vN` are removed, and those differ (`requests2`,
-  `lodash-v4`, `react-dom18`, `jquery.3`); numbers of three or more digits are identifiers, not
-  versions (`sha256`, `iso-8859`).
-- SCOPE: namespace confusion per registry (see `_scope`): npm unscoped copy of a scoped package
-  (scope dropped or folded into the name), scope look-alike with the same/similar name; Maven groupId
-  look-alike (TLD swap, one label typo'd) or the same artifactId under an unrelated groupId; Go owner
-  look-alike or the same owner/repo on another host; HF author look-alike.
+Rules: `RULES` is the one table of confusion categories. Each row declares its category, its strength
+(the engine's confusability floor), the classifier signal group that reads it, whether it is
+character-level, what it defers to or needs, and its rule in plain words; `_leaf` runs the rows in
+order, the engine reads the strengths and the signals read the groups, and the README's list of
+categories is generated from it (`scripts/readme_rules.py`).
 
 Same publisher (`confuguard.namespaces`): a namespace only one account can publish to (npm scope,
 Maven groupId root such as `org.apache` or `io.github.<user>`, Go host/owner, HF author) means the
@@ -101,6 +47,9 @@ from confuguard.tokens import DELIMITERS, chunks, core, segment, tokenize
 from confuguard.types import Category, Ecosystem, Finding, PackageId
 
 __all__ = [
+    "RULE",
+    "RULES",
+    "Rule",
     "classify",
     "sibling",
     "skeleton",
@@ -757,78 +706,266 @@ def _core_typo(a: _Name, b: _Name) -> str | None:
 # --------------------------------------------------------------------------------------------------
 # leaf pipeline
 
-_CHAR_LEVEL = frozenset({C.TYPO, C.HOMOGLYPH, C.HOMOPHONIC, C.ALTERNATE_SPELLING})
+
+class _Pair:
+    """What the detectors of one (suspect leaf, target leaf) pair share: the views, the edit facts and the
+    findings of the rows above (a detector may read `found` only for rows above its own)."""
+
+    def __init__(self, eco: Ecosystem, a: _Name, b: _Name, sim: TokenSimilarity | None) -> None:
+        self.eco, self.a, self.b, self.sim = eco, a, b, sim
+        self.fa, self.fb = a.flat, b.flat
+        self.p, self.s = _diff(self.fa, self.fb)
+        self.dist = OSA.distance(self.fa, self.fb, score_cutoff=3)
+        self.near = self.dist <= 2 or abs(len(self.fa) - len(self.fb)) <= 2
+        self.short = min(len(self.fa), len(self.fb))
+        self.part = _letter_part(a, b) if self.dist == 1 else None
+        """A one-letter part (`v-`, `-x`) that is the names' only difference: a naming convention, not a slip."""
+        self.found: dict[Category, str] = {}
+        self._reorder: tuple[str, bool] | None | bool = False
+
+    @property
+    def unrelated(self) -> bool:
+        """Nothing in common (no shared run of 3+ letters, words or containment): no rule can fire."""
+        a, b = self.a, self.b
+        return (self.dist > 2 and self.p + self.s < 3 and not (a.canon & b.canon)
+                and self.fa not in self.fb and self.fb not in self.fa)
+
+    @property
+    def reorder(self) -> tuple[str, bool] | None:
+        """REORDERING's finding and whether synonyms were folded to see it (computed once)."""
+        if self._reorder is False:
+            self._reorder = _reordering(self.a, self.b)
+        return self._reorder  # type: ignore[return-value]
+
+
+def _find_homoglyph(x: _Pair) -> str | None:
+    hg = _homoglyph_ascii(x.fa, x.fb) if x.near else None
+    return f"uses look-alike characters: {hg}" if hg else None
+
+
+def _find_spelling(x: _Pair) -> str | None:
+    return _spelling(x.a, x.b, x.p, x.s) if x.near else None
+
+
+def _find_grammatical(x: _Pair) -> str | None:
+    gr = _grammatical(x.a, x.b, x.p, x.s)
+    return f"changes the word form: {gr}" if gr else None
+
+
+def _find_homophonic(x: _Pair) -> str | None:
+    return _homophonic(x.a, x.b, x.dist)
+
+
+def _find_version(x: _Pair) -> str | None:
+    return _version(x.a, x.b)
+
+
+def _find_typo(x: _Pair) -> str | None:
+    fa, fb = x.fa, x.fb
+    if x.part:
+        return None
+    if x.dist == 1 and (x.short >= 6 or (x.short >= 3 and _slip(fa, fb))):
+        return f"one typo away from '{x.b.low}': {_describe_edit(fa, fb)}"
+    if x.dist == 2 and x.short >= 5 and _shuffled(fa, fb):
+        return f"the letters of '{x.b.low}' slightly shuffled"
+    if x.dist == 2 and _two_slips(fa, fb):
+        return f"two slips away from '{x.b.low}': letters swapped and one dropped or doubled"
+    return None
+
+
+def _find_core_typo(x: _Pair) -> str | None:
+    return _core_typo(x.a, x.b)
+
+
+def _find_reordering(x: _Pair) -> str | None:
+    return x.reorder[0] if x.reorder else None
+
+
+def _find_affix(x: _Pair) -> str | None:
+    if x.part:
+        return f"adds the one-letter part '{x.part}' to '{x.b.low}'" if len(x.a.toks) > len(x.b.toks) else None
+    return _affix(x.eco, x.a, x.b)
+
+
+def _find_simplification(x: _Pair) -> str | None:
+    if x.part:
+        return None if len(x.a.toks) > len(x.b.toks) else f"drops the one-letter part '{x.part}' from '{x.b.low}'"
+    return _simplification(x.eco, x.a, x.b)
+
+
+def _find_semantic(x: _Pair) -> str | None:
+    se = _semantic(x.a, x.b, x.p, x.s, x.sim)
+    if se:
+        return f"uses a synonym: {se}"
+    if x.reorder and x.reorder[1] and C.AFFIX not in x.found:
+        return "uses synonyms of the target's words"
+    return None
+
+
+def _find_asemantic(x: _Pair) -> str | None:
+    return _asemantic(x.eco, x.a, x.b, x.p, x.s)
+
+
+def _find_delimiter(x: _Pair) -> str | None:
+    return "also changes the separators" if x.a.seps != x.b.seps else None
+
+
+Detector = Callable[[_Pair], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One confusion category: how it is found, and how the engine and the classifier read it."""
+
+    category: Category
+    strength: float
+    """Confusability floor: how strongly this category alone says "looks the same" (the engine's score)."""
+    group: str
+    """The classifier signal (`signals.py`) that says this category fired; several categories may share one."""
+    detect: Detector | None
+    """The leaf detector: plain words for what it saw, or None. None for SCOPE, found on namespaces (`_scope`)."""
+    rule: str
+    """The rule in plain words (the README's list is generated from it: `scripts/readme_rules.py`)."""
+    character_level: bool = False
+    """Changes characters, not words: still reported when the namespaces are unrelated."""
+    respelling: bool = False
+    """Changes how the target's own words are written (characters, separators, word forms, numbers): a
+    member of a name family so changed is a trick, not another member."""
+    defers_to: frozenset[Category] = frozenset()
+    """Not reported when one of these (rows above) explains the same pair."""
+    needs: frozenset[Category] = frozenset()
+    """Reported only alongside one of these (rows above)."""
+    fallback: Detector | None = None
+    """Tried only when no row explains the pair."""
+    tail: bool = False
+    """Counts against the long tail of targets (npm ranks past the engine's TAIL_RANK)."""
+    sibling: bool = False
+    """Reported for a same-publisher look-alike (`sibling`): reads as the same name."""
+
+
+_SPELLING_LIKE = frozenset({C.HOMOGLYPH, C.ALTERNATE_SPELLING, C.GRAMMATICAL_SUBSTITUTION, C.HOMOPHONIC,
+                            C.VERSION_SUFFIX})
+
+#: The confusion categories, in the order findings are reported and detectors run. A row may defer to or
+#: need only rows above it; every Category has exactly one row (checked by the tests).
+RULES: tuple[Rule, ...] = (
+    Rule(C.HOMOGLYPH, 0.97, "cat_homoglyph", _find_homoglyph,
+         "(a) the suspect has non-ASCII characters and its `skeleton` (Unicode confusables folded to ASCII) "
+         "equals the target; or (b) the flat forms differ only by ASCII look-alikes (l/1/i/j, o/0, m/n, 5/s, "
+         "3/e ... one substitution, two when >= 6 characters; or a multi-character look-alike rn/m, vv/w, "
+         "cl/d). Needs >= 4 characters for the ASCII case.",
+         character_level=True, respelling=True, tail=True, sibling=True),
+    Rule(C.ALTERNATE_SPELLING, 0.9, "cat_spelling", _find_spelling,
+         "One word differs by its US/UK spelling (Debian word lists, `spelling.tsv`).",
+         character_level=True, respelling=True),
+    Rule(C.GRAMMATICAL_SUBSTITUTION, 0.88, "cat_spelling", _find_grammatical,
+         "Inflection of one word (s, es, ed, d, er, r, ing, y/ies) at a token end, not a separate part "
+         "(`pytorch-es` is not `pytorches`).",
+         respelling=True),
+    Rule(C.HOMOPHONIC, 0.88, "cat_spelling", _find_homophonic,
+         "One aligned token (or the flat forms, within 2 edits) sounds the same: a curated sound-alike "
+         "spelling (c/k, s/z, ph/f ...) with equal Metaphone and equal Soundex digits (`buffer-zor` -> "
+         "`buffer-xor`, `asinc` -> `async`).",
+         character_level=True, respelling=True,
+         defers_to=frozenset({C.ALTERNATE_SPELLING, C.GRAMMATICAL_SUBSTITUTION})),
+    Rule(C.VERSION_SUFFIX, 0.85, "cat_version", _find_version,
+         "Equal once trailing numbers / `vN` are removed, and those differ (`requests2`, `lodash-v4`, "
+         "`react-dom18`, `jquery.3`); numbers of three or more digits are identifiers, not versions "
+         "(`sha256`, `iso-8859`).",
+         respelling=True),
+    Rule(C.TYPO, 0.92, "cat_typo", _find_typo,
+         "One Damerau-Levenshtein (OSA) step between the flat forms. No length cap. Short names are ambiguous "
+         "(one edit turns most of them into another real name), so when the shorter flat form has fewer than "
+         "6 characters the edit must be a finger slip: adjacent swap, dropped letter, doubled letter, or a "
+         "letter replaced by a neighbouring QWERTY key (`axois`, `chak`, `asyync`, `hulp`); under 3 characters "
+         "never. Two steps count when they are a swap of neighbouring letters plus a dropped or doubled "
+         "letter, the first letter kept, on names of >= 6 characters (`mogobd`, `regenraotr`), or the letters "
+         "slightly shuffled (>= 5 characters); two substitutions or two drops do not (they mostly make another "
+         "ordinary name). A single letter set apart by separators (`v-viewer`, `eslint-plugin-import-x`) is a "
+         "naming convention, not a slip: AFFIX (added) or SIMPLIFICATION (dropped), never TYPO. When nothing "
+         "else fires, one step in the *core* also counts, the names stripped of ecosystem markers (`py`, `lib`, "
+         "`-python`, `.js`, versions: `confuguard.tokens.core`), under the same finger-slip rule below 8 "
+         "characters (`openvc` -> `opencv-python`).",
+         character_level=True, respelling=True, defers_to=_SPELLING_LIKE, fallback=_find_core_typo,
+         tail=True, sibling=True),
+    Rule(C.REORDERING, 0.9, "cat_reordering", _find_reordering,
+         "Same token multiset (synonyms folded), different order; extra filler tokens allowed."),
+    Rule(C.AFFIX, 0.82, "cat_affix", _find_affix,
+         "The target's tokens (or flat form) plus extra leading/trailing terms. Extension-family rule (the "
+         "terms are data: `filler_strong` / `filler_weak` in `terms.json`): fires when every added term is a "
+         "*strong filler* (ecosystem marker or trust word: js, node, npm, py, python3, official, secure, "
+         "latest, v2 ... or a number), whatever the target; or when every added term is a *weak filler* (api, "
+         "sdk, client, cli, utils, core, http, lib, dev, pro, plus ...) and the target is not a common family "
+         "root (fewer than FAMILY_WEAK registry names use it as a prefix/suffix root, see `token_family_size`). "
+         "Any other added term never fires. Fillers glued without a separator count only when strong (or "
+         "`lib`) on a target of >= 4 characters (`mysqljs`); a version number glued on before a separated "
+         "term is read as a separate term (`pytz3-dev`). A filler stacked on a one-edit typo of the target "
+         "also fires (`matplatlib-plus`). So `pytest-xdist`, `eslint-plugin-react`, `django-foo`, `react-dom` "
+         "never fire against `pytest`/`eslint`/`django`/`react`, while `axios-http`, `twilio-npm`, "
+         "`python3-dateutil`, `jquery.js` do.",
+         defers_to=frozenset({C.VERSION_SUFFIX})),
+    Rule(C.SIMPLIFICATION, 0.75, "cat_simplification", _find_simplification,
+         "The suspect is the target minus leading/trailing terms: the dropped terms are strong fillers (`smb` "
+         "-> `pysmb`, `dateutil` -> `python-dateutil`), or the suspect keeps the target's first >= 2 tokens "
+         "(>= 6 characters, >= 40% of the target) and neither its first nor its last part is a common family "
+         "root (`apidev-coop` -> `apidev-coop_cms`, but not `django-cors` -> `django-cors-headers`).",
+         defers_to=frozenset({C.VERSION_SUFFIX})),
+    Rule(C.SEMANTIC_SUBSTITUTION, 0.8, "cat_substitution", _find_semantic,
+         "One or two tokens replaced by curated synonyms (js/javascript, py/python, notify/notification ...); "
+         "with `token_similarity` (e.g. embedding cosine) also one aligned token pair scoring >= "
+         "SEMANTIC_THRESHOLD, the other tokens identical; or a reordering that needed synonyms (unless an "
+         "affix explains the pair).",
+         defers_to=frozenset({C.ALTERNATE_SPELLING, C.GRAMMATICAL_SUBSTITUTION})),
+    Rule(C.ASEMANTIC_SUBSTITUTION, 0.7, "cat_substitution", _find_asemantic,
+         "Strict: the only difference is one generic technical term swapped for another (`discord.js` -> "
+         "`discord.dll`, `pycurl` -> `libcurl`), the shared part >= 4 characters and not a common family "
+         "root, and the two terms are not synonyms.",
+         defers_to=frozenset({C.HOMOGLYPH, C.ALTERNATE_SPELLING, C.GRAMMATICAL_SUBSTITUTION, C.HOMOPHONIC,
+                              C.VERSION_SUFFIX, C.TYPO, C.REORDERING, C.AFFIX, C.SIMPLIFICATION,
+                              C.SEMANTIC_SUBSTITUTION})),
+    Rule(C.DELIMITER, 0.95, "cat_delimiter", _find_delimiter,
+         "Same flat form, different separators (PyPI compares PEP 503 forms, where `-`/`_`/`.` are the same "
+         "name and never a confusion): then the only finding. Also reported beside a character-level or "
+         "word-form finding when the separators differ too (`k0a_multer` -> `koa-multer`).",
+         respelling=True, sibling=True,
+         needs=frozenset({C.TYPO, C.HOMOGLYPH, C.HOMOPHONIC, C.ALTERNATE_SPELLING, C.GRAMMATICAL_SUBSTITUTION})),
+    Rule(C.SCOPE, 0.92, "cat_scope", None,
+         "Namespace confusion per registry (see `_scope`): npm unscoped copy of a scoped package (scope "
+         "dropped or folded into the name), scope look-alike with the same/similar name; Maven groupId "
+         "look-alike (TLD swap, one label typo'd) or the same artifactId under an unrelated groupId; Go owner "
+         "look-alike or the same owner/repo on another host; HF author look-alike.",
+         tail=True),
+)
+RULE: dict[Category, Rule] = {r.category: r for r in RULES}
+_CHAR_LEVEL = frozenset(r.category for r in RULES if r.character_level)
 
 
 def _leaf(eco: Ecosystem, a: _Name, b: _Name, sim: TokenSimilarity | None) -> dict[Category, str]:
-    out: dict[Category, str] = {}
-    fa, fb = a.flat, b.flat
-    if not fa or not fb:
-        return out
-    if fa == fb:
-        if a.low != b.low:
-            out[C.DELIMITER] = f"same words as '{b.low}' with different separators"
-        return out
-    p, s = _diff(fa, fb)
-    dist = OSA.distance(fa, fb, score_cutoff=3)
-    if dist > 2 and p + s < 3 and not (a.canon & b.canon) and fa not in fb and fb not in fa:
-        return out  # nothing in common: no rule can fire
-    near = dist <= 2 or abs(len(fa) - len(fb)) <= 2
-    hg = _homoglyph_ascii(fa, fb) if near else None
-    sp = _spelling(a, b, p, s) if near else None
-    gr = _grammatical(a, b, p, s)
-    hp = _homophonic(a, b, dist) if not (gr or sp) else None
-    ve = _version(a, b)
-    if hg:
-        out[C.HOMOGLYPH] = f"uses look-alike characters: {hg}"
-    short = min(len(fa), len(fb))
-    part = _letter_part(a, b) if dist == 1 else None
-    if part:
-        if len(a.toks) > len(b.toks):
-            out[C.AFFIX] = f"adds the one-letter part '{part}' to '{b.low}'"
-        else:
-            out[C.SIMPLIFICATION] = f"drops the one-letter part '{part}' from '{b.low}'"
-    elif dist == 1 and not (hg or sp or gr or hp or ve) and (short >= 6 or (short >= 3 and _slip(fa, fb))):
-        out[C.TYPO] = f"one typo away from '{b.low}': {_describe_edit(fa, fb)}"
-    elif dist == 2 and short >= 5 and not (hg or sp or gr or hp or ve) and _shuffled(fa, fb):
-        out[C.TYPO] = f"the letters of '{b.low}' slightly shuffled"
-    elif dist == 2 and not (hg or sp or gr or hp or ve) and _two_slips(fa, fb):
-        out[C.TYPO] = f"two slips away from '{b.low}': letters swapped and one dropped or doubled"
-    if sp:
-        out[C.ALTERNATE_SPELLING] = sp
-    if gr:
-        out[C.GRAMMATICAL_SUBSTITUTION] = f"changes the word form: {gr}"
-    if hp:
-        out[C.HOMOPHONIC] = hp
-    if ve:
-        out[C.VERSION_SUFFIX] = ve
-    ro = _reordering(a, b)
-    if ro:
-        out[C.REORDERING] = ro[0]
-    if not ve and not part:
-        af = _affix(eco, a, b)
-        if af:
-            out[C.AFFIX] = af
-        si = _simplification(eco, a, b)
-        if si:
-            out[C.SIMPLIFICATION] = si
-    if not (sp or gr):
-        se = _semantic(a, b, p, s, sim)
-        if se:
-            out[C.SEMANTIC_SUBSTITUTION] = f"uses a synonym: {se}"
-        elif not out:
-            asem = _asemantic(eco, a, b, p, s)
-            if asem:
-                out[C.ASEMANTIC_SUBSTITUTION] = asem
-    if ro and ro[1] and C.SEMANTIC_SUBSTITUTION not in out and C.AFFIX not in out:
-        out[C.SEMANTIC_SUBSTITUTION] = "uses synonyms of the target's words"
-    if a.seps != b.seps and any(k in _CHAR_LEVEL or k is C.GRAMMATICAL_SUBSTITUTION for k in out):
-        out[C.DELIMITER] = "also changes the separators"
-    if not out:
-        ct = _core_typo(a, b)
-        if ct:
-            out[C.TYPO] = ct
-    return out
+    """The leaf findings: every row of RULES in order, each unless one it defers to fired (or one it needs did
+    not); the fallbacks only when nothing fired."""
+    if not a.flat or not b.flat:
+        return {}
+    if a.flat == b.flat:
+        return {C.DELIMITER: f"same words as '{b.low}' with different separators"} if a.low != b.low else {}
+    x = _Pair(eco, a, b, sim)
+    if x.unrelated:
+        return {}
+    found = x.found
+    for r in RULES:
+        if r.detect is None or (r.defers_to and not r.defers_to.isdisjoint(found)):
+            continue
+        if r.needs and r.needs.isdisjoint(found):
+            continue
+        hit = r.detect(x)
+        if hit:
+            found[r.category] = hit
+    if not found:
+        for r in RULES:
+            hit = r.fallback(x) if r.fallback else None
+            if hit:
+                found[r.category] = hit
+                break
+    return found
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1023,7 +1160,7 @@ def _scope(
 # public
 
 #: What a same-publisher look-alike is reported for: names that read as the same name.
-_SIBLING_CATEGORIES = (C.TYPO, C.HOMOGLYPH, C.DELIMITER)
+_SIBLING_CATEGORIES = tuple(r.category for r in RULES if r.sibling)
 
 
 def sibling(suspect: PackageId, target: PackageId) -> tuple[Finding, ...]:

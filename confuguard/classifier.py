@@ -7,9 +7,10 @@ The shipped model lives in `models/threat/` (installed as `confuguard.models/thr
     weights.json    {"coef": [...], "intercept": b, "calibration": {"a": .., "b": ..}}
 
 `load()` checks the manifest's sha256 and feature list before parsing the weights; any
-mismatch raises a one-line ModelArtifactError. A model trained before a feature existed loads
-with that feature at its documented prior (`FeatureSpec.prior`); a feature this code does not
-compute is refused. Prediction is plain numpy:
+mismatch raises a one-line ModelArtifactError. Weights are read by feature name: a model trained
+before a signal existed loads with that signal weighed at its documented prior (`FeatureSpec.prior`;
+its unknown state contributes 0 either way), so adding a signal (one entry of `signals.SIGNALS`)
+never disables the judge; a feature this code does not compute is refused. Prediction is plain numpy:
 
     p = sigmoid(a * (coef . x + intercept) + b)          x = signals.vector(...)
 
@@ -69,7 +70,7 @@ def sha256_file(path: Path) -> str:
 
 @dataclass(frozen=True)
 class ThreatModel:
-    """Calibrated logistic regression over `signals.FEATURES`."""
+    """Calibrated logistic regression over the features of a signal table (default `signals.TABLE`)."""
 
     coef: np.ndarray
     intercept: float
@@ -78,10 +79,14 @@ class ThreatModel:
     threshold: float
     features: tuple[str, ...]
     manifest: dict[str, Any] = dataclasses.field(default_factory=dict)
+    table: sig.SignalTable = sig.TABLE
+    """The signals the weights are aligned to."""
 
     @classmethod
-    def load(cls, folder: Path | str | None = None) -> ThreatModel:
-        """Load and verify a model folder (default: the shipped one); ModelArtifactError on any problem."""
+    def load(cls, folder: Path | str | None = None, *, signals: sig.SignalTable | None = None) -> ThreatModel:
+        """Load and verify a model folder (default: the shipped one) for a signal table (default: this
+        confuguard's); ModelArtifactError on any problem."""
+        table = signals or sig.TABLE
         root = Path(folder) if folder is not None else default_model_dir()
         man_path, w_path = root / MANIFEST_FILE, root / WEIGHTS_FILE
         try:
@@ -103,7 +108,7 @@ class ThreatModel:
                 f"model weights {w_path} fail their manifest check (sha256 {got[:12]}… != {want[:12]}…): refusing to load"
             )
         features = tuple(manifest.get("features") or ())
-        unknown = [f for f in features if f not in sig.FEATURE_NAMES]
+        unknown = [f for f in features if f not in table.names]
         if unknown or len(set(features)) != len(features):
             raise ModelArtifactError(
                 f"model {root} was trained on features this confuguard does not compute ({', '.join(unknown[:3]) or 'repeated'}); "
@@ -119,7 +124,7 @@ class ThreatModel:
             raise ModelArtifactError(f"model weights {w_path} are malformed: {exc}") from None
         if coef.shape != (len(features),) or not np.all(np.isfinite(coef)) or not 0.0 < threshold < 1.0:
             raise ModelArtifactError(f"model weights {w_path} do not fit the manifest (shape or values)")
-        return cls(_aligned(features, coef), intercept, a, b, threshold, sig.FEATURE_NAMES, manifest)
+        return cls(_aligned(features, coef, table), intercept, a, b, threshold, table.names, manifest, table)
 
     def logit(self, x: np.ndarray) -> np.ndarray:
         """Uncalibrated scores (rows of `x` are feature vectors)."""
@@ -137,11 +142,11 @@ class ThreatModel:
         return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
 
-def _aligned(features: tuple[str, ...], coef: np.ndarray) -> np.ndarray:
-    """Weights in this confuguard's feature order; a feature the model lacks (trained before it existed)
+def _aligned(features: tuple[str, ...], coef: np.ndarray, table: sig.SignalTable) -> np.ndarray:
+    """Weights in the table's feature order, by name; a feature the model lacks (trained before it existed)
     weighs its documented prior (`FeatureSpec.prior`), so an older model still judges."""
-    given = dict(zip(features, coef))
-    return np.array([given.get(f.name, f.prior) for f in sig.FEATURES], dtype=np.float64)
+    given = dict(zip(features, coef, strict=True))
+    return np.array([given.get(f.name, f.prior) for f in table.features], dtype=np.float64)
 
 
 def write_model(folder: Path, coef: np.ndarray, intercept: float, calib_a: float, calib_b: float,
@@ -252,32 +257,33 @@ class Judge:
         """The pair's signals."""
         popular = self.popular_maintainers(suspect.ecosystem) if s_meta is not None and s_meta.maintainers else None
         both = s_meta is not None and t_meta is not None and bool(s_meta.summary) and bool(t_meta.summary)
-        return sig.compute(sig.Pair(suspect, cand, s_meta, t_meta, self.allowlist, popular, self.now,
-                                    self.text_vectors() if both else None))
+        return self.model.table.compute(sig.Pair(suspect, cand, s_meta, t_meta, self.allowlist, popular, self.now,
+                                                 self.text_vectors() if both else None))
 
     def judge_one(self, suspect: PackageId, cand: Candidate, s_meta: PackageMetadata | None,
                   t_meta: PackageMetadata | None) -> Candidate:
         """One candidate with probability, verdict and reasons filled."""
         signals = self.signals(suspect, cand, s_meta, t_meta)
-        x = sig.vector(signals)
+        x = self.model.table.vector(signals)
         p = self.model.proba_one(x)
         verdict = Verdict.SUSPICIOUS if p >= self.threshold else Verdict.BENIGN
-        reasons = explain(signals, x * self.model.coef, verdict)
+        reasons = explain(signals, x * self.model.coef, verdict, priors=self.model.table.priors)
         if s_meta is None:
             reasons += (f"no metadata for {suspect} (judged on the name alone)",)
         return dataclasses.replace(cand, threat_probability=round(p, 4), verdict=verdict, reasons=reasons)
 
 
 def explain(signals: tuple[sig.Signal, ...], contributions: np.ndarray, verdict: Verdict,
-            limit: int = MAX_REASONS) -> tuple[str, ...]:
+            limit: int = MAX_REASONS, *, priors: np.ndarray | None = None) -> tuple[str, ...]:
     """Plain-words reasons, strongest first: the signals pushing towards the verdict, then the strongest one against.
 
     A signal whose contribution runs against what it means (a name-level weight, free to fit, that
     turned the sign of its prior through collinearity, e.g. "adds a purpose word" pushing towards a
-    threat; metadata weights keep their direction by construction) is not cited.
+    threat; metadata weights keep their direction by construction) is not cited. `priors`: the features'
+    documented priors (default: those of `signals.TABLE`).
     """
     sign = 1.0 if verdict is Verdict.SUSPICIOUS else -1.0
-    priors = np.array([f.prior for f in sig.FEATURES])
+    priors = sig.TABLE.priors if priors is None else priors
     citable = [bool(signals[i].reason) and priors[i] * contributions[i] >= 0 for i in range(len(signals))]
     order = np.argsort(-sign * contributions)
     out: list[str] = []

@@ -23,7 +23,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 from confuguard import corpus as corpus_mod
 from confuguard import names, namespaces
 from confuguard.candidates import MAX_EDIT, CandidateGenerator, squash
-from confuguard.categories import classify, sibling, skeleton
+from confuguard.categories import RULES, classify, sibling, skeleton
 from confuguard.corpus import Corpus
 from confuguard.errors import InputError
 from confuguard.models.embedder import Encoder, default_encoder
@@ -44,22 +44,8 @@ MAX_CANDIDATES = 5
 #: those found by the most direct generators, then by more generators, then the most popular.
 MAX_CLASSIFY = 160
 _DIRECT = frozenset({"edit", "form", "leaf", "namespace", "core"})
-#: Confusability floor per category: how strongly the category alone says "looks the same".
-CATEGORY_STRENGTH: dict[Category, float] = {
-    Category.HOMOGLYPH: 0.97,
-    Category.DELIMITER: 0.95,
-    Category.TYPO: 0.92,
-    Category.SCOPE: 0.92,
-    Category.REORDERING: 0.9,
-    Category.ALTERNATE_SPELLING: 0.9,
-    Category.HOMOPHONIC: 0.88,
-    Category.GRAMMATICAL_SUBSTITUTION: 0.88,
-    Category.VERSION_SUFFIX: 0.85,
-    Category.AFFIX: 0.82,
-    Category.SEMANTIC_SUBSTITUTION: 0.8,
-    Category.SIMPLIFICATION: 0.75,
-    Category.ASEMANTIC_SUBSTITUTION: 0.7,
-}
+#: Confusability floor per category: how strongly the category alone says "looks the same" (`categories.RULES`).
+CATEGORY_STRENGTH: dict[Category, float] = {r.category: r.strength for r in RULES}
 _BULK = 512
 log = logging.getLogger(__name__)
 #: Short names (4-5 characters) need a finger-slip edit to count as typos, except for the most
@@ -71,7 +57,7 @@ TOP_TARGETS = 100
 #: separator rules (affix, word forms, reordering, delimiters) on a name this far down the list
 #: match ordinary naming far more often than an attack.
 TAIL_RANK = 25000
-_TAIL_CATEGORIES = frozenset({Category.TYPO, Category.HOMOGLYPH, Category.SCOPE})
+_TAIL_CATEGORIES = frozenset(r.category for r in RULES if r.tail)
 
 #: Judges candidates: gets the suspect and its candidates (best first), returns them with
 #: `threat_probability`, `verdict` (SUSPICIOUS or BENIGN) and `reasons` filled.
@@ -242,7 +228,7 @@ class Engine:
                 continue
             sim = sims.get(pos)
             score = max(
-                max(CATEGORY_STRENGTH.get(f.category, 0.5) for f in findings),
+                max(CATEGORY_STRENGTH[f.category] for f in findings),
                 Levenshtein.normalized_similarity(squash(key), squash(t.key)),
                 sim or 0.0,
             )
@@ -307,7 +293,7 @@ def _drop_echoes(cands: list[Candidate]) -> list[Candidate]:
 def _sibling(pkg: PackageId, t: corpus_mod.Target, findings: tuple[Finding, ...], dist: int,
              found_by: set[str]) -> Candidate:
     """A look-alike in the target's own namespace: shown, and benign because only the owner can publish there."""
-    score = max(CATEGORY_STRENGTH.get(f.category, 0.5) for f in findings)
+    score = max(CATEGORY_STRENGTH[f.category] for f in findings)
     return Candidate(target=t.package, target_rank=t.rank, findings=findings, score=score, edit_distance=dist,
                      embedding_similarity=None, found_by=frozenset(found_by), threat_probability=0.0,
                      verdict=Verdict.BENIGN, reasons=(namespaces.owner_only(pkg),))

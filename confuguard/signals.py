@@ -30,7 +30,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from confuguard import lexicon, names
 from confuguard.allowlist import Allowlist
-from confuguard.categories import namespace_imitation
+from confuguard.categories import RULES, namespace_imitation
 from confuguard.tokens import core, tokenize
 from confuguard.types import Candidate, Category, Ecosystem, PackageId, PackageMetadata
 
@@ -199,37 +199,22 @@ def _leaf_tokens(pkg: PackageId) -> list[str]:
 
 # -- name-level signals (always known) ------------------------------------------------------------
 
-_CAT_GROUPS: dict[str, tuple[Category, ...]] = {
-    "cat_typo": (Category.TYPO,),
-    "cat_homoglyph": (Category.HOMOGLYPH,),
-    "cat_delimiter": (Category.DELIMITER,),
-    "cat_affix": (Category.AFFIX,),
-    "cat_simplification": (Category.SIMPLIFICATION,),
-    "cat_reordering": (Category.REORDERING,),
-    "cat_spelling": (Category.ALTERNATE_SPELLING, Category.HOMOPHONIC, Category.GRAMMATICAL_SUBSTITUTION),
-    "cat_substitution": (Category.SEMANTIC_SUBSTITUTION, Category.ASEMANTIC_SUBSTITUTION),
-    "cat_scope": (Category.SCOPE,),
-    "cat_version": (Category.VERSION_SUFFIX,),
-}
-_CAT_WORDS = {
-    "cat_typo": "a one-character typo of", "cat_homoglyph": "look-alike characters imitating",
-    "cat_delimiter": "the same words as", "cat_affix": "the name", "cat_simplification": "a shortened form of",
-    "cat_reordering": "the words of", "cat_spelling": "a respelling of", "cat_substitution": "a word swapped in",
-    "cat_scope": "a namespace trick on", "cat_version": "a version suffix on",
-}
-
-
-def _category_signal(group: str) -> Callable[[Pair], Signal]:
-    cats = _CAT_GROUPS[group]
+def _category_signal(group: str, reason: str) -> Callable[[Pair], Signal]:
+    """The signal of one category group of `categories.RULES`: 1 when one of its categories fired; `reason`
+    names the target where it has `{}`."""
+    cats = frozenset(r.category for r in RULES if r.group == group)
 
     def sig(pair: Pair) -> Signal:
         hit = any(c in cats for c in pair.candidate.categories)
-        words = _CAT_WORDS[group]
-        reason = f"name is {words} `{pair.target}`" if group != "cat_affix" else f"name adds a word to `{pair.target}`"
-        return Signal(group, 1.0 if hit else 0.0, reason if hit else None)
+        return Signal(group, 1.0 if hit else 0.0, reason.replace("{}", f"`{pair.target}`") if hit else None)
 
     sig.__name__ = f"sig_{group}"
     return sig
+
+
+def _category_entry(group: str, reason: str) -> tuple[FeatureSpec, Callable[[Pair], Signal]]:
+    """The SIGNALS entry of a category group: a name-level feature, 0 when none of its categories fired."""
+    return FeatureSpec(group, 0.0, group="name"), _category_signal(group, reason)
 
 
 def sig_edit_distance(pair: Pair) -> Signal:
@@ -297,13 +282,12 @@ def sig_campaign_word(pair: Pair) -> Signal:
 #: A shared leading run of words used as a root by at least this many registry names is a family
 #: (`eslint-config-*`, `babel-preset-*`): two of its members differ by purpose, not by a trick.
 FAMILY_MIN = 150
-_CHAR_LEVEL = frozenset({Category.TYPO, Category.HOMOGLYPH, Category.HOMOPHONIC, Category.ALTERNATE_SPELLING,
-                         Category.DELIMITER, Category.GRAMMATICAL_SUBSTITUTION, Category.VERSION_SUFFIX})
+_RESPELLING = frozenset(r.category for r in RULES if r.respelling)
 
 
 def sig_family_member(pair: Pair) -> Signal:
     """Suspect and target are different members of one large name family (`eslint-config-a` vs `-b`)."""
-    if any(c in _CHAR_LEVEL for c in pair.candidate.categories):
+    if any(c in _RESPELLING for c in pair.candidate.categories):
         return Signal("family_member", 0.0)  # a misspelt or renumbered member (`eslint-config-airbnd`) is a trick
     a, b = _leaf_tokens(pair.suspect), _leaf_tokens(pair.target)
     k = 0
@@ -936,98 +920,126 @@ def _human(n: float) -> str:
 # -- the feature table ------------------------------------------------------------------------------
 
 _N = "name"
-#: Model features in order: one per signal. Priors (logit units, + = threat) apply only to features the
-#: training data never exercised (e.g. maintainers and READMEs, absent from offline snapshots).
-FEATURES: tuple[FeatureSpec, ...] = (
-    *(FeatureSpec(g, 0.0, group=_N) for g in _CAT_GROUPS),
-    FeatureSpec("edit_distance", 2.0, 2.0, -1.0, 3.0, group=_N),
-    FeatureSpec("name_similarity", 0.75, 0.25, group=_N),
-    FeatureSpec("embedding_similarity", 0.7, 0.2, group=_N),
-    FeatureSpec("target_popularity", 3.0, 1.0, group=_N),
-    FeatureSpec("name_length", 10.0, 5.0, -2.0, 3.0, group=_N),
-    FeatureSpec("extension_word", 0.0, group=_N, prior=-0.5),
-    FeatureSpec("campaign_word", 0.0, group=_N, prior=1.0),
-    FeatureSpec("family_member", 0.0, group=_N, prior=-0.5),
-    FeatureSpec("scoped_elsewhere", 0.0, group=_N, prior=-1.0),
-    FeatureSpec("namespace_lookalike", 0.0, group=_N, prior=1.0),
-    FeatureSpec("typo_to_word", 0.0, group=_N, prior=-0.5),
-    FeatureSpec("contains_target", 0.0, group=_N),
-    FeatureSpec("token_overlap", 0.5, 0.5, group=_N),
-    FeatureSpec("extra_nonword", 0.0, group=_N),
-    FeatureSpec("close_popular", 0.0, group=_N, prior=1.0),
-    FeatureSpec("same_namespace", 0.0, group=_N, prior=-2.0),
+SignalFunction = Callable[[Pair], Signal]
+#: Every signal, in model-feature order: how it becomes a feature, and the function computing it. Adding a
+#: signal is one entry here; a model trained before it existed weighs it at its `prior` (its unknown state
+#: always contributes 0). Priors (logit units, + = threat) also apply to features the training data never
+#: exercised (e.g. maintainers and READMEs, absent from offline snapshots). The `cat_*` entries read the
+#: category groups of `categories.RULES`.
+SIGNALS: tuple[tuple[FeatureSpec, SignalFunction], ...] = (
+    _category_entry("cat_typo", "name is a one-character typo of {}"),
+    _category_entry("cat_homoglyph", "name is look-alike characters imitating {}"),
+    _category_entry("cat_delimiter", "name is the same words as {}"),
+    _category_entry("cat_affix", "name adds a word to {}"),
+    _category_entry("cat_simplification", "name is a shortened form of {}"),
+    _category_entry("cat_reordering", "name is the words of {}"),
+    _category_entry("cat_spelling", "name is a respelling of {}"),
+    _category_entry("cat_substitution", "name is a word swapped in {}"),
+    _category_entry("cat_scope", "name is a namespace trick on {}"),
+    _category_entry("cat_version", "name is a version suffix on {}"),
+    (FeatureSpec("edit_distance", 2.0, 2.0, -1.0, 3.0, group=_N), sig_edit_distance),
+    (FeatureSpec("name_similarity", 0.75, 0.25, group=_N), sig_name_similarity),
+    (FeatureSpec("embedding_similarity", 0.7, 0.2, group=_N), sig_embedding_similarity),
+    (FeatureSpec("target_popularity", 3.0, 1.0, group=_N), sig_target_popularity),
+    (FeatureSpec("name_length", 10.0, 5.0, -2.0, 3.0, group=_N), sig_name_length),
+    (FeatureSpec("extension_word", 0.0, group=_N, prior=-0.5), sig_extension_word),
+    (FeatureSpec("campaign_word", 0.0, group=_N, prior=1.0), sig_campaign_word),
+    (FeatureSpec("family_member", 0.0, group=_N, prior=-0.5), sig_family_member),
+    (FeatureSpec("scoped_elsewhere", 0.0, group=_N, prior=-1.0), sig_scoped_elsewhere),
+    (FeatureSpec("namespace_lookalike", 0.0, group=_N, prior=1.0), sig_namespace_lookalike),
+    (FeatureSpec("typo_to_word", 0.0, group=_N, prior=-0.5), sig_typo_to_word),
+    (FeatureSpec("contains_target", 0.0, group=_N), sig_contains_target),
+    (FeatureSpec("token_overlap", 0.5, 0.5, group=_N), sig_token_overlap),
+    (FeatureSpec("extra_nonword", 0.0, group=_N), sig_extra_nonword),
+    (FeatureSpec("close_popular", 0.0, group=_N, prior=1.0), sig_close_popular),
+    (FeatureSpec("same_namespace", 0.0, group=_N, prior=-2.0), sig_same_namespace),
     # an allowlisted namespace can only be published to by its organisation: never a third party's squat
-    FeatureSpec("allowlisted_org", 0.0, group=_N, prior=-6.0, fixed=True),
-    FeatureSpec("security_holding", 0.0, prior=4.0, sign=1),
-    FeatureSpec("placeholder_text", 0.0, prior=-1.5),
-    FeatureSpec("survived", 0.0, prior=-1.0, sign=-1),
-    FeatureSpec("summary_empty", 0.0, prior=0.7, sign=1),
-    FeatureSpec("summary_boilerplate", 0.0, prior=0.7, sign=1),
-    FeatureSpec("summary_gibberish", 0.0, prior=2.0, sign=1),
-    FeatureSpec("summary_descriptive", 0.0, prior=-0.5, sign=-1),
-    FeatureSpec("first_version_high", 0.0, prior=1.0, sign=1),
-    FeatureSpec("source_only", 0.0, prior=0.5, sign=1),
-    FeatureSpec("install_script", 0.0, prior=1.5, sign=1),
-    FeatureSpec("author_imitation", 0.0, prior=2.0, sign=1),
-    FeatureSpec("description_similarity", 0.6, 0.2, -2.0, 2.0, prior=0.5, sign=1),
-    FeatureSpec("description_copied", 0.0, prior=2.0, sign=1),
-    FeatureSpec("mentions_target", 0.0, prior=-0.5, sign=-1),
+    (FeatureSpec("allowlisted_org", 0.0, group=_N, prior=-6.0, fixed=True), sig_allowlisted_org),
+    (FeatureSpec("security_holding", 0.0, prior=4.0, sign=1), sig_security_holding),
+    (FeatureSpec("placeholder_text", 0.0, prior=-1.5), sig_placeholder_text),
+    (FeatureSpec("survived", 0.0, prior=-1.0, sign=-1), sig_survived),
+    (FeatureSpec("summary_empty", 0.0, prior=0.7, sign=1), sig_summary_empty),
+    (FeatureSpec("summary_boilerplate", 0.0, prior=0.7, sign=1), sig_summary_boilerplate),
+    (FeatureSpec("summary_gibberish", 0.0, prior=2.0, sign=1), sig_summary_gibberish),
+    (FeatureSpec("summary_descriptive", 0.0, prior=-0.5, sign=-1), sig_summary_descriptive),
+    (FeatureSpec("first_version_high", 0.0, prior=1.0, sign=1), sig_first_version_high),
+    (FeatureSpec("source_only", 0.0, prior=0.5, sign=1), sig_source_only),
+    (FeatureSpec("install_script", 0.0, prior=1.5, sign=1), sig_install_script),
+    (FeatureSpec("author_imitation", 0.0, prior=2.0, sign=1), sig_author_imitation),
+    (FeatureSpec("description_similarity", 0.6, 0.2, -2.0, 2.0, prior=0.5, sign=1), sig_description_similarity),
+    (FeatureSpec("description_copied", 0.0, prior=2.0, sign=1), sig_description_copied),
+    (FeatureSpec("mentions_target", 0.0, prior=-0.5, sign=-1), sig_mentions_target),
     # every package a nightly sweep meets is new and little downloaded: freshness (few downloads, young,
     # no README) adds little threat evidence (`lo`), established use a lot of benign evidence
-    FeatureSpec("suspect_downloads", 3.0, 1.0, 0.0, prior=-0.5, sign=-1),
-    FeatureSpec("download_ratio", -3.0, 1.0, prior=-0.3, sign=-1),
-    FeatureSpec("suspect_popular", 0.0, prior=-1.0, sign=-1),
-    FeatureSpec("target_downloads", 5.0, 1.0),
-    FeatureSpec("release_age", 24.0, 24.0, -1.0, 3.0, prior=-0.3, sign=-1),
-    FeatureSpec("age", 2.5, 1.0, -1.0, prior=-0.8, sign=-1),
-    FeatureSpec("version_count", 2.0, 2.0, prior=-0.6, sign=-1),
-    FeatureSpec("initial_version", 0.0, prior=0.3, sign=1),
-    FeatureSpec("release_cadence", 0.7, 1.0, prior=-0.2, sign=-1),
-    FeatureSpec("readme_length", 3.0, 1.0, -1.0, prior=-0.6, sign=-1),
-    FeatureSpec("repository_present", 0.0, prior=-0.4, sign=-1),
-    FeatureSpec("repository_is_target", 0.0, prior=2.0, sign=1),
-    FeatureSpec("repository_is_own", 0.0, prior=-0.4, sign=-1),
-    FeatureSpec("deprecated", 0.0, prior=-0.5, sign=-1),
-    FeatureSpec("yanked", 0.0, prior=0.2, sign=1),
-    FeatureSpec("relocated", 0.0, prior=-2.0, sign=-1),
+    (FeatureSpec("suspect_downloads", 3.0, 1.0, 0.0, prior=-0.5, sign=-1), sig_suspect_downloads),
+    (FeatureSpec("download_ratio", -3.0, 1.0, prior=-0.3, sign=-1), sig_download_ratio),
+    (FeatureSpec("suspect_popular", 0.0, prior=-1.0, sign=-1), sig_suspect_popular),
+    (FeatureSpec("target_downloads", 5.0, 1.0), sig_target_downloads),
+    (FeatureSpec("release_age", 24.0, 24.0, -1.0, 3.0, prior=-0.3, sign=-1), sig_release_age),
+    (FeatureSpec("age", 2.5, 1.0, -1.0, prior=-0.8, sign=-1), sig_age),
+    (FeatureSpec("version_count", 2.0, 2.0, prior=-0.6, sign=-1), sig_version_count),
+    (FeatureSpec("initial_version", 0.0, prior=0.3, sign=1), sig_initial_version),
+    (FeatureSpec("release_cadence", 0.7, 1.0, prior=-0.2, sign=-1), sig_release_cadence),
+    (FeatureSpec("readme_length", 3.0, 1.0, -1.0, prior=-0.6, sign=-1), sig_readme_length),
+    (FeatureSpec("repository_present", 0.0, prior=-0.4, sign=-1), sig_repository_present),
+    (FeatureSpec("repository_is_target", 0.0, prior=2.0, sign=1), sig_repository_is_target),
+    (FeatureSpec("repository_is_own", 0.0, prior=-0.4, sign=-1), sig_repository_is_own),
+    (FeatureSpec("deprecated", 0.0, prior=-0.5, sign=-1), sig_deprecated),
+    (FeatureSpec("yanked", 0.0, prior=0.2, sign=1), sig_yanked),
+    (FeatureSpec("relocated", 0.0, prior=-2.0, sign=-1), sig_relocated),
     # a registry account in common: only the target's own maintainers can publish from it (a guarantee, not an estimate)
-    FeatureSpec("maintainer_overlap", 0.0, prior=-8.0, sign=-1, fixed=True),
-    FeatureSpec("maintainer_popular", 0.0, prior=-1.0, sign=-1),
-    FeatureSpec("pickle_weights", 0.0, prior=1.0, sign=1),
-)
-FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
-
-SIGNALS: tuple[Callable[[Pair], Signal], ...] = (
-    *(_category_signal(g) for g in _CAT_GROUPS),
-    sig_edit_distance, sig_name_similarity, sig_embedding_similarity, sig_target_popularity, sig_name_length,
-    sig_extension_word, sig_campaign_word, sig_family_member, sig_scoped_elsewhere, sig_namespace_lookalike, sig_typo_to_word,
-    sig_contains_target, sig_token_overlap, sig_extra_nonword,
-    sig_close_popular, sig_same_namespace, sig_allowlisted_org,
-    sig_security_holding, sig_placeholder_text, sig_survived, sig_summary_empty, sig_summary_boilerplate,
-    sig_summary_gibberish, sig_summary_descriptive, sig_first_version_high, sig_source_only, sig_install_script, sig_author_imitation,
-    sig_description_similarity,
-    sig_description_copied, sig_mentions_target, sig_suspect_downloads, sig_download_ratio, sig_suspect_popular,
-    sig_target_downloads, sig_release_age, sig_age, sig_version_count, sig_initial_version, sig_release_cadence,
-    sig_readme_length, sig_repository_present, sig_repository_is_target, sig_repository_is_own, sig_deprecated,
-    sig_yanked, sig_relocated, sig_maintainer_overlap, sig_maintainer_popular, sig_pickle_weights,
+    (FeatureSpec("maintainer_overlap", 0.0, prior=-8.0, sign=-1, fixed=True), sig_maintainer_overlap),
+    (FeatureSpec("maintainer_popular", 0.0, prior=-1.0, sign=-1), sig_maintainer_popular),
+    (FeatureSpec("pickle_weights", 0.0, prior=1.0, sign=1), sig_pickle_weights),
 )
 
-_NEUTRAL = np.array([f.neutral for f in FEATURES])
-_SCALE = np.array([f.scale for f in FEATURES])
-_LO = np.array([f.lo for f in FEATURES])
-_HI = np.array([f.hi for f in FEATURES])
+
+class SignalTable:
+    """An ordered list of (spec, function): computes a pair's signals and turns them into model features."""
+
+    def __init__(self, entries: tuple[tuple[FeatureSpec, SignalFunction], ...]) -> None:
+        self.entries = tuple(entries)
+        self.features: tuple[FeatureSpec, ...] = tuple(spec for spec, _ in self.entries)
+        self.names: tuple[str, ...] = tuple(f.name for f in self.features)
+        if len(set(self.names)) != len(self.names):
+            raise ValueError("two signals share a name")
+        self._functions = tuple(fn for _, fn in self.entries)
+        self._neutral = np.array([f.neutral for f in self.features])
+        self._scale = np.array([f.scale for f in self.features])
+        self._lo = np.array([f.lo for f in self.features])
+        self._hi = np.array([f.hi for f in self.features])
+        self.priors = np.array([f.prior for f in self.features])
+        """Each feature's documented prior weight (logit units)."""
+
+    def extended(self, *entries: tuple[FeatureSpec, SignalFunction]) -> SignalTable:
+        """This table with more signals appended."""
+        return SignalTable(self.entries + tuple(entries))
+
+    def compute(self, pair: Pair) -> tuple[Signal, ...]:
+        """Every signal of `pair`, in table order."""
+        return tuple(fn(pair) for fn in self._functions)
+
+    def vector(self, signals: tuple[Signal, ...]) -> np.ndarray:
+        """Model features: `(value - neutral) / scale` clipped to [lo, hi]; 0 for unknown signals."""
+        raw = np.array([np.nan if s.value is None else s.value for s in signals], dtype=np.float64)
+        x = np.clip((raw - self._neutral) / self._scale, self._lo, self._hi)
+        return np.where(np.isnan(raw), 0.0, x)
+
+
+#: The signals this confuguard computes.
+TABLE = SignalTable(SIGNALS)
+FEATURES: tuple[FeatureSpec, ...] = TABLE.features
+FEATURE_NAMES: tuple[str, ...] = TABLE.names
 
 
 def compute(pair: Pair) -> tuple[Signal, ...]:
     """Every signal of `pair`, in FEATURES order."""
-    return tuple(s(pair) for s in SIGNALS)
+    return TABLE.compute(pair)
 
 
 def vector(signals: tuple[Signal, ...]) -> np.ndarray:
     """Model features: `(value - neutral) / scale` clipped to [lo, hi]; 0 for unknown signals."""
-    raw = np.array([np.nan if s.value is None else s.value for s in signals], dtype=np.float64)
-    x = np.clip((raw - _NEUTRAL) / _SCALE, _LO, _HI)
-    return np.where(np.isnan(raw), 0.0, x)
+    return TABLE.vector(signals)
 
 
 def known_mask(signals: tuple[Signal, ...]) -> np.ndarray:
@@ -1048,9 +1060,8 @@ class Coverage:
         self.counts.update(s.name for s in signals if s.value is not None)
 
 
-assert len(SIGNALS) == len(FEATURES), "one signal per feature"
-
 __all__ = [
-    "EXTENSION_WORDS", "FEATURES", "FEATURE_NAMES", "SIGNALS", "Coverage", "FeatureSpec", "Pair", "Signal",
+    "EXTENSION_WORDS", "FEATURES", "FEATURE_NAMES", "SIGNALS", "TABLE", "Coverage", "FeatureSpec", "Pair", "Signal",
+    "SignalFunction", "SignalTable",
     "compute", "known_mask", "text_similarity", "vector",
 ]

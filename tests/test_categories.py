@@ -551,3 +551,49 @@ def test_a_one_letter_part_is_an_affix_not_a_typo() -> None:
     # glued on, the same letter is a slip
     assert C.TYPO in cats("lodashx", "lodash", NPM)
     assert C.TYPO in cats("react-domx", "react-dom", NPM)
+
+
+# -- the one table of categories -----------------------------------------------------------------------
+
+
+def test_every_category_has_exactly_one_rule():
+    from confuguard.categories import RULE, RULES
+
+    assert [r.category for r in RULES].count(C.TYPO) == 1
+    assert sorted(c.value for c in RULE) == sorted(c.value for c in Category)
+    assert len(RULES) == len(Category)
+
+
+def test_rules_defer_to_and_need_only_rows_above():
+    """Rows run in table order, so a row can only depend on the findings of the rows above it."""
+    from confuguard.categories import RULES
+
+    seen: set[Category] = set()
+    for r in RULES:
+        assert r.defers_to <= seen and r.needs <= seen, r.category
+        assert 0.0 < r.strength <= 1.0 and r.rule.strip()
+        seen.add(r.category)
+
+
+def test_engine_scores_every_category_from_the_table():
+    from confuguard.categories import RULE
+    from confuguard.engine import CATEGORY_STRENGTH
+
+    assert CATEGORY_STRENGTH == {c: RULE[c].strength for c in Category}
+
+
+def test_a_deferring_rule_stays_silent_when_what_it_defers_to_fires():
+    # `colour` -> `color` is one edit, but ALTERNATE_SPELLING explains it: TYPO defers to it
+    assert cats("colour-string", "color-string", NPM)[:1] == [C.ALTERNATE_SPELLING]
+    assert C.TYPO not in cats("colour-string", "color-string", NPM)
+    # DELIMITER as a second finding needs a character-level one: a typo with other separators gets both
+    assert cats("k0a_multer", "koa-multer", NPM) == [C.HOMOGLYPH, C.DELIMITER]
+
+
+def test_readme_lists_the_rules_of_the_table():
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "readme_rules.py"
+    run = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr

@@ -259,3 +259,34 @@ def test_a_maintainer_of_other_popular_packages_is_read_from_the_stores_registry
     other = PackageMetadata(suspect, "live", summary="Sort helpers", maintainers=("stranger",))
     assert {s.name: s for s in judge.signals(suspect, cand("lodash"), other, None)}["maintainer_popular"].value == 0.0
     store.close()
+
+
+def test_a_new_signal_is_one_entry_and_the_shipped_model_still_judges_with_its_prior():
+    """Adding a signal is one (spec, function) entry: the shipped model, which never saw it, loads and
+    judges; unknown, the signal changes nothing; known, it weighs exactly its documented prior."""
+    seen: list[str] = []
+
+    def sig_brand_new(pair: sig.Pair) -> sig.Signal:
+        seen.append(str(pair.suspect))
+        m = pair.suspect_meta
+        if m is None or m.summary is None:
+            return sig.Signal("brand_new", None)
+        hit = "evil" in m.summary
+        return sig.Signal("brand_new", float(hit), "summary says evil" if hit else None)
+
+    table = sig.TABLE.extended((sig.FeatureSpec("brand_new", 0.0, prior=3.0, sign=1), sig_brand_new))
+    shipped, extended = ThreatModel.load(), ThreatModel.load(signals=table)
+    assert extended.features == (*sig.FEATURE_NAMES, "brand_new") and extended.coef[-1] == 3.0
+    assert np.array_equal(extended.coef[:-1], shipped.coef)
+    suspect = names.parse("lodahs", NPM)
+    c = cand("lodash", rank=500, dist=1)
+    old, new = Judge(shipped), Judge(extended)
+    assert new(suspect, (c,))[0].threat_probability == old(suspect, (c,))[0].threat_probability  # unknown: no effect
+    record = {suspect: PackageMetadata(package=suspect, source="live", summary="an evil helper")}
+    before = old(suspect, (c,), record)[0]
+    after = new(suspect, (c,), record)[0]
+    assert seen and after.threat_probability > before.threat_probability
+    z = lambda p: np.log(p / (1 - p))  # noqa: E731
+    a = shipped.calib_a
+    assert z(after.threat_probability) - z(before.threat_probability) == pytest.approx(3.0 * a, abs=0.02)
+    assert "summary says evil" in after.reasons

@@ -431,3 +431,22 @@ def test_a_snapshot_listing_counts_by_age_when_the_snapshot_was_made():
     assert one("survived", "lodahs", "lodash", sm=years).value == 1.0
     undated = meta("lodahs", source="snapshot:npm.tsv", fetched_at=made)
     assert one("survived", "lodahs", "lodash", sm=undated).value == 1.0  # no first-release date: listed in full
+
+
+def test_every_category_group_of_the_rules_table_is_a_signal():
+    """`categories.RULES` names each category's signal group: each is one `cat_*` entry of SIGNALS, which
+    fires for exactly the categories the table puts in it."""
+    from confuguard.categories import RULES
+
+    groups = {r.group for r in RULES}
+    assert groups == {n for n in sig.FEATURE_NAMES if n.startswith("cat_")}
+    for r in RULES:
+        pair = sig.Pair(names.parse("lodahs", NPM), cand("lodash", cats=(r.category,)), None, None, Allowlist.default(), None, NOW)
+        fired = {s.name for s in sig.compute(pair) if s.name.startswith("cat_") and s.value}
+        assert fired == {r.group}, r.category
+
+
+def test_signals_are_one_list_of_spec_and_function():
+    assert [spec.name for spec, _ in sig.SIGNALS] == list(sig.FEATURE_NAMES)
+    with pytest.raises(ValueError, match="share a name"):
+        sig.TABLE.extended(sig.SIGNALS[0])
