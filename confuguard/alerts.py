@@ -36,6 +36,7 @@ from confuguard.config import DEFAULT_URLS, Config
 from confuguard.errors import ConfuguardError, InputError
 from confuguard.formats import alerts_csv
 from confuguard.formats import html as html_fmt
+from confuguard.protocols import NameChecker
 from confuguard.store import Store, iter_chunks
 from confuguard.types import Ecosystem, PackageId, PackageMetadata
 
@@ -233,13 +234,13 @@ def _facts(meta: PackageMetadata | None, now: datetime) -> dict[str, str]:
     return out
 
 
-def _weights(engine: Any, store: Store, alert: dict[str, Any], suspect: PackageId | None,
+def _weights(engine: NameChecker | None, store: Store, alert: dict[str, Any], suspect: PackageId | None,
              target: PackageId | None) -> list[tuple[str, float | None]]:
     """The classifier's reasons for the pair with their log-odds weights, judged again now with the
     store's metadata; the stored reasons without weights when there is no judge or the pair is gone."""
     stored: list[tuple[str, float | None]] = [(r, None) for r in alert["reasons"].split(" | ") if r]
     judge = getattr(engine, "judge", None)
-    if judge is None or suspect is None or target is None:
+    if engine is None or judge is None or suspect is None or target is None:
         return stored
     from confuguard import signals as sig
 
@@ -255,7 +256,7 @@ def _weights(engine: Any, store: Store, alert: dict[str, Any], suspect: PackageI
     return names_found + weighted[:12]
 
 
-def alert_views(store: Store, rows: list[dict[str, Any]], *, engine: Any = None,
+def alert_views(store: Store, rows: list[dict[str, Any]], *, engine: NameChecker | None = None,
                 now: datetime | None = None) -> list[dict[str, Any]]:
     """The analyst page's views of `rows` (alerts as `alerts` returns them): facts side by side, weighted reasons."""
     when = now or datetime.now(UTC)
@@ -269,7 +270,7 @@ def alert_views(store: Store, rows: list[dict[str, Any]], *, engine: Any = None,
     return views
 
 
-def alert_page(store: Store, alert_id: int, *, engine: Any = None) -> str | None:
+def alert_page(store: Store, alert_id: int, *, engine: NameChecker | None = None) -> str | None:
     """The analyst's page of one alert (None when there is no such alert)."""
     rows = alerts(store, status="all", ids=[alert_id]) if 0 < alert_id < 1 << 62 else []
     if not rows:
@@ -278,7 +279,7 @@ def alert_page(store: Store, alert_id: int, *, engine: Any = None) -> str | None
                          title=f"confuguard alert {alert_id}: {rows[0]['suspect']}")
 
 
-def export_html(store: Store, out: Path, *, since: str | None = None, status: str = "open", engine: Any = None) -> int:
+def export_html(store: Store, out: Path, *, since: str | None = None, status: str = "open", engine: NameChecker | None = None) -> int:
     """Write the analyst's page of the selected alerts to `out` (one self-contained file); return how many."""
     rows = alerts(store, status=status, since=since)
     text = html_fmt.page(alert_views(store, rows, engine=engine), title=f"confuguard: {len(rows)} {status} alerts")

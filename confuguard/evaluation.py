@@ -27,6 +27,8 @@ import numpy as np
 
 from confuguard import corpus, names
 from confuguard.classifier import Judge
+from confuguard.protocols import NameChecker
+from confuguard.store import MetadataStore
 from confuguard.training import (
     AS_OF,
     LabelledPair,
@@ -52,7 +54,7 @@ def _suspect_record(p: LabelledPair, judge: Judge, as_of: str) -> dict[PackageId
 
 
 def predict_pairs(pairs: Sequence[LabelledPair], judge: Judge, *, targets: str = "labelled",
-                  engine: Any | None = None, as_of: str = "now") -> list[tuple[int, float | None, str]]:
+                  engine: NameChecker | None = None, as_of: str = "now") -> list[tuple[int, float | None, str]]:
     """(prediction 0/1, probability or None, how) per pair."""
     if targets not in MODES:
         raise ValueError(f"targets must be one of {MODES}")
@@ -89,7 +91,7 @@ def predict_pairs(pairs: Sequence[LabelledPair], judge: Judge, *, targets: str =
     return [o for o in out if o is not None]
 
 
-def evaluate_file(path: Path | str, judge: Judge, *, targets: str = "labelled", engine: Any | None = None,
+def evaluate_file(path: Path | str, judge: Judge, *, targets: str = "labelled", engine: NameChecker | None = None,
                   as_of: str = "now") -> dict[str, Any]:
     """Threat-class metrics for one labelled CSV (or publication JSONL), overall and per registry."""
     report = read_labelled(path)
@@ -117,7 +119,7 @@ def evaluate_file(path: Path | str, judge: Judge, *, targets: str = "labelled", 
     }
 
 
-def random_names(store: Any, ecosystem: Ecosystem, n: int, *, seed: int = 1, exclude_popular: bool = True) -> list[PackageId]:
+def random_names(store: MetadataStore, ecosystem: Ecosystem, n: int, *, seed: int = 1, exclude_popular: bool = True) -> list[PackageId]:
     """`n` random package names of `ecosystem` from the store (snapshot rows), outside the popular list."""
 
     popular = {t.key for t in corpus.load(ecosystem).targets} if exclude_popular else set()
@@ -141,7 +143,7 @@ def random_names(store: Any, ecosystem: Ecosystem, n: int, *, seed: int = 1, exc
     return out
 
 
-def alert_rate(pkgs: Sequence[PackageId], engine: Any) -> dict[str, Any]:
+def alert_rate(pkgs: Sequence[PackageId], engine: NameChecker) -> dict[str, Any]:
     """Share of names the engine (with its judge) ends suspicious; with and without the judge's say."""
     results = engine.check_many(list(pkgs))
     with_cands = sum(1 for r in results if r.candidates)

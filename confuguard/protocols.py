@@ -6,11 +6,12 @@ dataclasses and `confuguard.types` travel.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import ClassVar, Protocol, runtime_checkable
 
-from confuguard.types import Ecosystem, PackageId, PackageMetadata
+from confuguard.types import Candidate, CheckResult, Ecosystem, PackageId, PackageMetadata
 
 #: Default number of feed items asked for per page.
 DEFAULT_FEED_LIMIT = 100
@@ -107,8 +108,44 @@ class RegistryClient(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class CachedResponse:
+    """A body kept for conditional requests, with its validators."""
+
+    url: str
+    etag: str | None
+    last_modified: str | None
+    body: bytes
+    fetched_at: datetime
+
+
+class HttpCache(Protocol):
+    """Storage for conditional requests (`confuguard.store.HttpCacheStore` implements it)."""
+
+    def cache_get(self, url: str) -> CachedResponse | None: ...
+
+    def cache_put(self, url: str, etag: str | None, last_modified: str | None, body: bytes) -> None: ...
+
+    def cache_touch(self, url: str) -> None: ...
+
+
+class NameChecker(Protocol):
+    """What the sweep, the alerts page and the evaluation use of the engine (`confuguard.engine.Engine`)."""
+
+    judge: Callable[[PackageId, tuple[Candidate, ...]], tuple[Candidate, ...]] | None
+
+    def check_name(self, text: str, ecosystem: Ecosystem) -> CheckResult: ...
+
+    def check_names(self, texts: Sequence[str], ecosystem: Ecosystem) -> list[CheckResult]: ...
+
+    def check_many(self, pkgs: Sequence[PackageId]) -> list[CheckResult]: ...
+
+
 __all__ = [
     "DEFAULT_FEED_LIMIT",
+    "CachedResponse",
+    "HttpCache",
+    "NameChecker",
     "FeedItem",
     "FeedPage",
     "PopularEntry",
@@ -118,3 +155,4 @@ __all__ = [
     "parse_since",
     "since_cursor",
 ]
+

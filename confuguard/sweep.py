@@ -41,20 +41,23 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from confuguard import names
 from confuguard.errors import ConfuguardError, InputError
-from confuguard.protocols import FeedItem, RegistryClient, since_cursor
+from confuguard.protocols import FeedItem, NameChecker, RegistryClient, since_cursor
 from confuguard.store import Store, iter_chunks
 from confuguard.types import CheckResult, Ecosystem, PackageId, PackageMetadata, Verdict
+
+if TYPE_CHECKING:
+    from confuguard.config import Config
+    from confuguard.registries._http import Http
 
 #: JSON summary format version.
 SUMMARY_VERSION = 1
@@ -72,8 +75,6 @@ FIRST_RUN = timedelta(hours=24)
 REJUDGE_ATTEMPTS = 5
 #: Reason added to the alerts of a package the feed reported removed (npm unpublish).
 REMOVED_REASON = "removed from the registry after publication (the feed reported its deletion)"
-#: Test hook: the process exits with 137 (as if SIGKILLed) at the N-th crash point (items and commits).
-CRASH_ENV = "CONFUGUARD_SWEEP_CRASH_AFTER"
 _HEAD_BYTES = 1 << 20
 
 
@@ -171,7 +172,7 @@ class SweepSummary:
         }
 
 
-def model_version(engine: Any) -> str:
+def model_version(engine: NameChecker) -> str:
     """The version of the classifier the engine judges with (`name-only` without one)."""
     judge = getattr(engine, "judge", None)
     if judge is None:
@@ -208,12 +209,15 @@ class Sweep:
     `clients(eco)` gives the RegistryClient of a registry (default: the live clients from
     `confuguard.registries.build`, sharing one HTTP layer that caches in the store). `offline`
     never touches the network for metadata (file sweeps only; feeds need the network).
+    `checkpoint` is called wherever the sweep may be interrupted (before each result of a batch
+    is stored, after each commit): crash-safety tests pass one that kills the process there.
     """
 
-    def __init__(self, store: Store, engine: Any, *, clients: Callable[[Ecosystem], RegistryClient] | None = None,
-                 config: Any = None, offline: bool = False, page_size: int = FEED_PAGE, batch_size: int = FILE_BATCH,
+    def __init__(self, store: Store, engine: NameChecker, *,
+                 clients: Callable[[Ecosystem], RegistryClient] | None = None, config: Config | None = None,
+                 offline: bool = False, page_size: int = FEED_PAGE, batch_size: int = FILE_BATCH,
                  progress: Progress | None = None, fetch_workers: int = 8, max_items: int | None = None,
-                 since: datetime | timedelta = FIRST_RUN) -> None:
+                 since: datetime | timedelta = FIRST_RUN, checkpoint: Callable[[], None] | None = None) -> None:
         self.store = store
         self.since = since
         """Where a registry without a stored cursor starts: a time, or a span before the run."""
@@ -228,12 +232,10 @@ class Sweep:
         self._config = config
         self._clients_factory = clients
         self._clients: dict[Ecosystem, RegistryClient] = {}
-        self._http: Any = None
+        self._http: Http | None = None
         self._tried_targets: set[PackageId] = set()
         self._failed_targets: dict[PackageId, str] = {}
-        crash = os.environ.get(CRASH_ENV, "").strip()
-        self._crash_at = int(crash) if crash.isdigit() else None
-        self._crash_count = 0
+        self._checkpoint = checkpoint
 
     # -- public ------------------------------------------------------------------------------------------
 
@@ -486,7 +488,7 @@ class Sweep:
             self._note_failed(results, idx, errors, failed)
         if fetched:
             self.store.put_many(fetched)
-        again = self.engine.check_many([results[i].package for i in idx])
+        again = self.engine.check_many([p for i in idx if (p := results[i].package) is not None])
         out = list(results)
         for i, res in zip(idx, again):
             out[i] = res
@@ -560,11 +562,8 @@ class Sweep:
         return client
 
     def _crash_point(self) -> None:
-        if self._crash_at is None:
-            return
-        self._crash_count += 1
-        if self._crash_count >= self._crash_at:
-            os._exit(137)
+        if self._checkpoint is not None:
+            self._checkpoint()
 
     def _begin(self, source: str) -> SweepSummary:
         return SweepSummary(self.store.start_run(source), _now(), self.model_version)
@@ -621,5 +620,5 @@ def _names(path: Path, skip_lines: int) -> Iterator[tuple[int, str]]:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
-__all__ = ["CRASH_ENV", "FIRST_RUN", "REJUDGE_ATTEMPTS", "Progress", "RegistrySummary", "Sweep", "SweepSummary",
+__all__ = ["FIRST_RUN", "REJUDGE_ATTEMPTS", "Progress", "RegistrySummary", "Sweep", "SweepSummary",
            "alert_row", "file_identity", "model_version", "observed_times"]

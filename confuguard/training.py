@@ -45,6 +45,7 @@ from confuguard.types import Candidate, Ecosystem, PackageId, PackageMetadata
 
 if TYPE_CHECKING:
     from confuguard.models.wordvec import TextVectors
+    from confuguard.store import MetadataStore
 
 _THREAT = frozenset({"threat", "malicious", "malware", "suspicious", "confirmed", "true_positive", "tp", "attack", "no"})
 _BENIGN = frozenset({"benign", "false_positive", "fp", "harmless", "not_malicious", "clean", "yes"})
@@ -280,7 +281,7 @@ def pair_candidate(suspect: PackageId, target: PackageId) -> Candidate:
                      score=0.0, edit_distance=dist, embedding_similarity=None, found_by=frozenset({"labelled"}))
 
 
-def featurize(pairs: Sequence[tuple[PackageId, Candidate]], store: Any | None, *,
+def featurize(pairs: Sequence[tuple[PackageId, Candidate]], store: MetadataStore | None, *,
               allowlist: Allowlist | None = None, now: datetime | None = None,
               coverage: sig.Coverage | None = None, text_vectors: TextVectors | None = None,
               published: Sequence[PackageMetadata | None] | None = None, as_of: str = "now") -> np.ndarray:
@@ -483,7 +484,7 @@ def campaign_weights(rows: Sequence[LabelledPair]) -> np.ndarray:
     return w
 
 
-def train(files: Sequence[Path | str], store: Any | None, out: Path, *, folds: int = 5, C: float = 0.5,
+def train(files: Sequence[Path | str], store: MetadataStore | None, out: Path, *, folds: int = 5, C: float = 0.5,
           threshold: float = DEFAULT_THRESHOLD, now: datetime | None = None,
           version: str | None = None, as_of: str = "now") -> dict[str, Any]:
     """Read, featurize, cross-validate, fit and write a model to `out`; return the manifest."""

@@ -17,30 +17,20 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 import httpx
 
 from confuguard import __version__
 from confuguard.config import HttpSettings
 from confuguard.errors import MalformedResponse, RateLimited, RegistryError, RegistryUnavailable
-from confuguard.store import CachedResponse
+from confuguard.protocols import HttpCache
 
 USER_AGENT = f"confuguard/{__version__} (+https://github.com/confuguard)"
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _LINK = re.compile(r'<([^>]*)>\s*;[^,]*?rel="?([A-Za-z]+)"?')
 _HF_RESET = re.compile(r"(?:^|;)\s*t=(\d+)")
 log = logging.getLogger(__name__)
-
-
-class HttpCache(Protocol):
-    """Storage for conditional requests (the Store implements it)."""
-
-    def cache_get(self, url: str) -> CachedResponse | None: ...
-
-    def cache_put(self, url: str, etag: str | None, last_modified: str | None, body: bytes) -> None: ...
-
-    def cache_touch(self, url: str) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)

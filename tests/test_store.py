@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from confuguard import store as store_mod
 from confuguard.errors import DataError
 from confuguard.names import parse
 from confuguard.store import Store, metadata_from_json, metadata_to_json
+from confuguard.store import schema as store_mod  # the migration steps
 from confuguard.types import Ecosystem, PackageMetadata, WeightFile
 
 T = datetime(2026, 9, 20, 7, 30, tzinfo=UTC)

@@ -24,7 +24,7 @@ from confuguard.cli import main
 from confuguard.config import Config
 from confuguard.engine import Engine
 from confuguard.store import Store
-from confuguard.sweep import CRASH_ENV, Sweep
+from confuguard.sweep import Sweep
 from confuguard.types import Ecosystem
 
 #: What the fake registries publish: lookalikes of bundled targets, harmless lookalikes, invalid names.
@@ -84,13 +84,12 @@ def cfg(fake: FakeRegistry, tmp_path, monkeypatch) -> Config:
     monkeypatch.setenv("CONFUGUARD_CONFIG", str(conf))
     for k, v in fake.env().items():
         monkeypatch.setenv(k, v)
-    monkeypatch.delenv(CRASH_ENV, raising=False)
     return Config.load()
 
 
 def sweeper(store: Store, engine: Engine, cfg: Config, **kw) -> Sweep:
     engine.judge.store = store  # the judge reads metadata from this sweep's store
-    return Sweep(store, engine, config=cfg, page_size=kw.pop("page_size", 2), **kw)
+    return Sweep(store, engine, config=cfg, page_size=kw.pop("page_size", 2), checkpoint=_checkpoint, **kw)
 
 
 def seed_cursors(store: Store) -> None:
@@ -193,6 +192,18 @@ def test_cli_sweep_json_summary_and_exit_codes(cfg, fake, tmp_path, capsys) -> N
 # -- crash safety ----------------------------------------------------------------------------------------
 
 
+_armed: list[int] = []
+"""In a forked child: the sweep checkpoints left before the process dies."""
+
+
+def _checkpoint() -> None:
+    """The sweeps' checkpoint hook: an armed child exits with 137 (as if SIGKILLed) at its N-th checkpoint."""
+    if _armed:
+        _armed[0] -= 1
+        if _armed[0] <= 0:
+            os._exit(137)
+
+
 def _run_forked(fn, crash_after: int | None) -> int:
     """Run `fn()` in a forked child (with the crash hook armed); return its exit status."""
     pid = os.fork()
@@ -200,7 +211,7 @@ def _run_forked(fn, crash_after: int | None) -> int:
         code = 0
         try:
             if crash_after is not None:
-                os.environ[CRASH_ENV] = str(crash_after)
+                _armed.append(crash_after)
             fn()
         except BaseException:  # noqa: BLE001
             import traceback
@@ -265,14 +276,13 @@ def _names_file(path: Path) -> Path:
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [11, 12, 13])
 def test_file_sweep_killed_at_random_points_ends_like_an_uninterrupted_run(engine, tmp_path, seed, monkeypatch) -> None:
-    monkeypatch.delenv(CRASH_ENV, raising=False)
     names = _names_file(tmp_path / "names.txt")
 
     def run(path: Path):
         def go() -> None:
             with Store.open(path) as store:
                 engine.judge.store = store
-                Sweep(store, engine, offline=True, batch_size=16).file(names, Ecosystem.PYPI)
+                Sweep(store, engine, offline=True, batch_size=16, checkpoint=_checkpoint).file(names, Ecosystem.PYPI)
         return go
 
     ref = tmp_path / "ref.db"
