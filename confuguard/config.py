@@ -30,6 +30,10 @@ Config file: `$CONFUGUARD_CONFIG`, else `<user config dir>/confuguard/config.tom
     max_alerts = 50             # a run keeps its 50 most probable new alerts open, holds the rest
     min_probability = 0.8       # new alerts under this threat probability are held
 
+    [fetch]                     # opt-in evidence that costs a request per package (check --live, sweep)
+    sdist = false               # PyPI: download a source-only release's sdist (<= 2 MB) and read setup.py
+    accounts = false            # npm, PyPI, RubyGems, Hugging Face: ask how many packages the account holds
+
 Budgets (parallel requests, seconds between requests) follow the configured base URLs
 (`DEFAULT_BUDGETS`), so a mirror configured for an endpoint gets that endpoint's budget; a host
 listed in `host_concurrency`/`host_interval` uses those values instead.
@@ -184,6 +188,16 @@ class HttpSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class FetchOptions:
+    """Opt-in fetches that cost a request per package (`[fetch]`; `--fetch-sdist`, `--fetch-accounts`)."""
+
+    sdist: bool = False
+    """PyPI: download a source-only release's sdist (bounded) and read what its setup.py does at install."""
+    accounts: bool = False
+    """Ask the registry how many packages the publishing account holds (one request)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Base URLs per registry endpoint plus HTTP settings."""
 
@@ -194,7 +208,13 @@ class Config:
     """`[sweep] max_alerts`: a sweep run holds its new alerts beyond this many (None: no cap)."""
     sweep_min_probability: float | None = None
     """`[sweep] min_probability`: a sweep run holds its new alerts under this probability."""
+    fetch: FetchOptions = field(default_factory=FetchOptions)
+    """`[fetch]`: opt-in evidence fetched per package."""
     """Which file (if any) the values came from, for `db info`-style reports."""
+
+    def with_fetch(self, *, sdist: bool = False, accounts: bool = False) -> Config:
+        """This config with the given opt-in fetches turned on (command-line flags add to `[fetch]`)."""
+        return replace(self, fetch=FetchOptions(self.fetch.sdist or sdist, self.fetch.accounts or accounts))
 
     def url(self, key: str) -> str:
         """The base URL for `key` (a DEFAULT_URLS key), without a trailing slash."""
@@ -245,7 +265,8 @@ def _apply_file(cfg: Config, file: Path) -> Config:
         if k not in _HTTP_FIELDS:
             raise InputError(f"{file}: unknown [http] key {k!r}")
         http = _set_http(http, k, v, f"{file}: [http] {k}")
-    return replace(cfg, urls=MappingProxyType(urls), http=http, source=str(file), **_sweep_table(data, file))
+    return replace(cfg, urls=MappingProxyType(urls), http=http, source=str(file), fetch=_fetch_table(data, file),
+                   **_sweep_table(data, file))
 
 
 def _apply_env(cfg: Config, env: Mapping[str, str]) -> Config:
@@ -288,6 +309,18 @@ def _sweep_table(data: dict[str, Any], file: Path) -> dict[str, Any]:
     return out
 
 
+def _fetch_table(data: dict[str, Any], file: Path) -> FetchOptions:
+    known = [f.name for f in fields(FetchOptions)]
+    values: dict[str, bool] = {}
+    for k, v in _table(data, "fetch", file).items():
+        if k not in known:
+            raise InputError(f"{file}: unknown [fetch] key {k!r} (known: {', '.join(known)})")
+        if not isinstance(v, bool):
+            raise InputError(f"{file}: [fetch] {k}: expected true or false, got {v!r}")
+        values[k] = v
+    return FetchOptions(**values)
+
+
 def _check_url(value: object, where: str) -> str:
     if not isinstance(value, str) or not value.startswith(("http://", "https://")):
         raise InputError(f"{where}: expected an http(s) URL, got {value!r}")
@@ -320,4 +353,4 @@ def _set_http(http: HttpSettings, name: str, value: object, where: str) -> HttpS
     return replace(http, **changes)
 
 
-__all__ = ["DEFAULT_BUDGETS", "DEFAULT_HOST_CONCURRENCY", "DEFAULT_HOST_INTERVAL", "DEFAULT_URLS", "url_budgets", "Config", "HttpSettings", "default_config_path", "env_name"]
+__all__ = ["DEFAULT_BUDGETS", "DEFAULT_HOST_CONCURRENCY", "DEFAULT_HOST_INTERVAL", "DEFAULT_URLS", "url_budgets", "Config", "FetchOptions", "HttpSettings", "default_config_path", "env_name"]

@@ -6,17 +6,20 @@ import dataclasses
 from pathlib import Path
 
 from confuguard import names
+from confuguard.config import Config
 from confuguard.types import CheckResult, PackageId
 
 #: Targets fetched per suspect (the best candidates).
 LIVE_TARGETS = 3
 
 
-def attach_live_metadata(results: list[CheckResult], *, db: Path | None = None) -> list[CheckResult]:
+def attach_live_metadata(results: list[CheckResult], *, db: Path | None = None,
+                         config: Config | None = None) -> list[CheckResult]:
     """Results with `metadata` filled from the registries (stored in the local store as a side effect).
 
     Every checked name is fetched, and so are the top targets of names with candidates. A
-    fetch that fails is reported in the result's reasons; the verdict is kept.
+    fetch that fails is reported in the result's reasons; the verdict is kept. `config` (default:
+    `Config.load()`) gives the URLs and the opt-in fetches.
     """
     from confuguard.registries import fetch_live
     from confuguard.store import Store
@@ -30,7 +33,7 @@ def attach_live_metadata(results: list[CheckResult], *, db: Path | None = None) 
         return results
     errors: dict[str, str] = {}
     with Store.open(db) as store:
-        fetched = fetch_live(wanted, store=store, errors=errors)
+        fetched = fetch_live(wanted, store=store, errors=errors, config=config)
     out = []
     for r in results:
         if r.package is None:

@@ -605,8 +605,40 @@ def sig_install_script(pair: Pair) -> Signal:
         return Signal("install_script", None)
     if not m.install_scripts:
         return Signal("install_script", 0.0)
+    if m.install_behaviour and m.package.ecosystem is Ecosystem.PYPI:
+        return Signal("install_script", 1.0, f"its setup.py runs at install ({', '.join(m.install_behaviour)})")
     how = "an install script (preinstall/install/postinstall)" if m.package.ecosystem is Ecosystem.NPM else "an install hook"
     return Signal("install_script", 1.0, f"runs {how} when installed")
+
+
+#: A package at most this many days old (or with a single release) is brand new for the install-hook rule.
+BRAND_NEW_DAYS = 30
+
+
+def sig_install_fetch_exec(pair: Pair) -> Signal:
+    """The install code was read (a PyPI sdist's setup.py) and it downloads and runs code, in a brand-new
+    package: a documented attack shape (a dropper), weighed as a fixed rule. Unknown when the install code
+    was not read; 0 when it does not both download and run, or the package is not new."""
+    m = pair.suspect_meta
+    if m is None or m.install_behaviour is None:
+        return Signal("install_fetch_exec", None)
+    does = set(m.install_behaviour)
+    if "downloads" not in does or not does & {"runs-commands", "executes-code"}:
+        return Signal("install_fetch_exec", 0.0)
+    new = m.version_count == 1 or (m.created is not None and _days_since(pair, m.created) <= BRAND_NEW_DAYS)
+    if not new:
+        return Signal("install_fetch_exec", 0.0)
+    return Signal("install_fetch_exec", 1.0, "its setup.py downloads and runs code at install, in a brand-new lookalike")
+
+
+def sig_account_fresh(pair: Pair) -> Signal:
+    """The account that publishes the suspect holds no other package (a fresh account), or holds others."""
+    m = pair.suspect_meta
+    if m is None or m.account_packages is None:
+        return Signal("account_fresh", None)
+    if m.account_packages <= 1:
+        return Signal("account_fresh", 1.0, "published from an account with no other package (a fresh account)")
+    return Signal("account_fresh", 0.0)
 
 
 _MAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
@@ -965,6 +997,9 @@ SIGNALS: tuple[tuple[FeatureSpec, SignalFunction], ...] = (
     (FeatureSpec("first_version_high", 0.0, prior=1.0, sign=1), sig_first_version_high),
     (FeatureSpec("source_only", 0.0, prior=0.5, sign=1), sig_source_only),
     (FeatureSpec("install_script", 0.0, prior=1.5, sign=1), sig_install_script),
+    # a dropper (install code that downloads and runs code) in a brand-new lookalike: a documented rule, not an estimate
+    (FeatureSpec("install_fetch_exec", 0.0, prior=6.0, sign=1, fixed=True), sig_install_fetch_exec),
+    (FeatureSpec("account_fresh", 0.0, prior=0.6, sign=1), sig_account_fresh),
     (FeatureSpec("author_imitation", 0.0, prior=2.0, sign=1), sig_author_imitation),
     (FeatureSpec("description_similarity", 0.6, 0.2, -2.0, 2.0, prior=0.5, sign=1), sig_description_similarity),
     (FeatureSpec("description_copied", 0.0, prior=2.0, sign=1), sig_description_copied),

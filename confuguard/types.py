@@ -123,6 +123,13 @@ class PackageMetadata:
     sdist whose setup.py passes a `cmdclass` (read only when the sdist is inspected)."""
     source_only: bool | None = None
     """PyPI: the latest release uploaded an sdist and no wheel (so installing it runs its setup code)."""
+    install_behaviour: tuple[str, ...] | None = None
+    """What the install-time code was read to do (`cmdclass`, `runs-commands`, `downloads`, `executes-code`,
+    `decodes-payload`): npm's install hook command lines (always read), a PyPI sdist's setup.py (opt-in
+    `[fetch] sdist`); () when read and it does none of them, None when not read (why: `extra["install_hook"]`)."""
+    account_packages: int | None = None
+    """How many packages the account that publishes it holds, this one included (opt-in `[fetch] accounts`;
+    1 = a fresh account with no other package); None when unknown (why: `extra["account"]`)."""
     authors: str | None = None
     """Free-text author/maintainer names and e-mails as declared (PyPI `author*`/`maintainer*`, npm `author`):
     anyone can write any name here, so they never count as maintainers; compared with the target's to spot

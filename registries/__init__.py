@@ -71,7 +71,7 @@ def build(
     """A live client for `ecosystem` with base URLs and HTTP settings from `config` (default: Config.load())."""
     cfg = config or Config.load()
     http = client if isinstance(client, Http) else make_http(cfg, client=client)
-    registry: RegistryClient = REGISTRIES[ecosystem](http, cfg.urls)
+    registry: RegistryClient = REGISTRIES[ecosystem](http, cfg.urls, fetch=cfg.fetch)
     return registry
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar, TypeVar
 
 import httpx
 
 from confuguard import protocols
-from confuguard.config import DEFAULT_URLS
+from confuguard.config import DEFAULT_URLS, FetchOptions
 from confuguard.errors import MalformedResponse, RegistryError
 from confuguard.protocols import PopularEntry, PopularList
 from confuguard.types import Ecosystem, PackageId, PackageMetadata
@@ -39,8 +40,11 @@ class BaseRegistry:
         base_urls: Mapping[str, str] | None = None,
         *,
         now: Callable[[], datetime] | None = None,
+        fetch: FetchOptions | None = None,
     ) -> None:
         self.http = client if isinstance(client, Http) else Http(client)
+        self.fetch = fetch or FetchOptions()
+        """Opt-in fetches (`[fetch]` of the config): each costs a request per package."""
         self.urls = {**DEFAULT_URLS, **{k: v.rstrip("/") for k, v in (base_urls or {}).items()}}
         self._now = now or (lambda: datetime.now(UTC))
 
@@ -60,6 +64,27 @@ class BaseRegistry:
         except RegistryError as exc:
             errors.append(f"{what}: {exc}")
             return None
+
+    def with_account(self, meta: PackageMetadata, account: str | None,
+                     count: Callable[[str], int | None]) -> PackageMetadata:
+        """`meta` with `account_packages` filled by `count(account)` (at most one request: `[fetch] accounts`),
+        or with the reason it stays unknown in `extra["account"]`. Unchanged unless the fetch is opted in."""
+        if not self.fetch.accounts:
+            return meta
+        n: int | None = None
+        if not account:
+            note = "unknown: the record names no publishing account"
+        else:
+            try:
+                n = count(account)
+            except RegistryError as exc:
+                note = f"unknown: {error_line(exc)}"
+            else:
+                # a brand-new package may not be counted yet: an account with none listed holds this one
+                n = None if n is None else max(1, n)
+                note = (f"unknown: the registry gave no package count for {account}" if n is None
+                        else f"{account} publishes {n} package{'s' if n != 1 else ''}")
+        return replace(meta, account_packages=n, extra={**meta.extra, "account": note[:200]})
 
     def ecosystems_popular(self, registry: str, sort: str, limit: int, measure: str) -> PopularList:
         """A popular list from ecosyste.ms `registries/{registry}/packages?sort=...` (100 per page)."""

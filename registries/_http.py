@@ -193,11 +193,13 @@ class Http:
         not_found: tuple[int, ...] = (404, 410),
         conditional: bool = False,
         max_bytes: int | None = None,
+        deadline: float | None = None,
     ) -> Response | None:
         """Send with retries; return the response, None for a `not_found` status, or raise a RegistryError.
 
         `expect` lists content-type fragments (`json`, `xml`...) one of which must appear when the
         server states a content type. `conditional` uses and fills the ETag/Last-Modified cache.
+        `deadline` bounds the whole request, retries and a slowly dripping body included, in seconds.
         """
         try:
             full = httpx.URL(url, params=params) if params else httpx.URL(url)
@@ -214,6 +216,7 @@ class Http:
             if cached.last_modified:
                 hdrs["If-Modified-Since"] = cached.last_modified
         limit = max_bytes or self.settings.max_body_bytes
+        until = None if deadline is None else self._clock() + deadline
         attempt = 0
         while True:
             failure: RegistryError
@@ -221,7 +224,7 @@ class Http:
             try:
                 with self._semaphore(budget, concurrency):
                     self._pace(budget, interval)
-                    status, final_url, rheaders, body = self._send(method, full, hdrs, content, limit)
+                    status, final_url, rheaders, body = self._send(method, full, hdrs, content, limit, until)
             except httpx.TimeoutException as exc:
                 failure = RegistryUnavailable(f"{host}: request timed out ({type(exc).__name__}) for {_short_url(str(full))}")
                 failure.__cause__ = exc
@@ -267,12 +270,15 @@ class Http:
                 raise failure
             backoff = min(self.settings.backoff_cap, self.settings.backoff_base * 2**attempt) * self._jitter()
             wait = max(backoff, retry_after or 0.0)
+            if until is not None and self._clock() + wait > until:
+                raise failure
             log.info("%s; retrying in %.1f s", failure, wait)
             self._sleep(wait)
             attempt += 1
 
     def _send(
-        self, method: str, url: httpx.URL, headers: dict[str, str], content: bytes | None, limit: int
+        self, method: str, url: httpx.URL, headers: dict[str, str], content: bytes | None, limit: int,
+        until: float | None = None,
     ) -> tuple[int, str, httpx.Headers, bytes]:
         with self.client.stream(method, url, headers=headers, content=content, follow_redirects=True) as r:
             declared = r.headers.get("content-length", "")
@@ -283,6 +289,8 @@ class Http:
                 buf += chunk
                 if len(buf) > limit:
                     raise MalformedResponse(f"{url.host}: response exceeds the {limit}-byte cap")
+                if until is not None and self._clock() > until:
+                    raise RegistryUnavailable(f"{url.host}: response not complete within its time limit")
             return r.status_code, str(r.url), r.headers, bytes(buf)
 
     @staticmethod

@@ -70,7 +70,14 @@ class HuggingFaceRegistry(BaseRegistry):
                 errors,
                 "README",
             )
-        return parse_model(self, pkg, doc, text, errors)
+        meta = parse_model(self, pkg, doc, text, errors)
+        return self.with_account(meta, meta.author, lambda author: self._author_repos(author, api))
+
+    def _author_repos(self, author: str, api: str) -> int | None:
+        """1 when the author holds no other model (or dataset) than this one, else 2 (one request, `limit=2`)."""
+        data = self.http.get_json(f"{self.url('huggingface')}/api/{api}", params={"author": author, "limit": 2},
+                                  conditional=False)
+        return min(2, len(data)) if isinstance(data, list) else None
 
     def _list(self, params: dict[str, Any], what: str = "models") -> tuple[list[Any], str | None] | None:
         """One page of `/api/<what>` and HF's cursor for the next; None when the server has no such list (404)."""

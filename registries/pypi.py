@@ -5,12 +5,14 @@ Keys of `base_urls`: `pypi`, `pypi_top`.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import xmlrpc.client
+from dataclasses import replace
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from confuguard import names
 from confuguard.errors import MalformedResponse, RateLimited, RegistryError
@@ -41,6 +43,7 @@ from ._parse import (
     strs,
     xml_root,
 )
+from ._sdist import HOOK, SDIST_MAX_BYTES, install_behaviour, read_setup_py
 
 _EXTRA = re.compile(r"extra\s*==")
 _REPO_KEYS = ("source", "source code", "repository", "code", "github", "sourcecode", "git")
@@ -48,6 +51,9 @@ _EMAIL_NAME = re.compile(r"^\s*\"?([^<\"]+?)\"?\s*<")
 RSS_PREFIX = "rss:"
 """Cursor prefix of older versions' RSS fallback (read as `since:`)."""
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
+FILES_HOST = "files.pythonhosted.org"
+#: The whole sdist download (retries included) must finish within this many seconds.
+SDIST_SECONDS = 20.0
 
 
 class PyPIRegistry(BaseRegistry):
@@ -67,7 +73,63 @@ class PyPIRegistry(BaseRegistry):
         )
         if doc is None:  # quarantined projects leave the JSON API but keep a Simple page with their status
             return None if not isinstance(simple, dict) else parse_simple_only(self, pkg, simple)
-        return parse_project(self, pkg, doc, simple, errors)
+        meta = parse_project(self, pkg, doc, simple, errors)
+        if self.fetch.sdist:
+            meta = self.with_sdist(meta, doc)
+        owners = _owners(doc)
+        return self.with_account(meta, owners[0] if owners else None, self._user_packages)
+
+    def with_sdist(self, meta: PackageMetadata, doc: dict[str, Any]) -> PackageMetadata:
+        """`meta` with what the latest release's setup.py does at install (`install_behaviour`, and
+        `install_scripts` when it is a hook), read from its sdist: one download of at most SDIST_MAX_BYTES
+        within SDIST_SECONDS, checked against the sha256 the record gives, read in memory. Only a source-only
+        release is read (a wheel installs without running setup.py); the reason it was not read, or what was
+        read, goes to `extra["install_hook"]`."""
+        files = [as_dict(f) for f in _latest_files(doc)]
+        sdist = next((f for f in files if f.get("packagetype") == "sdist"), None)
+        behaviour: tuple[str, ...] | None = None
+        if sdist is None:
+            note = "not read: the release has no sdist"
+        elif any(f.get("packagetype") == "bdist_wheel" for f in files):
+            note = "not read: the release has wheels, which install without running setup.py"
+        else:
+            behaviour, note = self._read_sdist(sdist)
+        extra = {**meta.extra, "install_hook": note[:300]}
+        if behaviour is None:
+            return replace(meta, extra=extra)
+        return replace(meta, install_behaviour=behaviour, install_scripts=bool(HOOK.intersection(behaviour)), extra=extra)
+
+    def _read_sdist(self, sdist: dict[str, Any]) -> tuple[tuple[str, ...] | None, str]:
+        filename, url, size = as_str(sdist.get("filename")) or "", as_str(sdist.get("url")) or "", as_int(sdist.get("size"))
+        want = as_str(as_dict(sdist.get("digests")).get("sha256"))
+        if size is None or size > SDIST_MAX_BYTES:
+            return None, f"not read: the sdist is {'of unknown size' if size is None else f'{size} bytes'} (cap {SDIST_MAX_BYTES})"
+        if not self._file_host(url):
+            return None, "not read: the sdist is served from a host other than the registry's"
+        try:
+            r = self.http.request("GET", url, max_bytes=SDIST_MAX_BYTES, deadline=SDIST_SECONDS)
+            if r is None:
+                return None, "not read: the sdist is gone (HTTP 404)"
+            if want and hashlib.sha256(r.body).hexdigest() != want.lower():
+                return None, "not read: the download does not match the sha256 the registry gives"
+            behaviour = install_behaviour(read_setup_py(r.body, filename))
+        except RegistryError as exc:
+            return None, f"not read: {error_line(exc)}"
+        words = ", ".join(behaviour) if behaviour else "none of: install command override, commands, downloads, exec"
+        return behaviour, f"read setup.py of {filename[:80]}: {words}"
+
+    def _file_host(self, url: str) -> bool:
+        """The sdist URL is PyPI's file host over https, or the configured registry's own host (a mirror)."""
+        u, base = urlsplit(url), urlsplit(self.url("pypi"))
+        return (u.scheme == "https" and u.hostname == FILES_HOST) or (
+            u.scheme == base.scheme and u.netloc == base.netloc and bool(u.netloc))
+
+    def _user_packages(self, user: str) -> int | None:
+        """How many projects a PyPI account holds a role on (XML-RPC `user_packages`, one request)."""
+        rows = self._xmlrpc("user_packages", user)
+        if not isinstance(rows, list):
+            raise MalformedResponse("PyPI user_packages: expected an array")
+        return len({str(r[1]).lower() for r in rows if isinstance(r, list | tuple) and len(r) >= 2})
 
     # -- feed ------------------------------------------------------------------------------
 
@@ -214,6 +276,20 @@ class PyPIRegistry(BaseRegistry):
         return PopularList(self.ecosystem, tuple(entries), url, date.today(), "downloads (last 30 days)")
 
 
+def _latest_files(doc: dict[str, Any]) -> list[Any]:
+    """The files of the latest release (`releases[version]`, else `urls`)."""
+    version = as_str(as_dict(doc.get("info")).get("version"))
+    files = as_list(as_dict(doc.get("releases")).get(version)) if version else []
+    return files or as_list(doc.get("urls"))
+
+
+def _owners(doc: dict[str, Any]) -> tuple[str, ...]:
+    """The project's PyPI accounts, owners first (no organisation: it is not one person's account)."""
+    roles = [as_dict(r) for r in as_list(as_dict(doc.get("ownership")).get("roles"))]
+    roles.sort(key=lambda r: r.get("role") != "Owner")
+    return strs([r.get("user") for r in roles]) or ()
+
+
 def _maintainers(doc: dict[str, Any]) -> tuple[str, ...] | None:
     """The project's PyPI accounts (`ownership`: organisation and role holders); None when not given."""
     ownership = doc.get("ownership")
@@ -287,9 +363,7 @@ def parse_project(
             if (t := parse_time(as_dict(f).get("upload_time_iso_8601"))) is not None
         ]
         version = as_str(info.get("version"))
-        latest_files = as_list(as_dict(releases).get(version)) if version else []
-        if not latest_files:
-            latest_files = as_list(doc.get("urls"))
+        latest_files = _latest_files(doc)
         latest_times = [t for f in latest_files if (t := parse_time(as_dict(f).get("upload_time_iso_8601")))]
         urls = {str(k).strip().lower(): v for k, v in as_dict(info.get("project_urls")).items() if nonempty(v)}
         repo = next((urls[k].strip() for k in _REPO_KEYS if k in urls), None)

@@ -53,7 +53,14 @@ class RubyGemsRegistry(BaseRegistry):
         owners = self.best_effort(
             lambda: self.http.get_json(f"{base}/api/v1/gems/{name}/owners.json"), errors, "owners"
         )
-        return parse_gem(self, pkg, doc, versions, owners, errors)
+        meta = parse_gem(self, pkg, doc, versions, owners, errors)
+        return self.with_account(meta, meta.maintainers[0] if meta.maintainers else None, self._owner_gems)
+
+    def _owner_gems(self, handle: str) -> int | None:
+        """How many gems owner `handle` holds (`/api/v1/owners/{handle}/gems.json`, one request)."""
+        data = self.http.get_json(f"{self.url('rubygems')}/api/v1/owners/{quote(handle, safe='')}/gems.json",
+                                  conditional=False)
+        return len(data) if isinstance(data, list) else None
 
     def feed(self, cursor: str | None, *, limit: int = DEFAULT_FEED_LIMIT) -> FeedPage:
         """Versions created in successive windows, 30 per API page, until `limit` items or the present.

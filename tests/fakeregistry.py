@@ -18,6 +18,7 @@ answer PyPI's throttling fault). npm `_changes` lists each document once, at its
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import json
 import socket
@@ -156,13 +157,18 @@ class Dataset:
             self.add_record("npm", f"pkg-{i}", {}, stamp=f"2026-09-19T10:0{i}:00Z")
         self._published = 0
         self.pypi_cap: int | None = None
+        self.pypi_files: dict[str, bytes] = {}
+        """Files served under `/pypi-files/<filename>` (sdists of records given `sdist` bytes)."""
+        self.pypi_user_packages: dict[str, list[str]] = {}
+        """Projects per account, for XML-RPC `user_packages` (records add their maintainers' projects)."""
         self.feed_cap: int | None = None
         self.xmlrpc_faults = 0
 
     def publish(self, ecosystem: str, name: str, version: str = "0.1.0", record: dict[str, Any] | None = None) -> str:
         """Append `name` to the feed of `ecosystem` (npm, pypi, rubygems, maven, golang, huggingface), stamped
         after everything the dataset already holds (October 2026 + one second per published package); return
-        the stamp. With `record` (keys `summary`, `created`, `maintainers`, `downloads`, Go `commit_time`), the
+        the stamp. With `record` (keys `summary`, `created`, `maintainers`, `downloads`, Go `commit_time`, PyPI
+        `sdist`: the bytes of a source-only release's `.tar.gz`, served with its sha256), the
         registry also serves a metadata record for it; `created` is the registry's own first-publication time."""
         self._published += 1
         n = self._published
@@ -220,9 +226,18 @@ class Dataset:
                 "time": {"created": created, "modified": stamp, version: stamp},
                 "maintainers": [{"name": p} for p in people], "readme": f"# {name}\n{summary}\n"}
         elif eco == "pypi":
+            files: list[dict[str, Any]] = [{"upload_time_iso_8601": created}]
+            if "sdist" in rec:
+                fname = f"{name}-{version}.tar.gz"
+                self.pypi_files[fname] = rec["sdist"]
+                files = [{"filename": fname, "packagetype": "sdist", "size": len(rec["sdist"]),
+                          "url": f"/pypi-files/{fname}", "upload_time_iso_8601": created,
+                          "digests": {"sha256": hashlib.sha256(rec["sdist"]).hexdigest()}}]
             self.pypi[name] = {"info": {"name": name, "summary": summary, "version": version, "description": summary},
-                               "releases": {version: [{"upload_time_iso_8601": created}]},
+                               "releases": {version: files}, "urls": files,
                                "ownership": {"roles": [{"role": "Owner", "user": p} for p in people]}}
+            for p in people:
+                self.pypi_user_packages.setdefault(p, []).append(name)
         elif eco == "rubygems":
             self.gems[name] = {"name": name, "info": summary, "version": version, "downloads": downloads,
                                "version_created_at": stamp}
@@ -420,7 +435,11 @@ def route(d: Dataset, method: str, raw_path: str, body: bytes, base: str) -> Rep
         return _xmlrpc(d, body)
     if path.startswith("/pypi/pypi/") and path.endswith("/json"):
         doc = d.pypi.get(path.split("/")[3])
-        return _json(doc) if doc else NOT_FOUND
+        return _json(json.loads(json.dumps(doc).replace('"url": "/pypi-files/', f'"url": "{base}/pypi-files/'))) \
+            if doc else NOT_FOUND
+    if path.startswith("/pypi-files/"):
+        found = d.pypi_files.get(path[len("/pypi-files/"):])
+        return _text(found, "application/octet-stream") if found is not None else NOT_FOUND
     if path == "/pypi/rss/packages.xml":
         return _text(_pypi_rss(d), "text/xml")
     if path.startswith("/pypi-top/"):
@@ -498,6 +517,8 @@ def _xmlrpc(d: Dataset, body: bytes) -> Reply:
         result: Any = d.pypi_journal[-1][4]
     elif method == "changelog_since_serial":
         result = [r for r in d.pypi_journal if r[4] > params[0]][: d.pypi_cap]  # after the serial, capped
+    elif method == "user_packages":
+        result = [["Owner", p] for p in d.pypi_user_packages.get(params[0], [])]
     else:
         fault = xmlrpc.client.dumps(xmlrpc.client.Fault(1, f"no method {method}"), methodresponse=True)
         return _text(fault, "text/xml")

@@ -202,3 +202,18 @@ def test_alert_links_point_at_the_configured_mirror(tmp_path) -> None:
     assert public["suspect_url"] == "https://www.npmjs.com/package/lodahs"
     assert (mirror["suspect_url"], mirror["target_url"]) == ("https://npm.mirror.example/registry/lodahs",
                                                              "https://npm.mirror.example/registry/lodash")
+
+
+def test_the_fetch_table_turns_on_opt_in_fetches_and_refuses_anything_else(tmp_path):
+    from confuguard.config import Config
+
+    good = tmp_path / "c.toml"
+    good.write_text("[fetch]\nsdist = true\n")
+    cfg = Config.load(good, environ={})
+    assert cfg.fetch.sdist and not cfg.fetch.accounts
+    assert cfg.with_fetch(accounts=True).fetch == type(cfg.fetch)(sdist=True, accounts=True)
+    for body, msg in (("[fetch]\nsdist = 1\n", "true or false"), ("[fetch]\nwheels = true\n", r"unknown \[fetch\] key")):
+        bad = tmp_path / "bad.toml"
+        bad.write_text(body)
+        with pytest.raises(InputError, match=msg):
+            Config.load(bad, environ={})

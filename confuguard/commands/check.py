@@ -14,6 +14,7 @@ from confuguard.errors import InputError, print_error
 from confuguard.types import CheckResult, Ecosystem, Verdict
 
 if TYPE_CHECKING:
+    from confuguard.config import Config
     from confuguard.engine import Engine
     from confuguard.namelist import NameLine
     from confuguard.store import Store
@@ -61,7 +62,27 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="name evidence only: every name with a candidate is suspicious")
     p.add_argument("--live", action="store_true", help="fetch metadata of the suspect and its targets from the registry")
     p.add_argument("--db", type=Path, default=None, help="local store for metadata (default: user data dir)")
+    add_fetch_flags(p, "with --live: ")
     p.set_defaults(func=handler)
+
+
+def add_fetch_flags(p: argparse.ArgumentParser, prefix: str = "") -> None:
+    """The opt-in fetch flags (`[fetch]` in the config) of `check --live` and `sweep`."""
+    p.add_argument("--fetch-sdist", action="store_true",
+                   help=f"{prefix}PyPI: download a source-only release's sdist (<= 2 MB) and read what its setup.py "
+                        "does at install (default: [fetch] sdist in the config)")
+    p.add_argument("--fetch-accounts", action="store_true",
+                   help=f"{prefix}ask how many packages the publishing account holds, one request a package "
+                        "(npm, PyPI, RubyGems, Hugging Face; default: [fetch] accounts in the config)")
+
+
+def fetch_config(args: argparse.Namespace) -> Config | None:
+    """The config with the fetch flags applied, or None when no flag was given (the config file decides)."""
+    from confuguard.config import Config
+
+    if not (args.fetch_sdist or args.fetch_accounts):
+        return None
+    return Config.load().with_fetch(sdist=args.fetch_sdist, accounts=args.fetch_accounts)
 
 
 def open_store(db: Path | None, *, create: bool = False) -> Store | None:
@@ -129,6 +150,8 @@ def handler(args: argparse.Namespace) -> int:
     first = next(_batches(items, BATCH), None)  # read (and validate the source) before loading the engine
     if not first:
         raise InputError("no names given (pass NAME... or --from FILE)")
+    if (args.fetch_sdist or args.fetch_accounts) and not args.live:
+        raise InputError("--fetch-sdist and --fetch-accounts need --live")
     store = open_store(args.db, create=args.live)
     stream = ResultStream(sys.stdout, args.format)
     suspicious = invalid = False
@@ -158,7 +181,7 @@ def _check_batch(engine: Engine, batch: list[NameLine], args: argparse.Namespace
     if args.live:
         from confuguard.live import attach_live_metadata
 
-        fetched = attach_live_metadata(final, db=args.db)
+        fetched = attach_live_metadata(final, db=args.db, config=fetch_config(args))
         # judge again now that the store holds the live records
         final = [dataclasses.replace(new, metadata=old.metadata, reasons=new.reasons + old.reasons[1:])
                  for old, new in zip(fetched, run(engine, texts, args.registry))]

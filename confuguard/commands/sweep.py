@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from confuguard.commands.check import add_fetch_flags
 from confuguard.errors import InputError
 from confuguard.protocols import parse_since
 from confuguard.types import Ecosystem
@@ -103,13 +104,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--no-embeddings", action="store_true", help="skip the embedding generator")
     p.add_argument("--no-classifier", action="store_true", help="name evidence only (alerts for every candidate)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars (they are drawn only on a terminal)")
+    add_fetch_flags(p)
     p.set_defaults(func=handler)
 
 
 def handler(args: argparse.Namespace) -> int:
     """Run the sweep, print the summary."""
     from confuguard.alerts import hold_excess
-    from confuguard.commands.check import build_engine, open_store
+    from confuguard.commands.check import build_engine, fetch_config, open_store
     from confuguard.sweep import FIRST_RUN, Sweep
 
     ecos = _registries(args.registry)
@@ -128,8 +130,9 @@ def handler(args: argparse.Namespace) -> int:
     progress = RichProgress() if sys.stderr.isatty() and not args.no_progress else None
     try:
         engine = build_engine(no_embeddings=args.no_embeddings, no_classifier=args.no_classifier, store=store)
-        sweep = Sweep(store, engine, offline=args.offline, page_size=args.page_size, batch_size=args.batch_size,
-                      progress=progress, max_items=args.max_items, since=FIRST_RUN if window is None else window)
+        sweep = Sweep(store, engine, config=fetch_config(args), offline=args.offline, page_size=args.page_size,
+                      batch_size=args.batch_size, progress=progress, max_items=args.max_items,
+                      since=FIRST_RUN if window is None else window)
         try:
             if args.from_file is not None:
                 summary = sweep.file(args.from_file, ecos[0], restart=args.restart)

@@ -117,7 +117,7 @@ class MetadataStore(Database):
 
 _FIELDS = [f.name for f in fields(PackageMetadata)]
 _DATES = {"fetched_at", "created", "latest_release"}
-_TUPLES = {"maintainers", "tags"}
+_TUPLES = {"maintainers", "tags", "install_behaviour"}
 
 
 def metadata_to_json(meta: PackageMetadata) -> str:
