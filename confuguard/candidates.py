@@ -18,7 +18,9 @@ FAISS top-k), so a lookup never loops over every target in Python. Generators, a
   `confuguard.tokens.core`) or a run of its words is within one edit of a target's key or core
   (`libcurl` ~ `pycurl`, `openvc` ~ `opencv-python`, `matplatlib-plus` ~ `matplotlib`); found by
   hash lookups of one-letter deletions, so typos stacked on affixes are bounded too.
-* `token`: targets sharing a rare word, or any two words (reordering and substitutions).
+* `token`: targets sharing any two words (reordering and substitutions), or a rare word and as many
+  words as the suspect (a one-word substitution: `websocket-client` ~ `websocket-ts`); a target of
+  another length sharing one word is not a confusion any rule reports, so it is not proposed.
 * `embedding`: nearest target names in the FAISS index of name embeddings (the mean of the
   names' MiniLM word vectors, `models/wordvec.py`); used for names of two or more words, where
   token-level and semantic substitutions live (typos are left to `edit`).
@@ -31,7 +33,7 @@ import hashlib
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -59,6 +61,8 @@ TOKEN_DF_CAP = 40
 #: Targets of at most this many words are also indexed by each pair of their words.
 PAIR_MAX_WORDS = 6
 AFFIX_PREFIX_LIMIT = 8
+#: Scopes whose look-alike scopes are remembered (a lockfile names a few hundred scopes, over and over).
+SCOPE_MEMO = 4096
 #: Bare names at least this long are matched within one edit by the `leaf` generator, at most this many.
 LEAF_EDIT_MIN = 4
 LEAF_NEAR_LIMIT = 50
@@ -93,9 +97,12 @@ def _one_deletion(form: str) -> set[str]:
     """`form` and every string one letter shorter (the deletion neighbourhood of a lookup key)."""
     if len(form) < CORE_EXACT_MIN:
         return set()
-    if len(form) < CORE_EDIT_MIN:
-        return {form}
-    return {form} | {form[:i] + form[i + 1 :] for i in range(len(form))}
+    return {form} if len(form) < CORE_EDIT_MIN else _deletions(form)
+
+
+def _deletions(text: str) -> set[str]:
+    """`text` and every string one character shorter."""
+    return {text} | {text[:i] + text[i + 1 :] for i in range(len(text))}
 
 
 def token_sequences(text: str) -> set[tuple[str, ...]]:
@@ -183,13 +190,15 @@ class _Tables:
     by_token: Postings
     by_pair: Postings  # key: the two words joined by a space
     near: Postings
+    leaf_near: Postings  # a bare name and its one-letter deletions -> targets
     aliases: list[str]  # per target: its squashed key and core, space-joined ('' for namespaced targets)
+    word_counts: list[int]  # per target: the number of words the token tables read in it
     sorted_keys: list[str]
     sorted_pos: list[int]
     rsorted_keys: list[str]
     rsorted_pos: list[int]
 
-    _MAPS = ("forms", "leaf_forms", "by_leaf", "by_ns", "by_token", "by_pair", "near")
+    _MAPS = ("forms", "leaf_forms", "by_leaf", "by_ns", "by_token", "by_pair", "near", "leaf_near")
     _LISTS = ("squashed", "aliases", "sorted_keys", "rsorted_keys")
 
     @classmethod
@@ -198,15 +207,20 @@ class _Tables:
         ts = corpus.targets
         squashed = [squash(t.key) for t in ts]
         maps: dict[str, dict[str, list[int]]] = {m: defaultdict(list) for m in cls._MAPS}
+        word_counts: list[int] = []
         for pos, t in enumerate(ts):
             if form := fold(t.key):
                 maps["forms"][form].append(pos)
             if form := _leaf_form(t):
                 maps["leaf_forms"][form].append(pos)
             maps["by_leaf"][squash(t.leaf)].append(pos)
+            for form in _deletions(t.leaf):
+                maps["leaf_near"][form].append(pos)
             if t.namespace:
                 maps["by_ns"][t.namespace].append(pos)
-            words = sorted(set(words_of(t.leaf if t.namespace and corpus.ecosystem is not Ecosystem.NPM else t.key)))
+            seq = words_of(t.leaf if t.namespace and corpus.ecosystem is not Ecosystem.NPM else t.key)
+            word_counts.append(len(seq))
+            words = sorted(set(seq))
             for tok in words:
                 maps["by_token"][tok].append(pos)
             if len(words) <= PAIR_MAX_WORDS:
@@ -228,7 +242,8 @@ class _Tables:
         p = {m: Postings.of(maps[m]) for m in cls._MAPS}
         return cls(
             squashed, p["forms"], p["leaf_forms"], p["by_leaf"], p["by_ns"], p["by_token"], p["by_pair"], p["near"],
-            aliases, [k for k, _ in fwd], [i for _, i in fwd], [k for k, _ in rev], [i for _, i in rev],
+            p["leaf_near"], aliases, word_counts, [k for k, _ in fwd], [i for _, i in fwd], [k for k, _ in rev],
+            [i for _, i in rev],
         )
 
     def arrays(self) -> dict[str, np.ndarray]:
@@ -239,6 +254,7 @@ class _Tables:
         for name in self._LISTS:
             out[name] = pack(getattr(self, name))
         out["sorted_pos"] = np.asarray(self.sorted_pos, dtype=np.int32)
+        out["word_counts"] = np.asarray(self.word_counts, dtype=np.int32)
         out["rsorted_pos"] = np.asarray(self.rsorted_pos, dtype=np.int32)
         return out
 
@@ -248,9 +264,10 @@ class _Tables:
         lists = {name: unpack(arrays[name], n) for name in cls._LISTS}
         maps = {m: Postings.from_arrays(arrays, m) for m in cls._MAPS}
         sorted_pos, rsorted_pos = arrays["sorted_pos"].tolist(), arrays["rsorted_pos"].tolist()
-        if len(sorted_pos) != n or len(rsorted_pos) != n:
+        word_counts = arrays["word_counts"].tolist()
+        if len(sorted_pos) != n or len(rsorted_pos) != n or len(word_counts) != n:
             raise ValueError("cached tables hold another number of targets")
-        return cls(lists["squashed"], **maps, aliases=lists["aliases"], sorted_keys=lists["sorted_keys"],
+        return cls(lists["squashed"], **maps, aliases=lists["aliases"], word_counts=word_counts, sorted_keys=lists["sorted_keys"],
                    sorted_pos=sorted_pos, rsorted_keys=lists["rsorted_keys"], rsorted_pos=rsorted_pos)
 
 
@@ -290,25 +307,29 @@ class CandidateGenerator:
         self.squashed = tables.squashed
         """What the edit scan compares: keys without separators, so `bitcionjslib` meets `bitcoinjs-lib`."""
         self._forms, self._leaf_forms, self._by_ns = tables.forms, tables.leaf_forms, tables.by_ns
-        self._by_leaf = tables.by_leaf
-        # bare names ordered by length, so a within-one-edit scan reads only those of a near length
-        by_len = sorted(range(len(self.leaves)), key=lambda pos: len(self.leaves[pos]))
-        self._leaf_len_pos = by_len
-        self._leaf_len_text = [self.leaves[pos] for pos in by_len]
-        self._leaf_lens = [len(text) for text in self._leaf_len_text]
+        self._by_leaf, self._leaf_near = tables.by_leaf, tables.leaf_near
         self._by_token, self._by_pair, self._near = tables.by_token, tables.by_pair, tables.near
         self.namespaces = self._by_ns.keys()
         self._aliases = tables.aliases
+        self._word_counts = tables.word_counts
         self._has_aliases = any(tables.aliases)
         self._sorted, self._sorted_pos = tables.sorted_keys, tables.sorted_pos
         self._rsorted, self._rsorted_pos = tables.rsorted_keys, tables.rsorted_pos
         # Longest strings each table can match: longer probes are skipped without a lookup.
         self._max_key = max(map(len, self.squashed), default=0)
+        # squashed keys ordered by length, so an edit scan reads only those of a near length
+        key_order = sorted(range(len(self.squashed)), key=lambda pos: len(self.squashed[pos]))
+        self._key_len_pos = key_order
+        self._key_len_text = [self.squashed[pos] for pos in key_order]
+        self._key_lens = [len(text) for text in self._key_len_text]
         self._max_form = max(map(len, (*self._forms.keys(), *self._leaf_forms.keys())), default=0)
         self._max_leaf = max(map(len, self.leaves), default=0)
         self._max_ns = max(map(len, self.namespaces), default=0)
-        self._flat_ns: dict[str, list[str]] | None = None  # squashed namespace -> namespaces, built on first use
-        self._flat_ns_keys: list[str] = []
+        # squashed namespace -> namespaces, the squashed ones ordered by length, their lengths: built on first use
+        self._flat_ns: tuple[dict[str, list[str]], list[str], list[int]] | None = None
+        self._scopes_seen: dict[str, frozenset[str] | _Everything] = {}  # a bounded memo of `_lookalike_scopes`
+        # namespace positions ordered by length, their texts and lengths: built on first use
+        self._ns_by_len: tuple[list[int], list[str], list[int]] | None = None
         self._max_alias = max((len(f) for a in self._aliases for f in a.split(" ")), default=0)
 
     @property
@@ -319,7 +340,7 @@ class CandidateGenerator:
         words = 2 * MAX_WORDS
         return (
             1 + 4  # edit scan, form lookups
-            + 3 + 4 * MAX_WORDS  # namespace: leaf lookup and scan, namespace scan, scope cuts both ways
+            + 2 + (self._max_leaf + 2) + 4 * MAX_WORDS  # namespace: leaf lookups, namespace scan, scope cuts
             + 4 * runs + 2  # affix: word runs of both readings in both form tables, prefix and suffix bisection
             + (2 + 2 * core_runs) * (self._max_alias + 2)  # core: one-deletion keys of each query
             + words + words * (words - 1) // 2  # token: words and word pairs
@@ -377,7 +398,26 @@ class CandidateGenerator:
                 if pos >= 0 and sim >= EMBED_MIN_SIM:
                     out.add(int(pos), "embedding")
         out.found_by.pop(-1, None)
+        if ns and pkg.ecosystem is Ecosystem.NPM:
+            self._keep_lookalike_scopes(ns, out)
         return out
+
+    def _keep_lookalike_scopes(self, ns: str, out: Proposals) -> None:
+        """Drop the scoped targets outside the look-alike scopes of a scoped npm suspect's scope `ns`.
+
+        npm scopes are owned user names: `@videojs/core` imitates no `@x/core` unless `@x` looks like
+        `@videojs`, and in its own scope it is a sibling; so the hundreds of same-leaf targets under
+        unrelated scopes are never worth classifying."""
+        targets = self.corpus.targets
+        scopes: frozenset[str] | _Everything | None = None
+        for pos in list(out.found_by):
+            tns = targets[pos].namespace
+            if tns is None or tns == ns:
+                continue
+            if scopes is None:
+                scopes = self._lookalike_scopes(ns)
+            if tns not in scopes:
+                del out.found_by[pos]
 
     def scannable(self, squashed_key: str) -> bool:
         """Whether a squashed key is short enough to be within `MAX_EDIT` steps of some target's."""
@@ -385,20 +425,39 @@ class CandidateGenerator:
 
     def near_keys(self, key: str) -> list[int]:
         """Positions of the targets whose squashed key is within `MAX_EDIT` OSA steps of `key`'s."""
-        s = squash(key)
-        if not self.scannable(s):
-            return []
-        return [pos for _, _, pos in process.extract(s, self.squashed, scorer=OSA.distance,
-                                                     score_cutoff=MAX_EDIT, limit=None)]
+        return self.near_keys_many([key])[0]
+
+    def near_keys_many(self, keys: Sequence[str], workers: int = 1) -> list[list[int]]:
+        """`near_keys` of each key, in bulk: one C-level scan per key length, over only the target
+        keys whose length is within `MAX_EDIT` of it (no other can be that near)."""
+        out: list[list[int]] = [[] for _ in keys]
+        by_len: dict[int, list[int]] = defaultdict(list)
+        for j, key in enumerate(keys):
+            s = squash(key)
+            if self.scannable(s):
+                by_len[len(s)].append(j)
+        squashed = [squash(k) for k in keys]
+        for n, js in by_len.items():
+            lo = bisect.bisect_left(self._key_lens, n - MAX_EDIT)
+            hi = bisect.bisect_right(self._key_lens, n + MAX_EDIT)
+            if lo == hi:
+                continue
+            matrix = process.cdist([squashed[j] for j in js], self._key_len_text[lo:hi], scorer=OSA.distance,
+                                   score_cutoff=MAX_EDIT, dtype=np.uint8, workers=workers)
+            for j, row in zip(js, matrix):
+                out[j] = sorted(self._key_len_pos[lo + i] for i in np.flatnonzero(row <= MAX_EDIT).tolist())
+        return out
 
     def _near_leaves(self, leaf: str, out: Proposals) -> list[int]:
         """The `LEAF_NEAR_LIMIT` targets whose bare name is nearest `leaf`, within one Levenshtein edit
-        (ties: most popular first); the scan reads only the bare names one character longer or shorter."""
-        out.probes += 1
-        lo = bisect.bisect_left(self._leaf_lens, len(leaf) - 1)
-        hi = bisect.bisect_right(self._leaf_lens, len(leaf) + 1)
-        hits = process.extract(leaf, self._leaf_len_text[lo:hi], scorer=Levenshtein.distance, score_cutoff=1, limit=None)
-        near = sorted((d, self._leaf_len_pos[lo + i]) for _, d, i in hits)
+        (ties: most popular first). Two strings one edit apart share the string or one of its one-letter
+        deletions, so hash lookups of `leaf`'s deletions find every such target; the rest are dropped."""
+        seen: set[int] = set()
+        for form in _deletions(leaf):
+            out.probes += 1
+            seen.update(self._leaf_near.get(form))
+        leaves = self.leaves
+        near = sorted((d, pos) for pos in seen if (d := Levenshtein.distance(leaf, leaves[pos], score_cutoff=1)) <= 1)
         return [pos for _, pos in near[:LEAF_NEAR_LIMIT]]
 
     def _namespace_proposals(self, pkg: PackageId, leaf: str, ns: str | None, out: Proposals) -> None:
@@ -415,8 +474,7 @@ class CandidateGenerator:
             if len(ns) > self._max_ns + cutoff:
                 return
             out.probes += 1
-            for near_ns, _, _ in process.extract(ns, self.namespaces, scorer=Levenshtein.distance,
-                                                 score_cutoff=cutoff, limit=20):
+            for near_ns in self._near_namespaces(ns, cutoff):
                 if near_ns == ns:
                     continue
                 for pos in self._by_ns.get(near_ns):
@@ -436,10 +494,22 @@ class CandidateGenerator:
                             if squash(self.leaves[pos]) == "".join(rest):
                                 out.add(pos, "namespace")
 
+    def _near_namespaces(self, ns: str, cutoff: int, limit: int = 20) -> list[str]:
+        """The `limit` target namespaces nearest `ns` within `cutoff` Levenshtein edits (ties: in sorted
+        order); the scan reads only the namespaces whose length is within `cutoff` of `ns`'s."""
+        if self._ns_by_len is None:  # built once, published whole (threads share the generator)
+            order = sorted(range(len(self.namespaces)), key=lambda i: len(self.namespaces[i]))
+            texts = [self.namespaces[i] for i in order]
+            self._ns_by_len = (order, texts, [len(text) for text in texts])
+        order, texts, lens = self._ns_by_len
+        lo = bisect.bisect_left(lens, len(ns) - cutoff)
+        hi = bisect.bisect_right(lens, len(ns) + cutoff)
+        hits = process.extract(ns, texts[lo:hi], scorer=Levenshtein.distance, score_cutoff=cutoff, limit=None)
+        near = sorted((d, order[lo + i]) for _, d, i in hits)[:limit]
+        return [self.namespaces[i] for _, i in near]
+
     def _affix_proposals(self, pkg: PackageId, out: Proposals) -> None:
-        # a scoped suspect meets a scoped target's bare name only under a look-alike scope
-        scopes = self._lookalike_scopes(pkg.namespace) if pkg.namespace is not None else None
-        targets = self.corpus.targets
+        # a scoped suspect meets scoped targets' bare names (under look-alike scopes only: `propose`)
         for toks in token_sequences(self._leaf_text(pkg)):
             total = sum(map(len, toks))
             for i in range(len(toks)):
@@ -454,12 +524,7 @@ class CandidateGenerator:
                     out.probes += 1
                     for pos in self._forms.get(form):
                         out.add(pos, "affix")
-                    if scopes is not None:
-                        out.probes += 1
-                        for pos in self._leaf_forms.get(form):
-                            if targets[pos].namespace in scopes:
-                                out.add(pos, "affix")
-                    elif total - len(run) <= 2 or (i == 0 and all(map(_versionish, toks[j:]))):
+                    if pkg.namespace is not None or total - len(run) <= 2 or (i == 0 and all(map(_versionish, toks[j:]))):
                         out.probes += 1
                         for pos in self._leaf_forms.get(form):
                             out.add(pos, "affix")
@@ -480,17 +545,25 @@ class CandidateGenerator:
         when `ns` holds non-ASCII characters (judged through their ASCII look-alikes)."""
         if not ns.isascii():
             return _EVERYTHING
+        if (memo := self._scopes_seen.get(ns)) is not None:
+            return memo
+        if len(self._scopes_seen) >= SCOPE_MEMO:
+            self._scopes_seen.clear()
         flat = squash(ns)
         if self._flat_ns is None:
             by_flat: dict[str, list[str]] = defaultdict(list)
             for n in self.namespaces:
                 by_flat[squash(n)].append(n)
-            self._flat_ns = dict(by_flat)
-            self._flat_ns_keys = list(by_flat)
-        flats = self._flat_ns
-        near = [f for f, _, _ in process.extract(flat, self._flat_ns_keys, scorer=OSA.distance, score_cutoff=2, limit=None)]
+            keys = sorted(by_flat, key=len)
+            self._flat_ns = (dict(by_flat), keys, [len(f) for f in keys])
+        flats, keys, lens = self._flat_ns
+        lo = bisect.bisect_left(lens, len(flat) - 2)
+        hi = bisect.bisect_right(lens, len(flat) + 2)
+        near = [f for f, _, _ in process.extract(flat, keys[lo:hi], scorer=OSA.distance,
+                                                 score_cutoff=2, limit=None)]
         near += [flat[:i] for i in range(3, len(flat))] + [flat[i:] for i in range(1, len(flat) - 2)]
-        return frozenset(n for f in near for n in flats.get(f, ()))
+        scopes = self._scopes_seen[ns] = frozenset(n for f in near for n in flats.get(f, ()))
+        return scopes
 
     def _core_proposals(self, pkg: PackageId, out: Proposals) -> None:
         text = str(pkg)
@@ -515,9 +588,12 @@ class CandidateGenerator:
                     out.add(pos, "core")
 
     def _token_proposals(self, pkg: PackageId, out: Proposals) -> None:
-        toks = {t for seq in token_sequences(self._leaf_text(pkg)) for t in seq}
+        seqs = token_sequences(self._leaf_text(pkg))
+        toks = {t for seq in seqs for t in seq}
         if len(toks) < 2:
             return
+        lengths = {len(seq) for seq in seqs}
+        counts = self._word_counts
         known = []
         for tok in toks:
             out.probes += 1
@@ -526,7 +602,8 @@ class CandidateGenerator:
                 known.append(tok)
             if 0 < len(hits) <= TOKEN_DF_CAP:
                 for pos in hits:
-                    out.add(pos, "token")
+                    if counts[pos] in lengths:
+                        out.add(pos, "token")
         # two shared words, however common each is alone (`python-mysqldb` ~ `mysql-python`);
         # a pair can only be indexed when both its words are
         for pair in itertools.combinations(sorted(known), 2):

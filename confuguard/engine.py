@@ -17,12 +17,11 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
-from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from confuguard import corpus as corpus_mod
 from confuguard import names, namespaces
-from confuguard.candidates import MAX_EDIT, CandidateGenerator, squash
+from confuguard.candidates import CandidateGenerator, squash
 from confuguard.categories import RULES, classify, sibling, skeleton
 from confuguard.corpus import Corpus
 from confuguard.errors import InputError
@@ -172,16 +171,7 @@ class Engine:
                 todo.append(i)
         if not todo:
             return [r for r in results if r is not None]
-        near: list[list[int] | None] = [None] * len(todo)
-        if len(todo) > 8:
-            # one bulk edit scan; keys too long to be near any target skip it
-            keys = {j: s for j, i in enumerate(todo) if gen.scannable(s := squash(names.key(pkgs[i])))}
-            near = [[] for _ in todo]
-            if keys:
-                matrix = process.cdist(list(keys.values()), gen.squashed, scorer=OSA.distance, score_cutoff=MAX_EDIT,
-                                       dtype=np.uint8, workers=self.threads)
-                for j, row in zip(keys, matrix):
-                    near[j] = np.flatnonzero(row <= MAX_EDIT).tolist()
+        near = gen.near_keys_many([names.key(pkgs[i]) for i in todo], workers=self.threads)
         vectors = {j: v for j, i in enumerate(todo) if (v := gen.vector(pkgs[i])) is not None}
         for j, i in enumerate(todo):
             pkg = pkgs[i]
