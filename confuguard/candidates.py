@@ -18,12 +18,14 @@ FAISS top-k), so a lookup never loops over every target in Python. Generators, a
   `confuguard.tokens.core`) or a run of its words is within one edit of a target's key or core
   (`libcurl` ~ `pycurl`, `openvc` ~ `opencv-python`, `matplatlib-plus` ~ `matplotlib`); found by
   hash lookups of one-letter deletions, so typos stacked on affixes are bounded too.
-* `token`: targets sharing any two words (reordering and substitutions), or a rare word and as many
-  words as the suspect (a one-word substitution: `websocket-client` ~ `websocket-ts`); a target of
-  another length sharing one word is not a confusion any rule reports, so it is not proposed.
+* `token`: targets sharing a rare word or any two words, kept when the pair can be a word-level
+  confusion: one name holds all the other's words (`python-mysqldb` ~ `mysql-python`), or both have
+  as many words with at most two swapped (`websocket-client` ~ `websocket-ts`). A target that shares
+  one word of many is no confusion any rule reports, and classifying it costs as much as a real one.
 * `embedding`: nearest target names in the FAISS index of name embeddings (the mean of the
-  names' MiniLM word vectors, `models/wordvec.py`); used for names of two or more words, where
-  token-level and semantic substitutions live (typos are left to `edit`).
+  names' MiniLM word vectors, `models/wordvec.py`); used for names of two or more known words, where
+  token-level and semantic substitutions live (typos are left to `edit`; one known word is found
+  by the word generators).
 """
 
 from __future__ import annotations
@@ -60,6 +62,10 @@ EMBED_MIN_SIM = 0.80
 TOKEN_DF_CAP = 40
 #: Targets of at most this many words are also indexed by each pair of their words.
 PAIR_MAX_WORDS = 6
+#: A word-level substitution swaps at most this many words (more is another name).
+MAX_SWAPS = 2
+#: Synonyms of a suspect word looked up when counting the words a target shares with it.
+SYNONYM_LIMIT = 8
 AFFIX_PREFIX_LIMIT = 8
 #: Scopes whose look-alike scopes are remembered (a lockfile names a few hundred scopes, over and over).
 SCOPE_MEMO = 4096
@@ -103,6 +109,13 @@ def _one_deletion(form: str) -> set[str]:
 def _deletions(text: str) -> set[str]:
     """`text` and every string one character shorter."""
     return {text} | {text[:i] + text[i + 1 :] for i in range(len(text))}
+
+
+def _known_words(text: str, emb: Embeddings) -> int:
+    """How many distinct words of `text` the word table holds: a name vector of one known word is
+    that word's vector, whose neighbours the token and affix generators already find by the word."""
+    row = emb.words.row
+    return sum(1 for w in set(words_of(text)) if w in row)
 
 
 def token_sequences(text: str) -> set[tuple[str, ...]]:
@@ -192,7 +205,7 @@ class _Tables:
     near: Postings
     leaf_near: Postings  # a bare name and its one-letter deletions -> targets
     aliases: list[str]  # per target: its squashed key and core, space-joined ('' for namespaced targets)
-    word_counts: list[int]  # per target: the number of words the token tables read in it
+    word_counts: list[int]  # per target: the number of distinct words the token tables read in it
     sorted_keys: list[str]
     sorted_pos: list[int]
     rsorted_keys: list[str]
@@ -218,9 +231,8 @@ class _Tables:
                 maps["leaf_near"][form].append(pos)
             if t.namespace:
                 maps["by_ns"][t.namespace].append(pos)
-            seq = words_of(t.leaf if t.namespace and corpus.ecosystem is not Ecosystem.NPM else t.key)
-            word_counts.append(len(seq))
-            words = sorted(set(seq))
+            words = sorted(set(words_of(t.leaf if t.namespace and corpus.ecosystem is not Ecosystem.NPM else t.key)))
+            word_counts.append(len(words))
             for tok in words:
                 maps["by_token"][tok].append(pos)
             if len(words) <= PAIR_MAX_WORDS:
@@ -343,7 +355,7 @@ class CandidateGenerator:
             + 2 + (self._max_leaf + 2) + 4 * MAX_WORDS  # namespace: leaf lookups, namespace scan, scope cuts
             + 4 * runs + 2  # affix: word runs of both readings in both form tables, prefix and suffix bisection
             + (2 + 2 * core_runs) * (self._max_alias + 2)  # core: one-deletion keys of each query
-            + words + words * (words - 1) // 2  # token: words and word pairs
+            + words * (1 + SYNONYM_LIMIT) + words * (words - 1) // 2  # token: words, their synonyms, word pairs
         )
 
     @property
@@ -392,7 +404,7 @@ class CandidateGenerator:
             self._core_proposals(pkg, out)
         self._token_proposals(pkg, out)
         emb = self._embeddings
-        if vector is not None and emb is not None:
+        if vector is not None and emb is not None and _known_words(self._leaf_text(pkg), emb) >= 2:
             sims, ids = emb.index.search(vector.reshape(1, -1), EMBED_K)
             for sim, pos in zip(sims[0], ids[0]):
                 if pos >= 0 and sim >= EMBED_MIN_SIM:
@@ -592,23 +604,70 @@ class CandidateGenerator:
         toks = {t for seq in seqs for t in seq}
         if len(toks) < 2:
             return
-        lengths = {len(seq) for seq in seqs}
-        counts = self._word_counts
-        known = []
+        holders: dict[str, list[int]] = {}  # suspect word -> the targets holding it (sorted positions)
+        hit: set[int] = set()
         for tok in toks:
             out.probes += 1
             hits = self._by_token.get(tok)
             if hits:
-                known.append(tok)
+                holders[tok] = hits
             if 0 < len(hits) <= TOKEN_DF_CAP:
-                for pos in hits:
-                    if counts[pos] in lengths:
-                        out.add(pos, "token")
+                hit.update(hits)
+        known = sorted(holders)
+        synonyms = lexicon.synonyms()
+        alike: dict[str, list[list[int]]] = {}
+        for tok in toks:
+            alike[tok] = []
+            for syn in sorted(synonyms.get(tok, ()))[:SYNONYM_LIMIT]:
+                out.probes += 1
+                if found := self._by_token.get(syn):
+                    alike[tok].append(found)
         # two shared words, however common each is alone (`python-mysqldb` ~ `mysql-python`);
         # a pair can only be indexed when both its words are
-        for pair in itertools.combinations(sorted(known), 2):
+        for pair in itertools.combinations(known, 2):
             out.probes += 1
             hits = self._by_pair.get(" ".join(pair))
             if len(hits) <= TOKEN_DF_CAP:
-                for pos in hits:
-                    out.add(pos, "token")
+                hit.update(hits)
+        # which proposed targets hold each suspect word (or a synonym of it)
+        ordered = sorted(hit)
+        held: dict[str, set[int]] = {}
+        for w in toks:
+            held[w] = set()
+            for targets in (holders.get(w, _NONE), *alike.get(w, ())):
+                held[w].update(_held_of(targets, ordered))
+        readings = [[(w, held[w]) for w in set(seq)] for seq in seqs]
+        for pos in ordered:
+            if any(self._word_confusion(pos, words) for words in readings):
+                out.add(pos, "token")
+
+    def _word_confusion(self, pos: int, words: list[tuple[str, set[int]]]) -> bool:
+        """Whether target `pos` and a suspect reading of distinct `words` (each with the proposed targets
+        holding it) can be a word-level confusion: one holds all the other's words or their synonyms
+        (words added, dropped or reordered), or both have as many words with at most `MAX_SWAPS` swapped
+        (substitutions; a number in place of a word is a version change, which the affix and version
+        rules judge, not a substitution)."""
+        m = self._word_counts[pos]
+        swapped = [w for w, holding in words if pos not in holding]
+        shared = len(words) - len(swapped)
+        if shared == 0:
+            return False
+        if shared == m or shared == len(words) >= 2:
+            return True
+        return m == len(words) and m - shared <= MAX_SWAPS and not all(w.isdigit() for w in swapped)
+
+
+_NONE: list[int] = []
+
+
+def _held_of(targets: list[int], wanted: list[int]) -> list[int]:
+    """The positions of sorted `wanted` that the sorted list `targets` holds."""
+    if len(targets) <= 4 * len(wanted):
+        return list(set(targets).intersection(wanted))
+    return [pos for pos in wanted if _holds(targets, pos)]
+
+
+def _holds(positions: list[int], pos: int) -> bool:
+    """Whether the sorted `positions` hold `pos`."""
+    i = bisect.bisect_left(positions, pos)
+    return i < len(positions) and positions[i] == pos
