@@ -203,7 +203,7 @@ def report_osv(store: Store, out_dir: Path, *, verdict: str = "malicious",
 
 #: The facts shown side by side on the analyst's page, in this order.
 FACT_LABELS = ("summary", "maintainers", "repository", "homepage", "age", "downloads", "install scripts",
-               "versions", "deprecated", "metadata")
+               "install code", "account", "versions", "deprecated", "metadata")
 
 
 def _facts(meta: PackageMetadata | None, now: datetime) -> dict[str, str]:
@@ -226,6 +226,11 @@ def _facts(meta: PackageMetadata | None, now: datetime) -> dict[str, str]:
         out["downloads"] = f"{meta.downloads:,}" + (f" ({meta.downloads_window})" if meta.downloads_window else "")
     if meta.install_scripts is not None:
         out["install scripts"] = "yes" if meta.install_scripts else "no"
+    if meta.install_behaviour is not None or "install_hook" in meta.extra:
+        read = ", ".join(meta.install_behaviour) or "none of note" if meta.install_behaviour is not None else ""
+        out["install code"] = meta.extra.get("install_hook") or read
+    if "account" in meta.extra:
+        out["account"] = meta.extra["account"]
     if meta.latest_version is not None or meta.version_count is not None:
         out["versions"] = ", ".join(x for x in (f"latest {meta.latest_version}" if meta.latest_version else "",
                                                  f"{meta.version_count} in all" if meta.version_count else "") if x)

@@ -438,7 +438,10 @@ def page_db(db: Path, engine: Engine) -> Path:
             parse("reqeusts", Ecosystem.PYPI), source="live", summary=HOSTILE_SUMMARY,
             maintainers=('"><b>owner</b>', "evil\u2066user"), repository_url="javascript:alert(1)//<x>",
             created=datetime(2026, 11, 1, tzinfo=UTC), downloads=12, downloads_window="last-month",
-            latest_version="2.99.0", version_count=1, install_scripts=True))
+            latest_version="2.99.0", version_count=1, install_scripts=True,
+            install_behaviour=("cmdclass", "runs-commands", "downloads"), account_packages=1,
+            extra={"install_hook": "read setup.py of reqeusts-2.99.0.tar.gz: cmdclass, runs-commands, downloads",
+                   "account": "newcomer publishes 1 package"}))
         st.put_metadata(PackageMetadata(
             parse("requests", Ecosystem.PYPI), source="live", summary="Python HTTP for Humans.",
             maintainers=("nateprewitt",), repository_url="https://github.com/psf/requests",
@@ -549,6 +552,15 @@ def test_html_page_in_headless_chromium(page_db: Path, engine: Engine, tmp_path:
                    capture_output=True, timeout=120)
     data = shot.read_bytes()
     assert _png_size(data) == (1280, 2400) and len(data) > 40_000     # a rendered page, not a blank one
+
+
+def test_html_page_shows_what_the_install_code_does_and_the_account(page_db: Path, engine: Engine, tmp_path: Path) -> None:
+    text = _page(page_db, engine, tmp_path)
+    section = text[text.index("imitates requests"):]
+    section = section[:section.index("</section>")]
+    assert "install code" in section and "read setup.py of reqeusts-2.99.0.tar.gz" in section
+    assert "newcomer publishes 1 package" in section
+    assert "its setup.py downloads and runs code at install, in a brand-new lookalike" in section
 
 
 def test_import_of_a_huge_file_of_unknown_ids_is_reported_not_a_crash(db: Path, tmp_path: Path, capsys) -> None:
