@@ -43,6 +43,10 @@ MAX_CANDIDATES = 5
 #: those found by the most direct generators, then by more generators, then the most popular.
 MAX_CLASSIFY = 160
 _DIRECT = frozenset({"edit", "form", "leaf", "namespace", "core"})
+#: What the name-level pass (`Engine.propose_many`) gives for one package: its result when it is
+#: itself popular, else its candidates, to be judged.
+Proposed = CheckResult | tuple[Candidate, ...]
+
 #: Confusability floor per category: how strongly the category alone says "looks the same" (`categories.RULES`).
 CATEGORY_STRENGTH: dict[Category, float] = {r.category: r.strength for r in RULES}
 _BULK = 512
@@ -144,7 +148,12 @@ class Engine:
 
     def check_many(self, pkgs: Sequence[PackageId]) -> list[CheckResult]:
         """Check parsed packages (any mix of registries); embeddings and edit scans run in bulk."""
-        out: list[CheckResult | None] = [None] * len(pkgs)
+        return self.judge_all(pkgs, self.propose_many(pkgs))
+
+    def propose_many(self, pkgs: Sequence[PackageId]) -> list[Proposed]:
+        """The name-level half of `check_many`: per package its result when it is itself popular, else its
+        candidates, not yet judged. It reads no metadata and no store, so forked workers can run it."""
+        out: list[Proposed | None] = [None] * len(pkgs)
         by_list: dict[tuple[Ecosystem, str | None], list[int]] = {}
         for i, p in enumerate(pkgs):
             by_list.setdefault((p.ecosystem, p.kind), []).append(i)
@@ -152,13 +161,17 @@ class Engine:
             reg = self.registry(eco, kind)
             for start in range(0, len(idxs), _BULK):
                 chunk = idxs[start : start + _BULK]
-                for i, res in zip(chunk, self._check_chunk(reg, [pkgs[i] for i in chunk])):
+                for i, res in zip(chunk, self._propose_chunk(reg, [pkgs[i] for i in chunk])):
                     out[i] = res
         return [r for r in out if r is not None]
 
-    def _check_chunk(self, reg: _Registry, pkgs: list[PackageId]) -> list[CheckResult]:
+    def judge_all(self, pkgs: Sequence[PackageId], proposed: Sequence[Proposed]) -> list[CheckResult]:
+        """The results of `propose_many`'s output for `pkgs`: the judge decides each candidate."""
+        return [p if isinstance(p, CheckResult) else _result(pkg, self._judged(pkg, p)) for pkg, p in zip(pkgs, proposed)]
+
+    def _propose_chunk(self, reg: _Registry, pkgs: list[PackageId]) -> list[Proposed]:
         gen = reg.generator
-        results: list[CheckResult | None] = [None] * len(pkgs)
+        results: list[Proposed | None] = [None] * len(pkgs)
         todo: list[int] = []
         for i, pkg in enumerate(pkgs):
             target = reg.by_key.get(names.key(pkg))
@@ -176,8 +189,7 @@ class Engine:
         for j, i in enumerate(todo):
             pkg = pkgs[i]
             props = gen.propose(pkg, vectors.get(j), near_keys=near[j])
-            cands = self._candidates(reg, pkg, props.found_by, vectors.get(j))
-            results[i] = _result(pkg, self._judged(pkg, cands))
+            results[i] = self._candidates(reg, pkg, props.found_by, vectors.get(j))
         return [r for r in results if r is not None]
 
     def _judged(self, pkg: PackageId, cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:

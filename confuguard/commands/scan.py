@@ -197,7 +197,13 @@ def check(deps: Sequence[Dependency], factory: Callable[[], Checker], *, progres
 
 
 def _check_all(engine: Checker, pkgs: list[PackageId], progress: bool) -> list[CheckResult]:
+    from confuguard import parallel
+    from confuguard.engine import Engine
+
+    workers = parallel.workers_for(len(pkgs)) if isinstance(engine, Engine) else 1
     if not progress:
+        if isinstance(engine, Engine) and workers > 1:
+            return parallel.check_parallel(engine, pkgs, workers)
         return engine.check_many(pkgs)
     from rich.console import Console
     from rich.progress import (
@@ -212,6 +218,8 @@ def _check_all(engine: Checker, pkgs: list[PackageId], progress: bool) -> list[C
     columns = (TextColumn("checking dependencies"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("check", total=len(pkgs))
+        if isinstance(engine, Engine) and workers > 1:
+            return parallel.check_parallel(engine, pkgs, workers, lambda n: bar.advance(task, n))
         for start in range(0, len(pkgs), PROGRESS_CHUNK):
             chunk = pkgs[start : start + PROGRESS_CHUNK]
             results += engine.check_many(chunk)
