@@ -266,10 +266,12 @@ class Judge:
         signals = self.signals(suspect, cand, s_meta, t_meta)
         x = self.model.table.vector(signals)
         p = self.model.proba_one(x)
-        verdict = Verdict.SUSPICIOUS if p >= self.threshold else Verdict.BENIGN
+        # a wide look-alike is a name shape ordinary packages share: only its own record can make it a threat
+        verdict = Verdict.SUSPICIOUS if p >= self.threshold and not (cand.needs_evidence and s_meta is None) else Verdict.BENIGN
         reasons = explain(signals, x * self.model.coef, verdict, priors=self.model.table.priors)
         if s_meta is None:
-            reasons += (f"no metadata for {suspect} (judged on the name alone)",)
+            reasons += (f"no metadata for {suspect} (judged on the name alone"
+                        + ("; this shape is alerted only on evidence from its record)" if cand.needs_evidence else ")"),)
         return dataclasses.replace(cand, threat_probability=round(p, 4), verdict=verdict, reasons=reasons)
 
 

@@ -36,6 +36,7 @@ from confuguard.types import (
     PackageId,
     Verdict,
 )
+from confuguard.wide import wide_findings
 
 MAX_CANDIDATES = 5
 #: At most this many proposed targets of one name are classified, so no name costs more than
@@ -226,18 +227,20 @@ class Engine:
             if same_owner:
                 cands.append(_sibling(pkg, t, same_owner, dist, found[pos]))
                 continue
+            wide = not findings and bool(findings := wide_findings(pkg, t))
             if not findings:
                 continue
             sim = sims.get(pos)
+            # a wide shape says little on its own: it ranks by name and embedding similarity only
             score = max(
-                max(CATEGORY_STRENGTH[f.category] for f in findings),
+                0.0 if wide else max(CATEGORY_STRENGTH[f.category] for f in findings),
                 Levenshtein.normalized_similarity(squash(key), squash(t.key)),
                 sim or 0.0,
             )
             cands.append(Candidate(
                 target=t.package, target_rank=t.rank, findings=findings, score=round(min(1.0, score), 4),
                 edit_distance=dist, embedding_similarity=None if sim is None else round(sim, 4),
-                found_by=frozenset(found[pos]),
+                found_by=frozenset(found[pos]), needs_evidence=wide,
             ))
         cands.sort(key=lambda c: (-c.score, c.target_rank))
         return tuple(_drop_echoes(cands)[:MAX_CANDIDATES])

@@ -395,6 +395,14 @@ _GENERIC_GROUP_LABELS = frozenset("core common commons api java maven plugin plu
                                   "external thirdparty github gitlab sourceforge".split())
 
 
+def sig_wide_lookalike(pair: Pair) -> Signal:
+    """A wide look-alike (`confuguard.wide`: two typos off, or a popular name plus a word): a shape plugins
+    and forks share, so it weighs strongly against a threat until the package's own record outweighs it."""
+    if not pair.candidate.needs_evidence:
+        return Signal("wide_lookalike", 0.0)
+    return Signal("wide_lookalike", 1.0, f"named like `{pair.target}` in a way plugins and forks are named too")
+
+
 def sig_same_namespace(pair: Pair) -> Signal:
     """Same npm scope / Maven groupId / Go owner / HF author as the target (+1), different (-1), none (unknown)."""
     a, b = names.namespace(pair.suspect), names.namespace(pair.target)
@@ -952,6 +960,9 @@ def _human(n: float) -> str:
 # -- the feature table ------------------------------------------------------------------------------
 
 _N = "name"
+#: Logit weight of a wide look-alike (`sig_wide_lookalike`): no name-only evidence reaches the threshold
+#: past it, while the record's threat signals together can.
+WIDE_PRIOR = -4.0
 SignalFunction = Callable[[Pair], Signal]
 #: Every signal, in model-feature order: how it becomes a feature, and the function computing it. Adding a
 #: signal is one entry here; a model trained before it existed weighs it at its `prior` (its unknown state
@@ -985,6 +996,8 @@ SIGNALS: tuple[tuple[FeatureSpec, SignalFunction], ...] = (
     (FeatureSpec("extra_nonword", 0.0, group=_N), sig_extra_nonword),
     (FeatureSpec("close_popular", 0.0, group=_N, prior=1.0), sig_close_popular),
     (FeatureSpec("same_namespace", 0.0, group=_N, prior=-2.0), sig_same_namespace),
+    # a wide shape alone is never an alert: only evidence from the record can outweigh this
+    (FeatureSpec("wide_lookalike", 0.0, group=_N, prior=WIDE_PRIOR, fixed=True), sig_wide_lookalike),
     # an allowlisted namespace can only be published to by its organisation: never a third party's squat
     (FeatureSpec("allowlisted_org", 0.0, group=_N, prior=-6.0, fixed=True), sig_allowlisted_org),
     (FeatureSpec("security_holding", 0.0, prior=4.0, sign=1), sig_security_holding),

@@ -231,6 +231,9 @@ class Candidate:
     """SUSPICIOUS or BENIGN once judged."""
     reasons: tuple[str, ...] = ()
     """Plain-words reasons for the verdict (benign and threat signals)."""
+    needs_evidence: bool = False
+    """A wide look-alike (`confuguard.wide`): a name shape ordinary packages share, alerted only on
+    evidence from the package's own record."""
 
     @property
     def categories(self) -> tuple[Category, ...]:
