@@ -89,8 +89,8 @@ def score(world: _world.World, result: dict[str, object], eco: Ecosystem) -> dic
     """Burden and recall of one registry."""
     alerted: dict[str, list[tuple[float, str]]] = defaultdict(list)
     for a in result["alerts"]:  # type: ignore[union-attr]
-        if a["ecosystem"] == eco.value:
-            alerted[a["suspect_key"]].append((a.get("threat_probability") or 0.0, a["target"]))
+        if a.ecosystem == eco.value:
+            alerted[a.suspect_key].append((a.threat_probability or 0.0, a.target))
 
     def key(name: str) -> str:
         return names.key(names.parse(name, eco))

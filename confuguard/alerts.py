@@ -1,6 +1,6 @@
 """The alert store's queries and the analysts' CSV loop: export open alerts, import the filled-in verdicts.
 
-    rows = alerts(store, status="open")                 # dicts with purls, URLs, categories, reasons
+    records = alerts(store, status="open")              # AlertRecords: the stored alert, purls and URLs
     export(store, Path("alerts.csv"), since="2026-11-01")
     report = import_verdicts(store, Path("alerts.csv"), analyst="ana")
 
@@ -38,7 +38,7 @@ from confuguard.formats import alerts_csv
 from confuguard.formats import html as html_fmt
 from confuguard.protocols import NameChecker
 from confuguard.store import Store, iter_chunks
-from confuguard.types import Ecosystem, PackageId, PackageMetadata
+from confuguard.types import Alert, AlertRecord, Ecosystem, PackageId, PackageMetadata
 
 #: What analysts may write in `analyst_verdict`.
 VERDICTS = ("malicious", "benign", "unsure")
@@ -115,8 +115,8 @@ def _pkg(eco: str, shown: str) -> PackageId | None:
 
 
 def alerts(store: Store, *, status: str = "open", since: str | None = None,
-           urls: Mapping[str, str] | None = None, ids: list[int] | None = None) -> list[dict[str, Any]]:
-    """Alerts with every CSV column filled (status `open`, `held`, `triaged` or `all`; only `ids` when
+           urls: Mapping[str, str] | None = None, ids: list[int] | None = None) -> list[AlertRecord]:
+    """Alerts with their purls and links (status `open`, `held`, `triaged` or `all`; only `ids` when
     given), most probable first.
 
     Package URLs point at the configured registry base URLs (`urls`, default `Config.load()`): a mirror's
@@ -127,19 +127,12 @@ def alerts(store: Store, *, status: str = "open", since: str | None = None,
         urls = Config.load().urls
     out = []
     rows = store.alert_rows(status=None if status == "all" else status, since=since, ids=ids)
-    rows.sort(key=lambda a: (-(a["threat_probability"] if a["threat_probability"] is not None else -1.0), a["id"]))
+    rows.sort(key=lambda a: (-(a.threat_probability if a.threat_probability is not None else -1.0), a.id))
     for a in rows:
-        suspect, target = _pkg(a["ecosystem"], a["suspect"]), _pkg(a["ecosystem"], a["target"])
-        out.append({
-            **a,
-            "alert_id": a["id"], "registry": a["ecosystem"],
-            "suspect_purl": names.purl(suspect) if suspect else "", "suspect_url": web_url(suspect, urls) if suspect else "",
-            "target_purl": names.purl(target) if target else "", "target_url": web_url(target, urls) if target else "",
-            "categories": "|".join(json.loads(a["categories"])),
-            "reasons": " | ".join(json.loads(a["reasons"])),
-            "recorded_verdict": a.get("analyst_verdict"), "recorded_note": a.get("analyst_note"),
-            "analyst_verdict": "", "analyst_note": "",
-        })
+        suspect, target = _pkg(a.ecosystem, a.suspect), _pkg(a.ecosystem, a.target)
+        out.append(AlertRecord(
+            a, suspect_purl=names.purl(suspect) if suspect else "", suspect_url=web_url(suspect, urls) if suspect else "",
+            target_purl=names.purl(target) if target else "", target_url=web_url(target, urls) if target else ""))
     return out
 
 
@@ -181,18 +174,19 @@ def report_osv(store: Store, out_dir: Path, *, verdict: str = "malicious",
     skipped: list[str] = []
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        for a in alerts(store, status="all"):
-            if a.get("recorded_verdict") != verdict:
+        for record in alerts(store, status="all"):
+            a = record.alert
+            if a.analyst_verdict != verdict:
                 continue
-            if osv.osv_ecosystem(a["registry"]) is None:
-                skipped.append(f"alert {a['alert_id']} ({a['registry']} {a['suspect']}): OSV has no "
-                               f"{a['registry']} ecosystem; not written")
+            if osv.osv_ecosystem(a.ecosystem) is None:
+                skipped.append(f"alert {a.id} ({a.ecosystem} {a.suspect}): OSV has no "
+                               f"{a.ecosystem} ecosystem; not written")
                 continue
-            pkg = _pkg(a["registry"], a["suspect"])
+            pkg = _pkg(a.ecosystem, a.suspect)
             meta = store.get_metadata(pkg) if pkg is not None else None
-            path = out_dir / f"{osv.record_id(a['alert_id'])}.json"
+            path = out_dir / f"{osv.record_id(a.id)}.json"
             tmp = path.with_name(path.name + ".tmp")
-            tmp.write_text(json.dumps(osv.record(a, meta, now=stamp), indent=2, ensure_ascii=False) + "\n",
+            tmp.write_text(json.dumps(osv.record(record, meta, now=stamp), indent=2, ensure_ascii=False) + "\n",
                            encoding="utf-8")
             os.replace(tmp, path)
             written.append(path)
@@ -239,17 +233,17 @@ def _facts(meta: PackageMetadata | None, now: datetime) -> dict[str, str]:
     return out
 
 
-def _weights(engine: NameChecker | None, store: Store, alert: dict[str, Any], suspect: PackageId | None,
+def _weights(engine: NameChecker | None, store: Store, alert: Alert, suspect: PackageId | None,
              target: PackageId | None) -> list[tuple[str, float | None]]:
     """The classifier's reasons for the pair with their log-odds weights, judged again now with the
     store's metadata; the stored reasons without weights when there is no judge or the pair is gone."""
-    stored: list[tuple[str, float | None]] = [(r, None) for r in alert["reasons"].split(" | ") if r]
+    stored: list[tuple[str, float | None]] = [(r, None) for r in alert.reasons if r]
     judge = getattr(engine, "judge", None)
     if engine is None or judge is None or suspect is None or target is None:
         return stored
     from confuguard import signals as sig
 
-    result = engine.check_name(alert["suspect"], suspect.ecosystem)
+    result = engine.check_name(alert.suspect, suspect.ecosystem)
     cand = next((c for c in result.candidates if names.key(c.target) == names.key(target)), None)
     if cand is None:
         return stored
@@ -261,17 +255,18 @@ def _weights(engine: NameChecker | None, store: Store, alert: dict[str, Any], su
     return names_found + weighted[:12]
 
 
-def alert_views(store: Store, rows: list[dict[str, Any]], *, engine: NameChecker | None = None,
-                now: datetime | None = None) -> list[dict[str, Any]]:
-    """The analyst page's views of `rows` (alerts as `alerts` returns them): facts side by side, weighted reasons."""
+def alert_views(store: Store, records: list[AlertRecord], *, engine: NameChecker | None = None,
+                now: datetime | None = None) -> list[html_fmt.AlertView]:
+    """The analyst page's views of `records` (as `alerts` returns them): facts side by side, weighted reasons."""
     when = now or datetime.now(UTC)
     views = []
-    for a in rows:
-        suspect, target = _pkg(a["registry"], a["suspect"]), _pkg(a["registry"], a["target"])
+    for record in records:
+        a = record.alert
+        suspect, target = _pkg(a.ecosystem, a.suspect), _pkg(a.ecosystem, a.target)
         s_facts = _facts(store.get_metadata(suspect) if suspect else None, when)
         t_facts = _facts(store.get_metadata(target) if target else None, when)
-        views.append({"alert": a, "facts": html_fmt.fact_rows(FACT_LABELS, s_facts, t_facts),
-                      "weights": _weights(engine, store, a, suspect, target)})
+        views.append(html_fmt.AlertView(record, html_fmt.fact_rows(FACT_LABELS, s_facts, t_facts),
+                                        _weights(engine, store, a, suspect, target)))
     return views
 
 
@@ -281,7 +276,7 @@ def alert_page(store: Store, alert_id: int, *, engine: NameChecker | None = None
     if not rows:
         return None
     return html_fmt.page(alert_views(store, rows, engine=engine),
-                         title=f"confuguard alert {alert_id}: {rows[0]['suspect']}")
+                         title=f"confuguard alert {alert_id}: {rows[0].alert.suspect}")
 
 
 def export_html(store: Store, out: Path, *, since: str | None = None, status: str = "open", engine: NameChecker | None = None) -> int:
@@ -324,7 +319,7 @@ def import_verdicts(store: Store, path: Path, *, analyst: str | None = None, dry
     _, rows = alerts_csv.read(path)
     report = ImportReport(str(path))
     ids = [i for _, r in rows if (i := parse_alert_id(r.get("alert_id", ""))) is not None]
-    known = {a["id"]: a for chunk in iter_chunks(sorted(set(ids)), 500) for a in store.alert_rows(ids=chunk)}
+    known = {a.id: a for chunk in iter_chunks(sorted(set(ids)), 500) for a in store.alert_rows(ids=chunk)}
     seen: set[int] = set()
     todo: list[tuple[int, str, str, str, str, str]] = []
     for line, row in rows:
@@ -349,12 +344,12 @@ def import_verdicts(store: Store, path: Path, *, analyst: str | None = None, dry
         if stored is None:
             report.problems.append(f"{where}: unknown alert id {alert_id} (not applied)")
             continue
-        edited = [c for c, have in (("registry", stored["ecosystem"]), ("suspect", stored["suspect"]),
-                                    ("target", stored["target"]))
+        edited = [c for c, have in (("registry", stored.ecosystem), ("suspect", stored.suspect),
+                                    ("target", stored.target))
                   if not alerts_csv.matches(row.get(c, ""), have)]
         if edited:
             report.problems.append(
-                f"{where}: alert {alert_id} is {stored['suspect']} -> {stored['target']} on {stored['ecosystem']}, "
+                f"{where}: alert {alert_id} is {stored.suspect} -> {stored.target} on {stored.ecosystem}, "
                 f"but the row's {', '.join(edited)} differ{'s' if len(edited) == 1 else ''} (edited id or row; not applied)")
             continue
         verdict = raw_verdict.lower()
@@ -367,7 +362,7 @@ def import_verdicts(store: Store, path: Path, *, analyst: str | None = None, dry
             report.problems.append(f"{where}: alert {alert_id} appears twice; only its first row is applied")
             continue
         seen.add(alert_id)
-        if stored.get("analyst_verdict") == verdict and (stored.get("analyst_note") or "") == note:
+        if stored.analyst_verdict == verdict and (stored.analyst_note or "") == note:
             report.unchanged += 1
             continue
         todo.append((alert_id, verdict, who, note, when, path.name))

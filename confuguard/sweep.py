@@ -53,7 +53,15 @@ from confuguard import names
 from confuguard.errors import ConfuguardError, InputError
 from confuguard.protocols import FeedItem, NameChecker, RegistryClient, since_cursor
 from confuguard.store import Store, iter_chunks
-from confuguard.types import CheckResult, Ecosystem, PackageId, PackageMetadata, Verdict
+from confuguard.types import (
+    Alert,
+    Candidate,
+    CheckResult,
+    Ecosystem,
+    PackageId,
+    PackageMetadata,
+    Verdict,
+)
 
 if TYPE_CHECKING:
     from confuguard.config import Config
@@ -511,7 +519,7 @@ class Sweep:
                 queue: Sequence[tuple[str, str, str, str, str]] = (), dequeue: Sequence[tuple[str, str]] = (),
                 removed: Collection[PackageId] = ()) -> None:
         checked: list[tuple[str, str, str, str]] = []
-        alerts: list[dict[str, Any]] = []
+        alerts: list[Alert] = []
         counts = {"checked": 0, "benign": 0, "clean": 0, "popular": 0}
         for r in results:
             self._crash_point()
@@ -590,18 +598,17 @@ def observed_times(meta: PackageMetadata, previous: PackageMetadata | None, seen
         extra={**meta.extra, "first_listed": first.isoformat()})
 
 
-def alert_row(suspect: PackageId, cand: Any, version: str, *, notes: Sequence[str] = ()) -> dict[str, Any]:
-    """The store row of one alert (a suspicious candidate of a suspect); `notes` are reasons the sweep adds."""
-    return {
-        "ecosystem": suspect.ecosystem.value, "suspect_key": names.key(suspect), "suspect": names.display(suspect),
-        "target_key": names.key(cand.target), "target": names.display(cand.target), "target_rank": cand.target_rank,
-        "categories": json.dumps([c.value for c in cand.categories]), "edit_distance": cand.edit_distance,
-        "embedding_similarity": cand.embedding_similarity, "threat_probability": cand.threat_probability,
-        "verdict": (cand.verdict or Verdict.SUSPICIOUS).value,
-        "reasons": json.dumps([f"{f.category.value}: {f.detail}" for f in cand.findings] + list(cand.reasons)
-                              + list(notes), ensure_ascii=False),
-        "model_version": version,
-    }
+def alert_row(suspect: PackageId, cand: Candidate, version: str, *, notes: Sequence[str] = ()) -> Alert:
+    """The alert of a suspicious candidate of a suspect, to store; `notes` are reasons the sweep adds."""
+    return Alert(
+        ecosystem=suspect.ecosystem.value, suspect_key=names.key(suspect), suspect=names.display(suspect),
+        target_key=names.key(cand.target), target=names.display(cand.target), target_rank=cand.target_rank,
+        categories=tuple(c.value for c in cand.categories), edit_distance=cand.edit_distance,
+        embedding_similarity=cand.embedding_similarity, threat_probability=cand.threat_probability,
+        verdict=(cand.verdict or Verdict.SUSPICIOUS).value,
+        reasons=(*(f"{f.category.value}: {f.detail}" for f in cand.findings), *cand.reasons, *notes),
+        model_version=version,
+    )
 
 
 def _names(path: Path, skip_lines: int) -> Iterator[tuple[int, str]]:

@@ -253,3 +253,52 @@ class CheckResult:
     reasons: tuple[str, ...] = ()
     metadata: dict[str, PackageMetadata] = field(default_factory=dict)
     """Metadata used for the verdict, keyed by purl (suspect and targets), when any."""
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """A suspicious (suspect, target) pair raised by a sweep, as the store keeps it.
+
+    The evidence comes from the sweep (`confuguard.sweep.alert_row`); `id`, the times and runs,
+    `status` and the latest analyst verdict are the store's (these defaults until it is stored).
+    """
+
+    ecosystem: str
+    """The registry of both packages (an `Ecosystem` value)."""
+    suspect_key: str
+    suspect: str
+    target_key: str
+    target: str
+    target_rank: int | None
+    categories: tuple[str, ...]
+    edit_distance: int | None
+    embedding_similarity: float | None
+    threat_probability: float | None
+    verdict: str
+    reasons: tuple[str, ...]
+    """Name findings, then the classifier's reasons, then the sweep's notes."""
+    model_version: str
+    id: int = 0
+    first_seen: str = ""
+    last_seen: str = ""
+    first_run: int = 0
+    last_run: int = 0
+    status: str = "open"
+    """`open`, `held` (over the night's cap) or `triaged` (an analyst said malicious or benign)."""
+    analyst_verdict: str | None = None
+    """The latest analyst verdict (`malicious`, `benign`, `unsure`), by `analyst`, with its note and time."""
+    analyst: str | None = None
+    analyst_note: str | None = None
+    verdict_recorded_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRecord:
+    """A stored alert as the analysts get it (CSV, list, OSV record, page): with both packages' purls and
+    links (empty when a stored name no longer parses)."""
+
+    alert: Alert
+    suspect_purl: str = ""
+    suspect_url: str = ""
+    target_purl: str = ""
+    target_url: str = ""

@@ -4,6 +4,7 @@ their verdicts (unknown/edited ids and bad verdicts refused and reported), `aler
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import shutil
@@ -49,8 +50,8 @@ def db(engine: Engine, tmp_path: Path) -> Path:
 
         cand = engine.check_name("reqeusts", Ecosystem.PYPI).candidates[0]
         evil = alert_row(parse("reqeusts", Ecosystem.PYPI), cand, "0")
-        evil.update(suspect_key="evil", suspect='=HYPERLINK("http://evil.example/?x")',
-                    reasons=json.dumps(["+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx\x1b[31m\u202e"]))
+        evil = dataclasses.replace(evil, suspect_key="evil", suspect='=HYPERLINK("http://evil.example/?x")',
+                                   reasons=("+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx\x1b[31m\u202e"))
         store.commit_sweep(store.start_run("test"), "2026-11-01T00:00:00Z", [], [evil])
     return path
 
@@ -113,7 +114,7 @@ def test_import_applies_valid_rows_and_reports_the_rest(db: Path, tmp_path: Path
     out = tmp_path / "a.csv"
     with Store.open(db) as st:
         export(st, out)
-        ids = {a["suspect"]: a["id"] for a in st.alert_rows()}
+        ids = {a.suspect: a.id for a in st.alert_rows()}
     unknown = {c: "" for c in alerts_csv.COLUMNS} | {"alert_id": "9999", "registry": "pypi", "suspect": "x",
                                                        "target": "y", "analyst_verdict": "benign"}
     _fill(out, {"reqeusts": ("malicious", "=typosquat, reported"), "lodahs": ("Benign", "team fork"),
@@ -132,12 +133,12 @@ def test_import_applies_valid_rows_and_reports_the_rest(db: Path, tmp_path: Path
         assert len(report.problems) == 2, report.problems
         assert any("unknown alert id 9999" in p for p in report.problems)
         assert any("alert {} is lodahs".format(ids["lodahs"]) in p and "edited id" in p for p in report.problems)
-        got = {a["suspect"]: a for a in st.alert_rows()}
-        assert got["reqeusts"]["analyst_verdict"] == "malicious" and got["reqeusts"]["analyst"] == "ana"
-        assert got["reqeusts"]["analyst_note"] == "=typosquat, reported"  # stored as typed, neutralised on export
-        assert got["reqeusts"]["status"] == "triaged" and got["lodahs"]["status"] == "triaged"
-        assert got["@typescript_eslinter/parser"]["status"] == "open"  # unsure keeps it open
-        assert got["reqeusts"]["verdict_recorded_at"].endswith("Z")
+        got = {a.suspect: a for a in st.alert_rows()}
+        assert got["reqeusts"].analyst_verdict == "malicious" and got["reqeusts"].analyst == "ana"
+        assert got["reqeusts"].analyst_note == "=typosquat, reported"  # stored as typed, neutralised on export
+        assert got["reqeusts"].status == "triaged" and got["lodahs"].status == "triaged"
+        assert got["@typescript_eslinter/parser"].status == "open"  # unsure keeps it open
+        assert got["reqeusts"].verdict_recorded_at.endswith("Z")
         again = import_verdicts(st, out, analyst="bob")
         assert again.applied == 0 and again.unchanged == 3
         n = st._conn.execute("SELECT COUNT(*) FROM alert_verdicts").fetchone()[0]
@@ -154,7 +155,7 @@ def test_invalid_verdict_is_reported_not_applied(db: Path, tmp_path: Path) -> No
         _fill(out, {"numpyy": ("maybe", "")})
         report = import_verdicts(st, out)
         assert report.applied == 0 and "'maybe' is not one of malicious, benign, unsure" in report.problems[0]
-        assert all(a["analyst_verdict"] is None for a in st.alert_rows())
+        assert all(a.analyst_verdict is None for a in st.alert_rows())
 
 
 def test_train_reads_the_analyst_csv(db: Path, tmp_path: Path) -> None:
@@ -227,8 +228,8 @@ def test_csv_round_trips_through_libreoffice(db: Path, tmp_path: Path) -> None:
     with Store.open(db) as st:
         report = import_verdicts(st, back, analyst="ana")
         assert report.problems == [] and report.applied == 2
-        got = {a["suspect"]: a for a in st.alert_rows()}
-        assert got["reqeusts"]["analyst_note"] == "checked, 'quoted' note"
+        got = {a.suspect: a for a in st.alert_rows()}
+        assert got["reqeusts"].analyst_note == "checked, 'quoted' note"
 
 
 # -- hostile CSVs: one line per row or file, exit 2, never a traceback, never exit 1 ------------------------------
@@ -238,7 +239,7 @@ def _exported(db: Path, tmp_path: Path) -> tuple[Path, dict[str, int]]:
     out = tmp_path / "a.csv"
     with Store.open(db) as st:
         export(st, out)
-        ids = {a["suspect"]: a["id"] for a in st.alert_rows()}
+        ids = {a.suspect: a.id for a in st.alert_rows()}
     return out, ids
 
 
@@ -283,7 +284,7 @@ def test_import_refuses_malformed_files_in_one_line(db: Path, tmp_path: Path, ca
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and needle in err and "Traceback" not in err, err
     with Store.open(db) as st:
-        assert all(a["analyst_verdict"] is None for a in st.alert_rows())
+        assert all(a.analyst_verdict is None for a in st.alert_rows())
 
 
 # -- the night's reading: most probable first, a cap that holds the rest -----------------------------------------
@@ -409,11 +410,14 @@ def test_osv_reports_of_confirmed_alerts_validate(db: Path, tmp_path: Path, engi
 ])
 def test_the_schema_check_rejects_broken_records(breakage) -> None:
     from confuguard.formats import osv
+    from confuguard.types import Alert, AlertRecord
 
-    alert = {"alert_id": 7, "registry": "pypi", "suspect": "reqeusts", "suspect_purl": "pkg:pypi/reqeusts",
-             "target": "requests", "target_purl": "pkg:pypi/requests", "target_rank": 6, "categories": "typo",
-             "first_seen": "2026-11-01T00:00:00Z", "reasons": "1 edit", "recorded_note": "", "analyst": "ana",
-             "verdict_recorded_at": "2026-11-02T00:00:00Z", "threat_probability": 0.9, "model_version": "m"}
+    alert = AlertRecord(Alert(id=7, ecosystem="pypi", suspect_key="reqeusts", suspect="reqeusts", target_key="requests",
+                              target="requests", target_rank=6, categories=("typo",), edit_distance=None,
+                              embedding_similarity=None, first_seen="2026-11-01T00:00:00Z", reasons=("1 edit",),
+                              analyst_note="", analyst="ana", verdict_recorded_at="2026-11-02T00:00:00Z",
+                              threat_probability=0.9, verdict="suspicious", model_version="m"),
+                        suspect_purl="pkg:pypi/reqeusts", target_purl="pkg:pypi/requests")
     doc = osv.record(alert, None, now="2026-11-03T00:00:00Z")
     assert osv_errors(doc) == []
     breakage(doc)
@@ -507,7 +511,7 @@ def test_serve_ui_page_is_off_unless_enabled(page_db: Path, engine: Engine) -> N
 
     with Store.open(page_db) as st:
         engine.judge.store = st
-        first = st.alert_rows()[0]["id"]
+        first = st.alert_rows()[0].id
         plain = Served(create_app(engine, warm=[Ecosystem.PYPI]))
         ui = Served(create_app(engine, warm=[Ecosystem.PYPI], ui=lambda i: alert_page(st, i, engine=engine)))
         try:

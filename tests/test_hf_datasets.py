@@ -249,7 +249,7 @@ def test_sweep_of_the_dataset_feed(fake, cfg, tmp_path):
         engine.judge.store = store
         summary = Sweep(store, engine, config=cfg, page_size=2).feeds([HF])
         assert not summary.failed, summary.to_json()
-        alerts = {(a["suspect"], a["target"]) for a in store.alert_rows()}
+        alerts = {(a.suspect, a.target) for a in store.alert_rows()}
         assert ("datasets/opneai/gsm8k", "datasets/openai/gsm8k") in alerts
         assert ("datasets/hellaswg", "datasets/hellaswag") in alerts
         assert not any(s == "datasets/someone/my-eval-set" for s, _ in alerts)

@@ -150,7 +150,7 @@ def test_sweep_raises_personal_groupid_and_owner_squats_and_not_siblings(tmp_pat
         engine.judge.store = store
         summary = Sweep(store, engine, config=cfg, page_size=2).feeds([E.MAVEN, E.GOLANG])
         assert not summary.failed, summary.to_json()
-        alerts = {(a["suspect"], a["target"]) for a in store.alert_rows()}
+        alerts = {(a.suspect, a.target) for a in store.alert_rows()}
         assert ("io.github.someone:guava", "com.google.guava:guava") in alerts
         assert ("github.com/golangx/sync", "golang.org/x/sync") in alerts
         suspects = {s for s, _ in alerts}

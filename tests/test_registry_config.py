@@ -199,8 +199,8 @@ def test_alert_links_point_at_the_configured_mirror(tmp_path) -> None:
         store.commit_sweep(store.start_run("test"), "2026-12-01T00:00:00Z", [], [alert_row(suspect, cand, "v")])
         public = alerts(store, urls=DEFAULT_URLS)[0]
         mirror = alerts(store, urls={**DEFAULT_URLS, "npm": "https://npm.mirror.example/registry"})[0]
-    assert public["suspect_url"] == "https://www.npmjs.com/package/lodahs"
-    assert (mirror["suspect_url"], mirror["target_url"]) == ("https://npm.mirror.example/registry/lodahs",
+    assert public.suspect_url == "https://www.npmjs.com/package/lodahs"
+    assert (mirror.suspect_url, mirror.target_url) == ("https://npm.mirror.example/registry/lodahs",
                                                              "https://npm.mirror.example/registry/lodash")
 
 

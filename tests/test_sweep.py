@@ -98,15 +98,15 @@ def seed_cursors(store: Store) -> None:
 
 
 def alert_set(store: Store) -> set[tuple[str, str, str]]:
-    return {(a["ecosystem"], a["suspect"], a["target"]) for a in store.alert_rows()}
+    return {(a.ecosystem, a.suspect, a.target) for a in store.alert_rows()}
 
 
 def alert_state(path: Path) -> tuple[list[tuple], dict[str, str | None]]:
     """Everything a sweep decides (ids and evidence, not timestamps), and the cursors (but RubyGems', whose
     window ends at the present)."""
     with Store.open(path) as st:
-        rows = [(a["id"], a["ecosystem"], a["suspect"], a["target"], a["categories"], a["threat_probability"],
-                 a["verdict"], a["reasons"], a["model_version"], a["status"]) for a in st.alert_rows()]
+        rows = [(a.id, a.ecosystem, a.suspect, a.target, a.categories, a.threat_probability,
+                 a.verdict, a.reasons, a.model_version, a.status) for a in st.alert_rows()]
         cursors = {k: v["cursor"] for k, v in st.feed_states().items() if k != "rubygems"}
         checked = st._conn.execute("SELECT ecosystem, key, verdict FROM checked_packages ORDER BY 1, 2").fetchall()
     return rows + [("checked", *c) for c in checked], cursors
@@ -130,8 +130,8 @@ def test_sweep_all_six_feeds_raises_exactly_the_expected_alerts(engine, cfg, fak
         assert summary.alerts_new == len(EXPECTED)
         assert all(r.cursor_after != START[Ecosystem(r.registry)] for r in summary.registries)
         rows = store.alert_rows()
-        assert {a["model_version"] for a in rows} == {engine.judge.model.manifest["version"]}
-        assert all(a["threat_probability"] >= 0.6 and a["status"] == "open" for a in rows)
+        assert {a.model_version for a in rows} == {engine.judge.model.manifest["version"]}
+        assert all(a.threat_probability >= 0.6 and a.status == "open" for a in rows)
         assert any("/pypi/pypi/reqeusts/json" in r for r in fake.requests)  # metadata fetched live
         before = alert_state(store.path)
 
@@ -144,8 +144,8 @@ def test_sweep_all_six_feeds_raises_exactly_the_expected_alerts(engine, cfg, fak
         third = sweeper(store, engine, cfg).feeds([Ecosystem.NPM, Ecosystem.PYPI])
         assert third.alerts_new == 1 and third.totals()["alerts_reseen"] == 1
         assert alert_set(store) == EXPECTED | {("pypi", "numpyy", "numpy")}
-        lod = next(a for a in store.alert_rows() if a["suspect"] == "lodahs")
-        assert lod["last_run"] == third.run_id and lod["first_run"] == summary.run_id
+        lod = next(a for a in store.alert_rows() if a.suspect == "lodahs")
+        assert lod.last_run == third.run_id and lod.first_run == summary.run_id
 
 
 def test_failing_registries_are_reported_and_retried_next_run(engine, cfg, fake, tmp_path) -> None:
@@ -355,7 +355,7 @@ def checked_set(store: Store) -> set[tuple[str, str, str]]:
 
 def decisions(store: Store) -> tuple[set, set]:
     """What a sweep decided, without ids and times: the alerts with their evidence, and every checked verdict."""
-    alerts = {(a["ecosystem"], a["suspect"], a["target"], a["verdict"], round(a["threat_probability"], 6))
+    alerts = {(a.ecosystem, a.suspect, a.target, a.verdict, round(a.threat_probability, 6))
               for a in store.alert_rows()}
     return alerts, checked_set(store)
 
@@ -376,8 +376,8 @@ def test_one_run_checks_the_whole_window_at_any_page_size(engine, cfg, fake, tmp
         assert alert_set(store) == EXPECTED | {("npm", "axois", "axios")}
         assert {(e, n) for e, n, _ in checked_set(store)} >= {(e, n.lower()) for e, n in WINDOW if e != "maven"}
         assert len(checked_set(store)) == len({(e, n.lower()) for e, n in WINDOW}) + 1
-        axois = next(a for a in store.alert_rows() if a["suspect"] == "axois")
-        assert "removed from the registry" in axois["reasons"]
+        axois = next(a for a in store.alert_rows() if a.suspect == "axois")
+        assert "removed from the registry" in " | ".join(axois.reasons)
 
 
 def test_pypi_changelog_pages_past_a_short_answer(engine, cfg, fake, tmp_path) -> None:

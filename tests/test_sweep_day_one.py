@@ -72,10 +72,10 @@ def test_sweep_alerts_a_copied_description_and_clears_a_package_of_its_own(tmp_p
             engine = Engine(encoder=None, judge=Judge.default(store=store))
             summary = Sweep(store, engine).feeds([Ecosystem.NPM, Ecosystem.PYPI], start=START)
             assert not summary.failed, summary.to_json()
-            alerts = {(a["suspect"], a["target"]): a for a in store.alert_rows()}
+            alerts = {(a.suspect, a.target): a for a in store.alert_rows()}
         assert any("/pypi/pypi/fastbi/json" in r for r in fake.requests)  # judged on its live record
     assert ("fastbi", "fastai") not in alerts
     assert ("lodahs", "lodash") in alerts
-    assert "description copied from `lodash`" in alerts[("lodahs", "lodash")]["reasons"]
+    assert "description copied from `lodash`" in " | ".join(alerts[("lodahs", "lodash")].reasons)
     by = {r.registry: r for r in summary.registries}
     assert by["pypi"].benign_suppressed >= 1  # fastbi resembles fastai, and was cleared

@@ -118,6 +118,7 @@ def list_(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from confuguard.alerts import alerts, parse_since
+    from confuguard.formats.alerts_csv import columns
     from confuguard.formats.sanitize import terminal
 
     with _store(args.db) as store:
@@ -127,7 +128,7 @@ def list_(args: argparse.Namespace) -> int:
         keep = ("alert_id", "first_seen", "last_seen", "registry", "suspect", "suspect_purl", "target", "target_purl",
                 "categories", "edit_distance", "embedding_similarity", "threat_probability", "verdict", "reasons",
                 "model_version", "status", "recorded_verdict", "recorded_note")
-        json.dump([{k: r.get(k) for k in keep} for r in rows], sys.stdout, indent=1, ensure_ascii=False)
+        json.dump([{k: columns(r)[k] for k in keep} for r in rows], sys.stdout, indent=1, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
     table = Table(title=f"{len(rows)} {args.status} alerts", title_justify="left")
@@ -135,12 +136,12 @@ def list_(args: argparse.Namespace) -> int:
         table.add_column(col, overflow="fold")
     from rich.text import Text
 
-    for r in rows:
-        prob = "-" if r["threat_probability"] is None else f"{r['threat_probability']:.2f}"
-        first_reason = r["reasons"].split(" | ")[0] if r["reasons"] else ""
-        table.add_row(str(r["alert_id"]), r["first_seen"][:16], r["registry"], Text(terminal(r["suspect"])),
-                      Text(terminal(r["target"])), r["categories"].replace("|", ", "), prob,
-                      r["status"] + (f" ({r['recorded_verdict']})" if r.get("recorded_verdict") else ""),
+    for a in (r.alert for r in rows):
+        prob = "-" if a.threat_probability is None else f"{a.threat_probability:.2f}"
+        first_reason = a.reasons[0] if a.reasons else ""
+        table.add_row(str(a.id), a.first_seen[:16], a.ecosystem, Text(terminal(a.suspect)),
+                      Text(terminal(a.target)), ", ".join(a.categories), prob,
+                      a.status + (f" ({a.analyst_verdict})" if a.analyst_verdict else ""),
                       Text(terminal(first_reason)[:120]))
     Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200).print(table)
     return 0

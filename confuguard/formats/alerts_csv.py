@@ -39,6 +39,7 @@ from typing import Any, TextIO
 
 from confuguard.errors import InputError
 from confuguard.formats.sanitize import cell
+from confuguard.types import AlertRecord
 
 COLUMNS: tuple[str, ...] = (
     "alert_id", "first_seen", "last_seen", "registry", "suspect", "suspect_purl", "suspect_url",
@@ -68,21 +69,38 @@ def _fmt(column: str, value: Any) -> str:
     return str(int(value))
 
 
-def write(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
-    """Write the header and one line per row (dicts keyed by COLUMNS); return the number of rows."""
+def columns(record: AlertRecord) -> dict[str, Any]:
+    """The values of one alert by column name: the COLUMNS (the `analyst_*` ones empty, for the analyst
+    to fill) and `recorded_verdict` / `recorded_note`, the latest analyst verdict and note in the store."""
+    a = record.alert
+    return {
+        "alert_id": a.id, "first_seen": a.first_seen, "last_seen": a.last_seen, "registry": a.ecosystem,
+        "suspect": a.suspect, "suspect_purl": record.suspect_purl, "suspect_url": record.suspect_url,
+        "target": a.target, "target_purl": record.target_purl, "target_url": record.target_url,
+        "target_rank": a.target_rank, "categories": "|".join(a.categories), "edit_distance": a.edit_distance,
+        "embedding_similarity": a.embedding_similarity, "threat_probability": a.threat_probability,
+        "verdict": a.verdict, "reasons": " | ".join(a.reasons), "model_version": a.model_version,
+        "status": a.status, "analyst_verdict": "", "analyst_note": "",
+        "recorded_verdict": a.analyst_verdict, "recorded_note": a.analyst_note,
+    }
+
+
+def write(records: Iterable[AlertRecord], out: TextIO) -> int:
+    """Write the header and one line per alert; return the number of alerts."""
     writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
     n = 0
-    for row in rows:
-        writer.writerow([_fmt(c, row.get(c)) for c in COLUMNS])
+    for record in records:
+        row = columns(record)
+        writer.writerow([_fmt(c, row[c]) for c in COLUMNS])
         n += 1
     return n
 
 
-def render(rows: Iterable[dict[str, Any]]) -> str:
+def render(records: Iterable[AlertRecord]) -> str:
     """The CSV as a string."""
     buf = io.StringIO()
-    write(rows, buf)
+    write(records, buf)
     return buf.getvalue()
 
 

@@ -2,11 +2,8 @@
 
     html_text = page([view, ...], title="confuguard alerts")
 
-A *view* is a plain dict prepared by `confuguard.alerts.alert_views` (this module only renders):
-
-    alert        the alert row (`confuguard.alerts.alerts`)
-    facts        [(label, suspect value, target value)]: summary, maintainers, repository, age...
-    weights      [(reason, log-odds weight or None)]: the classifier's reasons, strongest first
+A view (`AlertView`) is prepared by `confuguard.alerts.alert_views` (this module only renders):
+the alert with its purls and links, its facts side by side and its weighted reasons.
 
 Suspect and target stand side by side, the suspect's name with the characters that differ from
 the target's highlighted; then the categories, the weighted reasons, and the CSV cells the analyst
@@ -21,9 +18,22 @@ from __future__ import annotations
 import difflib
 import html
 from collections.abc import Iterable, Sequence
-from typing import Any
+from dataclasses import dataclass
 
 from confuguard.formats.sanitize import terminal
+from confuguard.types import AlertRecord
+
+
+@dataclass(frozen=True, slots=True)
+class AlertView:
+    """One alert on the page."""
+
+    record: AlertRecord
+    """The alert (`confuguard.alerts.alerts`)."""
+    facts: list[tuple[str, str, str]]
+    """(label, suspect value, target value): summary, maintainers, repository, age..."""
+    weights: list[tuple[str, float | None]]
+    """(reason, log-odds weight or None): the classifier's reasons, strongest first."""
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 _CSS = """
@@ -75,37 +85,38 @@ def _weight(w: float | None) -> str:
     return f'<td class="w {"up" if w > 0 else "down"}">{w:+.2f}</td>'
 
 
-def _section(view: dict[str, Any]) -> str:
-    a = view["alert"]
-    suspect_html, target_html = name_diff(str(a["suspect"]), str(a["target"]))
-    prob = a.get("threat_probability")
+def _section(view: AlertView) -> str:
+    r = view.record
+    a = r.alert
+    suspect_html, target_html = name_diff(a.suspect, a.target)
+    prob = a.threat_probability
     facts = "".join(f"<tr><th>{esc(label)}</th><td>{esc(s)}</td><td>{esc(t)}</td></tr>"
-                    for label, s, t in view.get("facts", ()))
-    cats = "".join(f'<span class="cat">{esc(c)}</span>' for c in str(a.get("categories", "")).split("|") if c)
-    weights = "".join(f"<tr><td>{esc(r)}</td>{_weight(w)}</tr>" for r, w in view.get("weights", ()))
-    recorded = a.get("recorded_verdict")
-    return f"""<section class="alert" id="alert-{int(a['alert_id'])}">
-<h2>Alert {int(a['alert_id'])}: {esc(a['suspect'])} imitates {esc(a['target'])}</h2>
-<p class="sub">{esc(a['registry'])} · first seen {esc(a['first_seen'])} · last seen {esc(a['last_seen'])} ·
-status {esc(a['status'])}{f" ({esc(recorded)})" if recorded else ""} · threat probability
-<span class="prob">{"–" if prob is None else f"{float(prob):.2f}"}</span> · model {esc(a.get('model_version'))}</p>
+                    for label, s, t in view.facts)
+    cats = "".join(f'<span class="cat">{esc(c)}</span>' for c in a.categories if c)
+    weights = "".join(f"<tr><td>{esc(reason)}</td>{_weight(w)}</tr>" for reason, w in view.weights)
+    recorded = a.analyst_verdict
+    return f"""<section class="alert" id="alert-{a.id}">
+<h2>Alert {a.id}: {esc(a.suspect)} imitates {esc(a.target)}</h2>
+<p class="sub">{esc(a.ecosystem)} · first seen {esc(a.first_seen)} · last seen {esc(a.last_seen)} ·
+status {esc(a.status)}{f" ({esc(recorded)})" if recorded else ""} · threat probability
+<span class="prob">{"–" if prob is None else f"{float(prob):.2f}"}</span> · model {esc(a.model_version)}</p>
 <div class="pair">
-<div class="side suspect"><h3>Suspect</h3><div class="name">{suspect_html}</div><div>{esc(a.get('suspect_purl'))}</div>
-<div>{esc(a.get('suspect_url'))}</div></div>
-<div class="side target"><h3>Target (rank {esc(a.get('target_rank'))})</h3><div class="name">{target_html}</div>
-<div>{esc(a.get('target_purl'))}</div><div>{esc(a.get('target_url'))}</div></div>
+<div class="side suspect"><h3>Suspect</h3><div class="name">{suspect_html}</div><div>{esc(r.suspect_purl)}</div>
+<div>{esc(r.suspect_url)}</div></div>
+<div class="side target"><h3>Target (rank {esc(a.target_rank)})</h3><div class="name">{target_html}</div>
+<div>{esc(r.target_purl)}</div><div>{esc(r.target_url)}</div></div>
 </div>
 <table class="facts"><thead><tr><th></th><th>suspect</th><th>target</th></tr></thead><tbody>{facts}</tbody></table>
-<p>{cats} edit distance {esc(a.get('edit_distance'))}{"" if a.get('embedding_similarity') is None
-        else f" · embedding similarity {float(a['embedding_similarity']):.2f}"}</p>
+<p>{cats} edit distance {esc(a.edit_distance)}{"" if a.embedding_similarity is None
+        else f" · embedding similarity {a.embedding_similarity:.2f}"}</p>
 <table class="reasons"><thead><tr><th>reason (classifier weight: + towards threat, − towards benign)</th>
 <th class="w">weight</th></tr></thead><tbody>{weights}</tbody></table>
 <table class="fill"><thead><tr><th>alert_id</th><th>analyst_verdict (malicious, benign or unsure)</th>
-<th>analyst_note</th></tr></thead><tbody><tr><td>{int(a['alert_id'])}</td><td></td><td></td></tr></tbody></table>
+<th>analyst_note</th></tr></thead><tbody><tr><td>{a.id}</td><td></td><td></td></tr></tbody></table>
 </section>"""
 
 
-def page(views: Iterable[dict[str, Any]], *, title: str = "confuguard alerts") -> str:
+def page(views: Iterable[AlertView], *, title: str = "confuguard alerts") -> str:
     """The whole page for `views`, in the order given."""
     views = list(views)
     body = "\n".join(_section(v) for v in views) or "<p>No alerts.</p>"
@@ -127,4 +138,4 @@ def fact_rows(labels: Sequence[str], suspect: dict[str, str], target: dict[str, 
     return [(label, suspect.get(label, "unknown"), target.get(label, "unknown")) for label in labels]
 
 
-__all__ = ["CSP", "esc", "fact_rows", "name_diff", "page"]
+__all__ = ["CSP", "AlertView", "esc", "fact_rows", "name_diff", "page"]

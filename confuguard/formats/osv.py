@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from confuguard import __version__
-from confuguard.types import Ecosystem, PackageMetadata
+from confuguard.types import AlertRecord, Ecosystem, PackageMetadata
 
 SCHEMA_VERSION = "1.6.0"
 #: Our registries' names in OSV's ecosystem list (https://ossf.github.io/osv-schema/#affectedpackage-field).
@@ -44,30 +44,31 @@ def record_id(alert_id: int) -> str:
     return f"{ID_PREFIX}{int(alert_id)}"
 
 
-def record(alert: dict[str, Any], meta: PackageMetadata | None, *, now: str) -> dict[str, Any]:
+def record(alert: AlertRecord, meta: PackageMetadata | None, *, now: str) -> dict[str, Any]:
     """The OSV record of one confirmed-malicious alert. ValueError when its registry has no OSV ecosystem."""
-    ecosystem = osv_ecosystem(alert["registry"])
+    a = alert.alert
+    ecosystem = osv_ecosystem(a.ecosystem)
     if ecosystem is None:
-        raise ValueError(f"OSV has no ecosystem for {alert['registry']}")
-    name = alert["suspect"]
-    categories = [c for c in alert["categories"].split("|") if c]
-    note = alert.get("recorded_note") or ""
-    analyst = alert.get("analyst") or "unknown"
-    confirmed = alert.get("verdict_recorded_at") or now
+        raise ValueError(f"OSV has no ecosystem for {a.ecosystem}")
+    name = a.suspect
+    categories = [c for c in a.categories if c]
+    note = a.analyst_note or ""
+    analyst = a.analyst or "unknown"
+    confirmed = a.verdict_recorded_at or now
     package: dict[str, Any] = {"ecosystem": ecosystem, "name": name}
-    if alert.get("suspect_purl"):
-        package["purl"] = alert["suspect_purl"]
+    if alert.suspect_purl:
+        package["purl"] = alert.suspect_purl
     affected: dict[str, Any] = {"package": package,
                                 "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}]}
     if meta is not None and meta.latest_version:
         affected["versions"] = [meta.latest_version]
     how = ", ".join(categories) or "name resemblance"
-    details = (f"{name} imitates the popular {ecosystem} package {alert['target']} ({how}). It was raised by "
-               f"confuguard's nightly sweep on {alert['first_seen'][:10]} and confirmed malicious by an analyst"
+    details = (f"{name} imitates the popular {ecosystem} package {a.target} ({how}). It was raised by "
+               f"confuguard's nightly sweep on {a.first_seen[:10]} and confirmed malicious by an analyst"
                + (f": {note}" if note else "."))
     return {
         "schema_version": SCHEMA_VERSION,
-        "id": record_id(alert["alert_id"]),
+        "id": record_id(a.id),
         "modified": confirmed,
         "published": confirmed,
         "summary": f"Malicious code in {name} ({ecosystem})",
@@ -75,16 +76,15 @@ def record(alert: dict[str, Any], meta: PackageMetadata | None, *, now: str) -> 
         "affected": [affected],
         "credits": [{"name": analyst, "type": "ANALYST"}, {"name": f"confuguard {__version__}", "type": "TOOL"}],
         "database_specific": {
-            "imitates": {"name": alert["target"], "purl": alert.get("target_purl") or None,
-                         "rank": alert.get("target_rank")},
+            "imitates": {"name": a.target, "purl": alert.target_purl or None, "rank": a.target_rank},
             "categories": categories,
             "analyst_note": note,
-            "threat_probability": alert.get("threat_probability"),
-            "reasons": [r for r in (alert.get("reasons") or "").split(" | ") if r],
-            "model_version": alert.get("model_version"),
-            "alert_id": alert["alert_id"],
+            "threat_probability": a.threat_probability,
+            "reasons": [r for r in a.reasons if r],
+            "model_version": a.model_version,
+            "alert_id": a.id,
             "malicious-packages-origins": [{"source": "confuguard", "import_time": now, "modified_time": confirmed,
-                                            "id": record_id(alert["alert_id"])}],
+                                            "id": record_id(a.id)}],
         },
     }
 

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import fields
 from typing import Any
 
 from confuguard.store.database import Database
+from confuguard.types import Alert
+
+_ALERT_FIELDS = tuple(f.name for f in fields(Alert))
 
 
 class AlertStore(Database):
     """The `alerts` and `alert_verdicts` tables."""
 
     def alert_rows(self, *, status: str | None = None, since: str | None = None,
-                   ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
-        """Alerts as dicts (every column, plus the latest analyst verdict/analyst/note/recorded_at), oldest first.
+                   ids: Iterable[int] | None = None) -> list[Alert]:
+        """Stored alerts (with the latest analyst verdict, analyst, note and time), oldest first.
 
         `status` filters (`open`, `triaged`), `since` keeps alerts first seen at or after an ISO timestamp.
         """
@@ -41,7 +46,7 @@ class AlertStore(Database):
         with self._lock:
             cur = self._conn.execute(sql, params)
             cols = [d[0] for d in cur.description]
-            return [dict(zip(cols, r)) for r in cur.fetchall()]
+            return [_alert(dict(zip(cols, r))) for r in cur.fetchall()]
 
     def hold_alerts(self, run_id: int, *, keep: int | None, min_probability: float | None) -> int:
         """Set status `held` on the open alerts first raised by run `run_id` beyond the `keep` most probable
@@ -71,24 +76,32 @@ class AlertStore(Database):
         return len(rows)
 
 
-def upsert_alerts(conn: sqlite3.Connection, run_id: int, now: str, alerts: Iterable[dict[str, Any]]) -> tuple[int, int]:
+def _alert(row: dict[str, Any]) -> Alert:
+    """The Alert of a row of `alert_rows`' query (categories and reasons are stored as JSON lists)."""
+    values = {f: row[f] for f in _ALERT_FIELDS}
+    values["categories"] = tuple(json.loads(row["categories"]))
+    values["reasons"] = tuple(json.loads(row["reasons"]))
+    return Alert(**values)
+
+
+def upsert_alerts(conn: sqlite3.Connection, run_id: int, now: str, alerts: Iterable[Alert]) -> tuple[int, int]:
     """Insert new alerts and refresh those first seen in an earlier run, inside the caller's transaction;
     return (new, re-seen in this run for the first time). Keyed on ecosystem + suspect_key + target_key."""
     new = reseen = 0
     for a in alerts:
         row = conn.execute(
             "SELECT id, last_run FROM alerts WHERE ecosystem = ? AND suspect_key = ? AND target_key = ?",
-            (a["ecosystem"], a["suspect_key"], a["target_key"]),
+            (a.ecosystem, a.suspect_key, a.target_key),
         ).fetchone()
-        evidence = (a["suspect"], a["target"], a["target_rank"], a["categories"], a["edit_distance"],
-                    a["embedding_similarity"], a["threat_probability"], a["verdict"], a["reasons"],
-                    a["model_version"])
+        evidence = (a.suspect, a.target, a.target_rank, json.dumps(list(a.categories)), a.edit_distance,
+                    a.embedding_similarity, a.threat_probability, a.verdict,
+                    json.dumps(list(a.reasons), ensure_ascii=False), a.model_version)
         if row is None:
             conn.execute(
                 "INSERT INTO alerts (ecosystem, suspect_key, target_key, suspect, target, target_rank, categories, "
                 "edit_distance, embedding_similarity, threat_probability, verdict, reasons, model_version, "
                 "first_seen, last_seen, first_run, last_run) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (a["ecosystem"], a["suspect_key"], a["target_key"], *evidence, now, now, run_id, run_id),
+                (a.ecosystem, a.suspect_key, a.target_key, *evidence, now, now, run_id, run_id),
             )
             new += 1
         elif row[1] != run_id:

@@ -10,7 +10,7 @@ from typing import Any
 
 from confuguard.store.alerts import upsert_alerts
 from confuguard.store.database import Database
-from confuguard.types import Ecosystem
+from confuguard.types import Alert, Ecosystem
 
 
 class SweepStore(Database):
@@ -83,7 +83,7 @@ class SweepStore(Database):
             return [dict(zip(cols, r)) for r in cur.fetchall()]
 
     def commit_sweep(self, run_id: int, now: str, checked: Iterable[tuple[str, str, str, str]],
-                     alerts: Iterable[dict[str, Any]], *, cursor: tuple[Ecosystem, str] | None = None,
+                     alerts: Iterable[Alert], *, cursor: tuple[Ecosystem, str] | None = None,
                      file: dict[str, Any] | None = None, queue: Iterable[tuple[str, str, str, str, str]] = (),
                      dequeue: Iterable[tuple[str, str]] = ()) -> tuple[int, int]:
         """Store one batch of a sweep in ONE transaction: the checked packages `(ecosystem, key, name, verdict)`,
