@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 
 import pytest
@@ -57,3 +58,29 @@ def test_missing_extra_is_named(capsys, monkeypatch, command, module, argv):
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1
     assert f"`confuguard {command}` needs the [{command}] extra" in err and f"confuguard[{command}]" in err
+
+
+def test_a_plain_install_checks_and_scans_without_the_extras(tmp_path):
+    """check, scan, sweep and alerts import neither scikit-learn nor FastAPI/uvicorn (what `[train]` and
+    `[serve]` bring)."""
+    (tmp_path / "requirements.txt").write_text("reqeusts==2.0\n")
+    (tmp_path / "names.txt").write_text("reqeusts\nflask\n")
+    db = str(tmp_path / "s.db")
+    code = (
+        "import sys\n"
+        "for m in ('sklearn', 'fastapi', 'uvicorn', 'starlette', 'pydantic'):\n"
+        "    sys.modules[m] = None  # importing one now fails\n"
+        "from confuguard.classifier import Judge\n"
+        "from confuguard.cli import main\n"
+        "from confuguard.commands import scan\n"
+        "from confuguard.engine import Engine\n"
+        "scan.ENGINE_FACTORY = lambda: Engine(encoder=None, judge=Judge.default(store=None))  # no index build\n"
+        "a = main(['check', 'reqeusts', '-r', 'pypi', '--no-embeddings'])\n"
+        f"b = main(['scan', {str(tmp_path / 'requirements.txt')!r}])\n"
+        f"c = main(['sweep', '--db', {db!r}, '--from', {str(tmp_path / 'names.txt')!r}, '-r', 'pypi', '--offline',"
+        " '--no-embeddings'])\n"
+        f"d = main(['alerts', 'list', '--db', {db!r}])\n"
+        "sys.exit(0 if (a, b, c, d) == (1, 1, 1, 0) else 3)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]

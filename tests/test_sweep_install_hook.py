@@ -61,7 +61,7 @@ def _sweep(tmp_path, monkeypatch, *, fetch: bool) -> tuple[dict, list[str], dict
             engine = Engine(encoder=None, judge=Judge.default(store=store))
             summary = Sweep(store, engine, config=config).feeds([Ecosystem.PYPI], start=START)
             assert not summary.failed, summary.to_json()
-            alerts = {(a["suspect"], a["target"]): a for a in store.alert_rows()}
+            alerts = {(a.suspect, a.target): a for a in store.alert_rows()}
             record = store.get_metadata(engine.check_name("fastbi", Ecosystem.PYPI).package)
         return alerts, list(fake.requests), {"record": record}
 
@@ -75,7 +75,7 @@ def test_the_install_hook_rule_alerts_a_dropper_that_would_otherwise_be_cleared(
     record = seen["record"]
     assert record.install_behaviour == ("cmdclass", "runs-commands", "downloads") and record.account_packages == 1
     alert = alerted[("fastbi", "fastai")]
-    assert "its setup.py downloads and runs code at install, in a brand-new lookalike" in alert["reasons"]
+    assert "its setup.py downloads and runs code at install, in a brand-new lookalike" in " | ".join(alert.reasons)
 
 
 def test_check_live_reads_the_sdist_only_with_the_flag(tmp_path, monkeypatch, capsys) -> None:
