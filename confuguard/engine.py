@@ -44,6 +44,9 @@ MAX_CANDIDATES = 5
 #: those found by the most direct generators, then by more generators, then the most popular.
 MAX_CLASSIFY = 160
 _DIRECT = frozenset({"edit", "form", "leaf", "namespace", "core"})
+#: Why a wide look-alike (`confuguard.wide`) is benign when no classifier judges.
+WIDE_UNJUDGED = "named like a popular package in a way plugins and forks are named too; alerted only on evidence from its record"
+
 #: What the name-level pass (`Engine.propose_many`) gives for one package: its result when it is
 #: itself popular, else its candidates, to be judged.
 Proposed = CheckResult | tuple[Candidate, ...]
@@ -196,7 +199,7 @@ class Engine:
     def _judged(self, pkg: PackageId, cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
         """Candidates with verdicts: the judge decides those not decided already (same-namespace siblings), in place."""
         todo = tuple(c for c in cands if c.verdict is None)
-        done = self.judge(pkg, todo) if todo and self.judge else _all_suspicious(todo)
+        done = self.judge(pkg, todo) if todo and self.judge else _unjudged(todo)
         if len(done) != len(todo):  # a judge that drops candidates: keep what it returned, then the siblings
             return tuple(done) + tuple(c for c in cands if c.verdict is not None)
         it = iter(done)
@@ -304,9 +307,13 @@ def _sibling(pkg: PackageId, t: corpus_mod.Target, findings: tuple[Finding, ...]
                      verdict=Verdict.BENIGN, reasons=(namespaces.owner_only(pkg),))
 
 
-def _all_suspicious(cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
-    """Without a classifier every candidate is suspicious."""
-    return tuple(dataclasses.replace(c, verdict=Verdict.SUSPICIOUS) for c in cands)
+def _unjudged(cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+    """Without a classifier every candidate is suspicious, but a wide look-alike, which needs evidence no one weighed."""
+    return tuple(
+        dataclasses.replace(c, verdict=Verdict.BENIGN, reasons=(WIDE_UNJUDGED,)) if c.needs_evidence
+        else dataclasses.replace(c, verdict=Verdict.SUSPICIOUS)
+        for c in cands
+    )
 
 
 def _result(pkg: PackageId, cands: tuple[Candidate, ...]) -> CheckResult:

@@ -95,3 +95,10 @@ def test_with_its_record_the_evidence_decides(engine, judge, record, verdict):
     fresh = dataclasses.replace(cand, verdict=None, threat_probability=None, reasons=())
     (judged,) = judge(suspect, (fresh,), {suspect: _record(suspect, **record), cand.target: lodash})
     assert judged.verdict is verdict
+
+
+def test_without_a_classifier_a_wide_lookalike_is_still_not_an_alert():
+    res = Engine(encoder=None).check(names.parse("lodahs-cli", E.NPM))
+    wide = [c for c in res.candidates if c.needs_evidence]
+    assert wide and all(c.verdict is Verdict.BENIGN for c in wide)
+    assert all(c.verdict is Verdict.SUSPICIOUS for c in res.candidates if not c.needs_evidence)
