@@ -17,7 +17,7 @@ from pathlib import Path
 from _common import Baseline, random_ordinary
 
 from confuguard import corpus
-from confuguard.commands.check import build_engine, open_store
+from confuguard.app import build_engine, open_store
 from confuguard.types import Ecosystem, Verdict
 
 

@@ -22,8 +22,8 @@ from collections.abc import Callable
 from _common import Baseline, random_ordinary
 
 from confuguard import corpus
+from confuguard.app import build_engine
 from confuguard.candidates import CandidateGenerator, prepare_tables
-from confuguard.commands.check import build_engine
 from confuguard.types import Ecosystem
 
 

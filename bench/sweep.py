@@ -1,7 +1,7 @@
 """Benchmark: `sweep --from` over 100,000 PyPI names with the offline snapshot: names/s and peak memory.
 
 The pypi.tsv snapshot is imported into a temporary store (`snapshot.import_snapshot`), the engine is
-built as `confuguard sweep` builds it (`commands.check.build_engine`: embeddings and the classifier
+built as `confuguard sweep` builds it (`app.build_engine`: embeddings and the classifier
 on, judging with the store's metadata), and a random sample of names is written to a file. Then, in
 the same process and on the same names:
 
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from _common import PACKAGES, list_names, need
 
-from confuguard.commands.check import build_engine
+from confuguard.app import build_engine
 from confuguard.snapshot import import_snapshot
 from confuguard.store import Store
 from confuguard.sweep import Sweep

@@ -12,16 +12,14 @@ import traceback
 from collections.abc import Sequence
 
 from confuguard import __version__, logs
-from confuguard.errors import ConfuguardError, error_line, print_error
-
-EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+from confuguard.errors import ConfuguardError, ExitCode, error_line, print_error
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse that exits 2 with a one-line message (no usage dump on stderr noise)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_ERROR, error_line(f"{message} (see --help)") + "\n")
+        self.exit(ExitCode.ERROR, error_line(f"{message} (see --help)") + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
-        return EXIT_ERROR
+        return ExitCode.ERROR
     try:
         logs.configure(args.log_level)
         return int(args.func(args))
@@ -73,18 +71,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "use another --db, or delete it and import the snapshots again")
     except KeyboardInterrupt:
         print("confuguard: interrupted", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
+        return ExitCode.OK
     except MemoryError:
         print_error("out of memory")
     except Exception as exc:  # a bug: still one line and exit 2 (never 1, which means "suspicious")
         if os.environ.get("CONFUGUARD_DEBUG"):
             traceback.print_exc()
         print_error(f"internal error ({type(exc).__name__}); set CONFUGUARD_DEBUG=1 for a traceback")
-    return EXIT_ERROR
+    return ExitCode.ERROR
 
 
 def _sqlite_reason(exc: sqlite3.DatabaseError) -> str:

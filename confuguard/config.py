@@ -60,7 +60,7 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
-from confuguard.errors import InputError
+from confuguard.errors import InputError, read_utf8
 
 #: Every overridable base URL, by key. Keys double as environment names: CONFUGUARD_<KEY>_URL.
 DEFAULT_URLS: Mapping[str, str] = MappingProxyType(
@@ -251,9 +251,10 @@ _HTTP_FIELDS = {f.name: f for f in fields(HttpSettings) if f.name != "url_budget
 
 
 def _apply_file(cfg: Config, file: Path) -> Config:
+    text = read_utf8(file)
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise InputError(f"cannot read config {file}: {exc}") from exc
     urls = dict(cfg.urls)
     for k, v in _table(data, "urls", file).items():

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from confuguard import names
-from confuguard.errors import DataError, InputError
+from confuguard.errors import DataError, InputError, decode_utf8
 from confuguard.paths import bundled_data, cache_dir, user_popular_dir
 from confuguard.types import Ecosystem, PackageId
 
@@ -85,10 +85,7 @@ def load(ecosystem: Ecosystem, path: Path | None = None, *, kind: str | None = N
     cached = _read_cache(ecosystem, path, digest, kind)
     if cached is not None:
         return cached
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise DataError(f"{path}: not UTF-8 text") from None
+    text = decode_utf8(raw, path, error=DataError)
     corpus = from_rows(ecosystem, _rows(text, path), source=path, digest=digest, kind=kind)
     _write_cache(corpus)
     return corpus

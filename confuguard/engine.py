@@ -21,6 +21,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from confuguard import corpus as corpus_mod
 from confuguard import names, namespaces
+from confuguard.batching import grouped
 from confuguard.candidates import CandidateGenerator, squash
 from confuguard.categories import RULES, classify, sibling, skeleton
 from confuguard.corpus import Corpus
@@ -157,17 +158,8 @@ class Engine:
     def propose_many(self, pkgs: Sequence[PackageId]) -> list[Proposed]:
         """The name-level half of `check_many`: per package its result when it is itself popular, else its
         candidates, not yet judged. It reads no metadata and no store, so forked workers can run it."""
-        out: list[Proposed | None] = [None] * len(pkgs)
-        by_list: dict[tuple[Ecosystem, str | None], list[int]] = {}
-        for i, p in enumerate(pkgs):
-            by_list.setdefault((p.ecosystem, p.kind), []).append(i)
-        for (eco, kind), idxs in by_list.items():
-            reg = self.registry(eco, kind)
-            for start in range(0, len(idxs), _BULK):
-                chunk = idxs[start : start + _BULK]
-                for i, res in zip(chunk, self._propose_chunk(reg, [pkgs[i] for i in chunk])):
-                    out[i] = res
-        return [r for r in out if r is not None]
+        return grouped(pkgs, lambda p: (p.ecosystem, p.kind),
+                       lambda group, part: self._propose_chunk(self.registry(*group), part), chunk=_BULK)
 
     def judge_all(self, pkgs: Sequence[PackageId], proposed: Sequence[Proposed]) -> list[CheckResult]:
         """The results of `propose_many`'s output for `pkgs`: the judge decides each candidate."""

@@ -16,8 +16,25 @@ only the CLI turns them into text and exit codes.
 
 from __future__ import annotations
 
+import enum
 import sys
+from pathlib import Path
 from typing import TextIO
+
+
+class ExitCode(enum.IntEnum):
+    """Process exit codes of every command (the first that applies wins where several could)."""
+
+    OK = 0
+    """Nothing suspicious, nothing failed."""
+    FOUND = 1
+    """Something is suspicious (`check`, `scan`) or new alerts were raised (`sweep`)."""
+    ERROR = 2
+    """Usage, input or infrastructure error (a registry feed failed, a file could not be read)."""
+    PENDING = 3
+    """`sweep`: packages wait in the re-judge queue (their metadata could not be fetched)."""
+    INTERRUPTED = 130
+    """Stopped by Ctrl-C."""
 
 
 class ConfuguardError(Exception):
@@ -71,3 +88,22 @@ def error_line(message: object, kind: str = "error") -> str:
 def print_error(message: object, kind: str = "error", file: TextIO | None = None) -> None:
     """Print `error_line(message, kind)` on stderr (or `file`): the one way commands report a failure."""
     print(error_line(message, kind), file=file if file is not None else sys.stderr)
+
+
+def decode_utf8(data: bytes, where: object, *, error: type[ConfuguardError] = InputError, hint: str = "",
+                encoding: str = "utf-8") -> str:
+    """`data` decoded (`encoding` is `utf-8` or `utf-8-sig`), or `error` with the one wording every reader
+    uses: `WHERE: not UTF-8 text[ (hint)]`."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        raise error(f"{where}: not UTF-8 text" + (f" ({hint})" if hint else "")) from None
+
+
+def read_utf8(path: Path, *, error: type[ConfuguardError] = InputError, encoding: str = "utf-8") -> str:
+    """The text of `path`; an unreadable file or one that is not UTF-8 is `error` with a one-line reason."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise error(f"cannot read {path}: {exc.strerror or exc}") from None
+    return decode_utf8(data, path, error=error, encoding=encoding)

@@ -77,9 +77,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from confuguard import __version__, logs
 from confuguard.admission import LANES, Admission, Limits
+from confuguard.app import check_pairs
 from confuguard.errors import ConfuguardError, InputError
 from confuguard.formats.jsonfmt import SCHEMA_VERSION, result_dict
-from confuguard.formats.sanitize import terminal
+from confuguard.formats.sanitize import one_line
 from confuguard.metrics import CONTENT_TYPE, Metrics
 from confuguard.types import CheckResult, Ecosystem
 
@@ -228,14 +229,8 @@ class ErrorOut(BaseModel):
 # -- the app --------------------------------------------------------------------------------------------
 
 
-def one_line(message: str) -> str:
-    """`message` on one line, control/bidi characters and lone surrogates escaped (safe for JSON and logs)."""
-    text = terminal(" ".join(message.split()))
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": one_line(message) or "error"}, status_code=status, headers=headers)
+    return JSONResponse({"error": one_line(message)}, status_code=status, headers=headers)
 
 
 log = logging.getLogger(__name__)
@@ -491,23 +486,13 @@ def create_app(
     def run_checks(endpoint: str, pairs: list[tuple[Ecosystem, str]], deadline: float) -> list[dict[str, object]]:
         """Check `pairs` a chunk at a time, stopping with _OverBudget once `deadline` (monotonic) is past."""
         started = time.perf_counter()
-        groups: dict[Ecosystem, list[int]] = {}
-        for i, (eco, _) in enumerate(pairs):
-            groups.setdefault(eco, []).append(i)
-        results: list[CheckResult | None] = [None] * len(pairs)
-        done = 0
-        for eco, idxs in groups.items():
-            for at in range(0, len(idxs), limits.chunk):
-                if time.monotonic() > deadline:
-                    raise _OverBudget(f"the time budget of {limits.time_budget:g} s ran out after {done} of "
-                                      f"{len(pairs)} names; send smaller batches")
-                part = idxs[at:at + limits.chunk]
-                for i, res in zip(part, engine.check_names([pairs[i][1] for i in part], eco)):
-                    results[i] = res
-                done += len(part)
-        final = [r for r in results if r is not None]
-        if len(final) != len(pairs):
-            raise RuntimeError(f"the engine returned {len(final)} results for {len(pairs)} names")
+
+        def in_budget(done: int) -> None:
+            if time.monotonic() > deadline:
+                raise _OverBudget(f"the time budget of {limits.time_budget:g} s ran out after {done} of "
+                                  f"{len(pairs)} names; send smaller batches")
+
+        final = check_pairs(engine, pairs, chunk=limits.chunk, before_chunk=in_budget)
         metrics.observe_checks(endpoint, final, time.perf_counter() - started)
         return [result_dict(r) for r in final]
 

@@ -43,7 +43,6 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -51,6 +50,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from confuguard import names
 from confuguard.errors import ConfuguardError, InputError
+from confuguard.formats.sanitize import one_line
 from confuguard.protocols import FeedItem, NameChecker, RegistryClient, since_cursor
 from confuguard.store import Store, iter_chunks
 from confuguard.types import (
@@ -310,7 +310,7 @@ class Sweep:
 
     def _fail(self, rs: RegistrySummary, eco: Ecosystem, exc: BaseException) -> None:
         msg = str(exc) if isinstance(exc, ConfuguardError) else f"{type(exc).__name__}: {exc}"
-        msg = " ".join(msg.split())[:300] or type(exc).__name__
+        msg = one_line(msg) if msg.strip() else type(exc).__name__
         rs.status = "error"
         rs.errors.append(msg)
         try:
@@ -461,28 +461,21 @@ class Sweep:
             rs.warnings.append(f"metadata: {exc}")
             self.offline = True
             return results
+        from confuguard.registries import fetch_each
+
         fetched: list[PackageMetadata] = []
         failures: list[str] = []
         errors: dict[PackageId, str] = {}
-
-        def one(pkg: PackageId) -> tuple[PackageId, PackageMetadata | None, str | None]:
-            try:
-                return pkg, client.metadata(pkg), None
-            except ConfuguardError as exc:
-                return pkg, None, f"{names.display(pkg)}: {exc}"
-            except Exception as exc:  # noqa: BLE001 - a parser bug on one package is not fatal
-                return pkg, None, f"{names.display(pkg)}: {type(exc).__name__}: {exc}"
-
-        unique = list(dict.fromkeys(want))
-        with ThreadPoolExecutor(max_workers=min(self.fetch_workers, len(unique)),
-                                thread_name_prefix="confuguard-sweep") as pool:
-            for pkg, meta, err in pool.map(one, unique):
-                if err is not None:
-                    failures.append(err)
-                    errors[pkg] = err
-                elif meta is not None:
-                    item = (items or {}).get(pkg)
-                    fetched.append(observed_times(meta, stored.get(pkg), item.published) if item else meta)
+        # every error, a parser bug on one package included, is that package's failure, not the sweep's
+        for pkg, meta, exc in fetch_each(want, lambda _: client, workers=self.fetch_workers, catch=(Exception,)):
+            if exc is not None:
+                err = f"{names.display(pkg)}: " + (str(exc) if isinstance(exc, ConfuguardError)
+                                                   else f"{type(exc).__name__}: {exc}")
+                failures.append(err)
+                errors[pkg] = err
+            elif meta is not None:
+                item = (items or {}).get(pkg)
+                fetched.append(observed_times(meta, stored.get(pkg), item.published) if item else meta)
         rs.metadata_fetched += len(fetched)
         rs.metadata_failed += len(failures)
         if failures:

@@ -40,7 +40,7 @@ from rapidfuzz.distance import OSA
 from confuguard import names
 from confuguard import signals as sig
 from confuguard.allowlist import Allowlist
-from confuguard.errors import ConfuguardError, InputError
+from confuguard.errors import ConfuguardError, InputError, read_utf8
 from confuguard.types import Candidate, Ecosystem, PackageId, PackageMetadata
 
 if TYPE_CHECKING:
@@ -111,12 +111,7 @@ def read_labelled(path: Path | str) -> ReadReport:
     path = Path(path)
     if path.suffix == ".jsonl":
         return read_publication(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
+    text = read_utf8(path, encoding="utf-8-sig")
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if not header:
@@ -155,12 +150,7 @@ def read_publication(path: Path) -> ReadReport:
     Each becomes a threat row without a target (the engine proposes it) carrying its as-published record."""
     report = ReadReport(path.name, "publication")
     seen: set[tuple[str, str]] = set()
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
+    lines = read_utf8(path).splitlines()
     for line, text in enumerate(lines, start=1):
         if not text.strip():
             continue

@@ -21,7 +21,7 @@ survival weigh towards benign and an author must not be able to buy them:
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -91,32 +91,51 @@ def fetch_live(
     cfg = config or Config.load()
     http = client if isinstance(client, Http) else make_http(cfg, client=client, store=store)
     clients: dict[Ecosystem, RegistryClient] = {}
-    unique = list(dict.fromkeys(pkgs))
-    for p in unique:
+    for p in pkgs:
         if p.ecosystem not in clients:
             clients[p.ecosystem] = build(p.ecosystem, client=http, config=cfg)
-
-    def one(pkg: PackageId) -> tuple[PackageId, PackageMetadata | None, str | None]:
-        try:
-            return pkg, clients[pkg.ecosystem].metadata(pkg), None
-        except ConfuguardError as exc:
-            return pkg, None, str(exc)
-
     results: dict[str, PackageMetadata | None] = {}
-    workers = max(1, min(len(unique), cfg.http.concurrency * 2, 16))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="confuguard-fetch") as pool:
-        for pkg, meta, err in pool.map(one, unique):
-            key = names.purl(pkg)
-            if err is not None:
-                log.warning("%s: %s", key, err)
-                if errors is not None:
-                    errors[key] = err
-                results[key] = store.get_metadata(pkg)
-                continue
-            if meta is not None:
-                store.put_metadata(meta)
-            results[key] = meta
+    workers = cfg.http.concurrency * 2
+    for pkg, meta, exc in fetch_each(pkgs, lambda p: clients[p.ecosystem], workers=workers):
+        key = names.purl(pkg)
+        if exc is not None:
+            log.warning("%s: %s", key, exc)
+            if errors is not None:
+                errors[key] = str(exc)
+            results[key] = store.get_metadata(pkg)
+            continue
+        if meta is not None:
+            store.put_metadata(meta)
+        results[key] = meta
     return results
 
 
-__all__ = ["REGISTRIES", "RegistryClass", "build", "fetch_live", "make_http"]
+FetchOutcome = tuple[PackageId, PackageMetadata | None, Exception | None]
+
+
+def fetch_each(
+    pkgs: Sequence[PackageId],
+    client_for: Callable[[PackageId], RegistryClient],
+    *,
+    workers: int,
+    catch: tuple[type[Exception], ...] = (ConfuguardError,),
+) -> Iterator[FetchOutcome]:
+    """(package, metadata or None, error or None) for each distinct package of `pkgs`, in order, fetched on at
+    most `workers` threads (16 at the most); an error of a type in `catch` is returned, not raised, so one
+    package's failure never stops the others. The one parallel fetch of `check --live` and the sweep."""
+    unique = list(dict.fromkeys(pkgs))
+    if not unique:
+        return
+
+    def one(pkg: PackageId) -> FetchOutcome:
+        try:
+            return pkg, client_for(pkg).metadata(pkg), None
+        except catch as exc:
+            return pkg, None, exc
+
+    with ThreadPoolExecutor(max_workers=max(1, min(len(unique), workers, 16)),
+                            thread_name_prefix="confuguard-fetch") as pool:
+        yield from pool.map(one, unique)
+
+
+__all__ = ["REGISTRIES", "FetchOutcome", "RegistryClass", "build", "fetch_each", "fetch_live", "make_http"]

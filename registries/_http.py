@@ -24,6 +24,7 @@ import httpx
 from confuguard import __version__
 from confuguard.config import HttpSettings
 from confuguard.errors import MalformedResponse, RateLimited, RegistryError, RegistryUnavailable
+from confuguard.formats.sanitize import one_line
 from confuguard.protocols import HttpCache
 
 USER_AGENT = f"confuguard/{__version__} (+https://github.com/confuguard)"
@@ -79,12 +80,6 @@ def make_client(settings: HttpSettings | None = None, *, transport: httpx.BaseTr
         limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
         transport=transport,
     )
-
-
-def one_line(text: str, limit: int = 200) -> str:
-    """Collapse whitespace and cut to `limit` characters (messages stay one line)."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
 def _short_url(url: str) -> str:

@@ -12,6 +12,7 @@ from xml.parsers.expat import ExpatError
 
 from confuguard import names
 from confuguard.errors import ConfuguardError, MalformedResponse
+from confuguard.formats.sanitize import one_line
 from confuguard.types import Ecosystem, PackageId
 
 #: README text kept per package (characters); the full length is kept beside it.
@@ -37,7 +38,7 @@ def guard(what: str) -> Iterator[None]:
 
 
 def _brief(exc: BaseException) -> str:
-    return " ".join(str(exc).split())[:120]
+    return one_line(str(exc), 120)
 
 
 def as_dict(value: Any) -> dict[str, Any]:

@@ -496,7 +496,7 @@ def test_cli_exports_the_html_page(page_db: Path, engine: Engine, tmp_path: Path
         engine.judge.store = store
         return engine
 
-    monkeypatch.setattr("confuguard.commands.check.build_engine", build_engine)
+    monkeypatch.setattr("confuguard.app.build_engine", build_engine)
     out = tmp_path / "page.html"
     assert main(["alerts", "export", "--db", str(page_db), "--format", "html", "--out", str(out)]) == 0
     assert "5 open alerts written" in capsys.readouterr().err

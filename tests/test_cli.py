@@ -82,6 +82,6 @@ def test_cli_process_with_embeddings():
     ("github.com/gorilla/mux", "golang"), ("meta-llama/Llama-3.1-8B", "huggingface"), ("requests", "pypi"),
 ])
 def test_registry_guessed_from_name_shape(name, registry):
-    from confuguard.commands.check import guess_registry
+    from confuguard.app import guess_registry
 
     assert guess_registry(name).value == registry

@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _store(db: Path | None):  # type: ignore[no-untyped-def]
-    from confuguard.commands.check import open_store
+    from confuguard.app import open_store
     from confuguard.errors import InputError
 
     store = open_store(db)
@@ -67,7 +67,7 @@ def export(args: argparse.Namespace) -> int:
     since = parse_since(args.since)
     with _store(args.db) as store:
         if args.format == "html":
-            from confuguard.commands.check import build_engine
+            from confuguard.app import build_engine
 
             engine = build_engine(no_embeddings=False, no_classifier=False, store=store)
             n = export_html(store, args.out, since=since, status=args.status, engine=engine)
@@ -81,12 +81,12 @@ def export(args: argparse.Namespace) -> int:
 def report(args: argparse.Namespace) -> int:
     """Write one OSV record per confirmed-malicious alert; say how many, and which were skipped."""
     from confuguard.alerts import report_osv
-    from confuguard.formats.sanitize import terminal
+    from confuguard.errors import print_error
 
     with _store(args.db) as store:
         written, skipped = report_osv(store, args.out, verdict=args.verdict)
     for line in skipped:
-        print(f"confuguard: {terminal(line)}", file=sys.stderr)
+        print_error(line, "skipped")
     print(f"{len(written)} OSV record{'s' if len(written) != 1 else ''} written to {args.out}"
           + (f"; {len(skipped)} skipped" if skipped else ""), file=sys.stderr)
     return 0

@@ -28,22 +28,20 @@ summarised per SBOM on stderr.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from confuguard import names
-from confuguard.errors import InputError, print_error
+from confuguard.errors import ExitCode, InputError, print_error
 from confuguard.formats.sanitize import path_text
 from confuguard.types import CheckResult, PackageId, Verdict
 
 if TYPE_CHECKING:  # the parsers load only when a scan runs, not on every CLI start
     from confuguard.depfiles import Dependency, ParseError, ReadScope, Skipped
 
-EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 FORMATS = ("table", "json", "jsonl", "csv", "sarif")
 
 
@@ -55,7 +53,7 @@ class Checker(Protocol):
 
 def _default_engine() -> Checker:
     """The engine as `check` builds it, judging with the metadata of the default store (`$CONFUGUARD_DB`)."""
-    from confuguard.commands.check import build_engine, open_store
+    from confuguard.app import build_engine, open_store
 
     return build_engine(store=open_store(None))
 
@@ -124,6 +122,8 @@ def handler(args: argparse.Namespace) -> int:
 
     results = check(deps, ENGINE_FACTORY, progress=sys.stderr.isatty()) if deps else []
     entries = list(zip(deps, results))
+    from confuguard.formats.scan_report import render
+
     text = render(entries, errors, fmt, root=scan_root(paths), file_count=len(files), skipped=skipped)
     if output:
         try:
@@ -133,8 +133,8 @@ def handler(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     if any(r.verdict is Verdict.SUSPICIOUS for r in results):
-        return EXIT_FOUND
-    return EXIT_ERROR if errors else EXIT_OK
+        return ExitCode.FOUND
+    return ExitCode.ERROR if errors else ExitCode.OK
 
 
 def collect(
@@ -233,94 +233,6 @@ def scan_root(paths: Sequence[str]) -> Path:
     return Path(os.path.commonpath(dirs))
 
 
-def location(dep: Dependency) -> dict[str, object]:
-    """The fields added to each json/jsonl/csv record."""
-    return {"file": path_text(dep.file), "line": dep.line, "column": dep.column}
-
-
-def _skipped_docs(skipped: Sequence[Skipped]) -> list[dict[str, Any]]:
-    from confuguard.formats.jsonfmt import skipped_dict
-
-    return [skipped_dict(s) for s in skipped]
-
-
-def render(
-    entries: Sequence[tuple[Dependency, CheckResult]],
-    errors: Sequence[ParseError],
-    fmt: str,
-    *,
-    root: Path,
-    file_count: int,
-    skipped: Sequence[Skipped] = (),
-) -> str:
-    """The report in `fmt`. SBOM components not checked (`skipped`) are counted in table and SARIF,
-    and listed in json/jsonl as records with verdict `skipped`."""
-    if fmt == "sarif":
-        from confuguard.formats import sarif
-
-        return sarif.render(entries, errors, root=root, skipped=skipped)
-    results = [r for _, r in entries]
-    extra = [location(d) for d, _ in entries]
-    if fmt in ("json", "jsonl"):
-        extra = [more | ({"ref": d.ref} if d.ref else {}) for more, (d, _) in zip(extra, entries)]
-    if fmt == "json":
-        from confuguard.formats.jsonfmt import result_dict
-
-        docs: list[dict[str, Any]] = [result_dict(r) | more for r, more in zip(results, extra)]
-        return json.dumps(docs + _skipped_docs(skipped), indent=2, ensure_ascii=False) + "\n"
-    if fmt in ("jsonl", "csv"):
-        from confuguard.formats import render as render_results
-
-        if fmt == "csv":
-            extra = [{k: "" if v is None else v for k, v in more.items()} for more in extra]
-        text = render_results(results, fmt, extra=extra) if results or fmt == "csv" else ""
-        if fmt == "jsonl":
-            text += "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in _skipped_docs(skipped))
-        return text
-    return _table(entries, errors, file_count, len(skipped))
-
-
-_SHOWN = {Verdict.SUSPICIOUS: "SUSPICIOUS", Verdict.BENIGN: "benign", Verdict.INVALID: "INVALID"}
-
-
-def _table(
-    entries: Sequence[tuple[Dependency, CheckResult]], errors: Sequence[ParseError], file_count: int, skipped: int = 0
-) -> str:
-    from confuguard.formats.sanitize import terminal
-
-    rows = [("LOCATION", "REGISTRY", "DEPENDENCY", "VERDICT", "IMITATES", "CATEGORIES")]
-    reasons = [""]
-    for dep, res in entries:
-        if res.verdict not in _SHOWN:
-            continue
-        best = res.candidates[0] if res.candidates else None
-        rows.append((
-            f"{path_text(dep.file)}:{dep.line}",
-            dep.ecosystem.value,
-            terminal(dep.name),
-            _SHOWN[res.verdict],
-            terminal(str(best.target)) if best else "-",
-            ",".join(c.value for c in best.categories) if best else "-",
-        ))
-        reasons.append(terminal(res.reasons[0]) if res.reasons else "")
-    lines: list[str] = []
-    if len(rows) > 1:
-        widths = [min(max(len(row[i]) for row in rows), 60) for i in range(len(rows[0]))]
-        for row, reason in zip(rows, reasons):
-            lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
-            if reason:
-                lines.append("    " + reason)
-        lines.append("")
-    suspicious = sum(1 for _, r in entries if r.verdict is Verdict.SUSPICIOUS)
-    parse_errors = len(errors)
-    lines.append(
-        f"{len(entries)} dependencies in {file_count} files: {suspicious} suspicious"
-        + (f", {parse_errors} problems (see warnings)" if parse_errors else "")
-        + (f", {skipped} SBOM components skipped (no purl of a supported type)" if skipped else "")
-    )
-    return "\n".join(lines) + "\n"
-
-
 def _usage(message: str) -> int:
     print_error(f"scan: {message}")
-    return EXIT_ERROR
+    return ExitCode.ERROR

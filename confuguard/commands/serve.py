@@ -24,14 +24,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from confuguard.commands.check import registry_arg
-from confuguard.errors import InputError
+from confuguard.commands import registry_arg
+from confuguard.errors import ExitCode, InputError, decode_utf8, print_error
 
 if TYPE_CHECKING:
     import socket
 
 log = logging.getLogger(__name__)
-EXIT_OK, EXIT_ERROR = 0, 2
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8080
 #: (option, Limits field, type, help) of the per-request budgets and concurrency limits; defaults from `Limits`.
 _LIMIT_OPTIONS: tuple[tuple[str, str, type, str], ...] = (
@@ -87,16 +86,13 @@ def read_token(path: Path) -> str:
         mode = path.stat().st_mode
     except OSError as exc:
         raise InputError(f"cannot read token file {path}: {exc.strerror}") from None
-    try:
-        token = raw.decode("utf-8").strip()
-    except UnicodeDecodeError:
-        raise InputError(f"token file {path} is not UTF-8 text") from None
+    token = decode_utf8(raw, f"token file {path}").strip()
     if not token:
         raise InputError(f"token file {path} is empty")
     if any(c.isspace() or not c.isprintable() for c in token) or not token.isascii():
         raise InputError(f"token file {path}: the token must be printable ASCII without spaces")
     if mode & (stat.S_IRGRP | stat.S_IROTH):
-        print(f"confuguard: warning: token file {path} is readable by other users (chmod 600 it)", file=sys.stderr)
+        print_error(f"token file {path} is readable by other users (chmod 600 it)", "warning")
     return token
 
 
@@ -153,15 +149,15 @@ def handler(args: argparse.Namespace) -> int:
         raise InputError("--workers needs fork (POSIX)")
     token = read_token(args.token_file) if args.token_file else None
     if args.ui:
-        from confuguard.commands.check import open_store
+        from confuguard.app import open_store
 
         found = open_store(args.db)
         if found is None:
             raise InputError("--ui needs a store with alerts (--db PATH, or run `confuguard sweep` first)")
         found.close()
     if not is_loopback(args.host):
-        print(f"confuguard: warning: binding {args.host}, not loopback: the service is reachable from other machines"
-              + ("" if token else " and has no token (use --token-file)"), file=sys.stderr)
+        print_error(f"binding {args.host}, not loopback: the service is reachable from other machines"
+                    + ("" if token else " and has no token (use --token-file)"), "warning")
     sock = bind(args.host, args.port)
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
@@ -170,7 +166,7 @@ def handler(args: argparse.Namespace) -> int:
     try:
         if args.workers == 1:
             _serve(sock, args, token)
-            return EXIT_OK
+            return ExitCode.OK
         return _supervise(sock, args, token)
     finally:
         sock.close()
@@ -189,7 +185,7 @@ def _serve(sock: socket.socket, args: argparse.Namespace, token: str | None) -> 
     import uvicorn
 
     from confuguard.admission import Limits
-    from confuguard.commands.check import build_engine, open_store
+    from confuguard.app import build_engine, open_store
     from confuguard.service import create_app
 
     try:
@@ -238,12 +234,12 @@ def _supervise(sock: socket.socket, args: argparse.Namespace, token: str | None)
     for _ in range(args.workers):
         pid = os.fork()
         if pid == 0:  # the worker
-            code = EXIT_OK
+            code = ExitCode.OK
             try:
                 _serve(sock, args, token)
             except BaseException:  # noqa: BLE001 - report and leave without running the parent's cleanup
                 traceback.print_exc()
-                code = EXIT_ERROR
+                code = ExitCode.ERROR
             finally:
                 sys.stderr.flush()
                 os._exit(code)
@@ -275,4 +271,4 @@ def _supervise(sock: socket.socket, args: argparse.Namespace, token: str | None)
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
-    return EXIT_ERROR if failed else EXIT_OK
+    return ExitCode.ERROR if failed else ExitCode.OK

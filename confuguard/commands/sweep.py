@@ -10,15 +10,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from confuguard.commands.check import add_fetch_flags
-from confuguard.errors import InputError
+from confuguard.commands import add_fetch_flags
+from confuguard.errors import ExitCode, InputError
 from confuguard.protocols import parse_since
 from confuguard.types import Ecosystem
 
-#: Exit codes, the first that applies: 2 a registry's feed failed (or usage/input error); 3 packages wait in
-#: the re-judge queue (their metadata could not be fetched; judged with their records by a later run);
-#: 1 new alerts; 0 nothing new.
-EXIT_OK, EXIT_ALERTS, EXIT_FAILED, EXIT_PENDING = 0, 1, 2, 3
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
@@ -111,7 +107,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def handler(args: argparse.Namespace) -> int:
     """Run the sweep, print the summary."""
     from confuguard.alerts import hold_excess
-    from confuguard.commands.check import build_engine, fetch_config, open_store
+    from confuguard.app import build_engine, open_store
+    from confuguard.commands import fetch_config
     from confuguard.sweep import FIRST_RUN, Sweep
 
     ecos = _registries(args.registry)
@@ -149,12 +146,15 @@ def handler(args: argparse.Namespace) -> int:
         json.dump(data, sys.stdout, indent=1, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
+        from confuguard.formats.sweep_summary import render_text
+
         sys.stdout.write(render_text(data))
+    # the first that applies: a registry's feed failed; packages wait in the re-judge queue; new alerts
     if summary.failed:
-        return EXIT_FAILED
+        return ExitCode.ERROR
     if summary.pending:
-        return EXIT_PENDING
-    return EXIT_ALERTS if summary.alerts_new > held else EXIT_OK
+        return ExitCode.PENDING
+    return ExitCode.FOUND if summary.alerts_new > held else ExitCode.OK
 
 
 def _caps(args: argparse.Namespace) -> tuple[int | None, float | None]:
@@ -169,44 +169,6 @@ def _caps(args: argparse.Namespace) -> tuple[int | None, float | None]:
     if floor is not None and not 0.0 <= floor <= 1.0:
         raise InputError("--min-probability must be between 0 and 1")
     return cap, floor
-
-
-def render_text(data: dict[str, Any]) -> str:
-    """The human summary: one line per registry, then invalid names, errors and warnings."""
-    from confuguard.formats.sanitize import terminal
-
-    head = ("REGISTRY", "STATUS", "CHECKED", "NEW ALERTS", "RE-SEEN", "BENIGN", "CLEAN", "INVALID", "ERRORS", "SECONDS")
-    rows = [head]
-    for name, r in data["registries"].items():
-        rows.append((name, r["status"], str(r["checked"]), str(r["alerts_new"]), str(r["alerts_reseen"]),
-                     str(r["benign_suppressed"]), str(r["clean"]), str(r["invalid"]), str(len(r["errors"])),
-                     f"{r['seconds']:.1f}"))
-    t = data["totals"]
-    rows.append(("total", "", str(t["checked"]), str(t["alerts_new"]), str(t["alerts_reseen"]),
-                 str(t["benign_suppressed"]), str(t["clean"]), str(t["invalid"]), str(t["errors"]), ""))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-    lines = [f"sweep run {data['run_id']} (model {data['model_version']})"]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    for name, r in data["registries"].items():
-        if r["resumed_at_line"]:
-            lines.append(f"{name}: resumed {terminal(r['source'])} at line {r['resumed_at_line']}")
-        if r["invalid"]:
-            shown = ", ".join(f"{terminal(i['name'])!s} ({terminal(i['reason'])})" for i in r["invalid_names"][:10])
-            more = r["invalid"] - min(10, len(r["invalid_names"]))
-            lines.append(f"{name}: invalid names: {shown}" + (f" and {more} more" if more > 0 else ""))
-        for e in r["errors"]:
-            lines.append(f"{name}: ERROR {terminal(e)} (cursor kept; retried next run)")
-        if r.get("rejudged"):
-            lines.append(f"{name}: {r['rejudged']} queued package(s) judged with their records")
-        if r.get("rejudge_pending"):
-            lines.append(f"{name}: PENDING {r['rejudge_pending']} package(s) not judged yet: metadata unavailable "
-                         "(queued; judged with their records next run)")
-        for w in [w for w in r["warnings"] if " wait to be judged " not in w][:5]:
-            lines.append(f"{name}: warning: {terminal(w)}")
-    if data.get("alerts_held"):
-        lines.append(f"held {data['alerts_held']} of the {t['alerts_new']} new alerts beyond the night's cap "
-                     "(confuguard alerts list --status held)")
-    return "\n".join(lines) + "\n"
 
 
 class RichProgress:

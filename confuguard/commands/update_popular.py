@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 from pathlib import Path
 
 from confuguard import names, paths
-from confuguard.errors import ConfuguardError, DataError, InputError
-from confuguard.formats.sanitize import terminal
+from confuguard.errors import ConfuguardError, DataError, InputError, print_error
 from confuguard.protocols import PopularList
 from confuguard.types import Ecosystem
 
@@ -60,10 +58,8 @@ def handler(args: argparse.Namespace) -> int:
             if len(ecos) == 1:
                 raise
             failed += 1
-            message = " ".join(str(exc).split())
-            if not message.startswith(f"{eco.value}:"):
-                message = f"{eco.value}: {message}"
-            print(f"confuguard: error: {terminal(message)}", file=sys.stderr)
+            message = str(exc).strip()
+            print_error(message if message.startswith(f"{eco.value}:") else f"{eco.value}: {message}")
             continue
         print(f"{eco.value}: {written} popular names written to {path} ({dropped} invalid or duplicate names dropped)")
     return 2 if failed else 0

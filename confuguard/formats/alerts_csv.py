@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
-from confuguard.errors import InputError
+from confuguard.errors import InputError, decode_utf8
 from confuguard.formats.sanitize import cell
 from confuguard.types import AlertRecord
 
@@ -122,10 +122,7 @@ def read(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
     if len(data) > FILE_MAX:
         raise InputError(f"{path}: over {FILE_MAX >> 20} MiB, too large for an alert CSV")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text (save the sheet as CSV, UTF-8)") from None
+    text = decode_utf8(data, path, hint="save the sheet as CSV, UTF-8", encoding="utf-8-sig")
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
     if csv.field_size_limit() < FILE_MAX:  # process-wide; only ever raised, to FILE_MAX
