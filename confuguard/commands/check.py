@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from confuguard import app
+from confuguard.app import build_engine, check_live, check_texts, open_store
 from confuguard.commands import add_fetch_flags, fetch_config, registry_arg
 from confuguard.errors import ExitCode, InputError, print_error
 from confuguard.types import CheckResult, Ecosystem, Verdict
@@ -76,11 +76,11 @@ def handler(args: argparse.Namespace) -> int:
         raise InputError("no names given (pass NAME... or --from FILE)")
     if (args.fetch_sdist or args.fetch_accounts) and not args.live:
         raise InputError("--fetch-sdist and --fetch-accounts need --live")
-    store = app.open_store(args.db, create=args.live)
+    store = open_store(args.db, create=args.live)
     stream = ResultStream(sys.stdout, args.format)
     suspicious = invalid = False
     try:
-        engine = app.build_engine(no_embeddings=args.no_embeddings, no_classifier=args.no_classifier, store=store)
+        engine = build_engine(no_embeddings=args.no_embeddings, no_classifier=args.no_classifier, store=store)
         for batch in itertools.chain([first], _batches(items, BATCH)):
             final = _check_batch(engine, batch, args)
             stream.write(final)
@@ -102,9 +102,9 @@ def _check_batch(engine: Engine, batch: list[NameLine], args: argparse.Namespace
     """Results of one batch in input order; unusable lines come back as `invalid` with their reason."""
     texts = [item.name for item in batch if item.name is not None]
     if args.live:
-        final = app.check_live(engine, texts, args.registry, db=args.db, config=fetch_config(args))
+        final = check_live(engine, texts, args.registry, db=args.db, config=fetch_config(args))
     else:
-        final = app.check_texts(engine, texts, args.registry)
+        final = check_texts(engine, texts, args.registry)
     checked = iter(final)
     eco = args.registry or Ecosystem.PYPI
     return [next(checked) if item.name is not None
