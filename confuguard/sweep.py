@@ -467,10 +467,10 @@ class Sweep:
         failures: list[str] = []
         errors: dict[PackageId, str] = {}
         # every error, a parser bug on one package included, is that package's failure, not the sweep's
-        for pkg, meta, exc in fetch_each(want, lambda _: client, workers=self.fetch_workers, catch=(Exception,)):
-            if exc is not None:
-                err = f"{names.display(pkg)}: " + (str(exc) if isinstance(exc, ConfuguardError)
-                                                   else f"{type(exc).__name__}: {exc}")
+        for pkg, meta, problem in fetch_each(want, lambda _: client, workers=self.fetch_workers, catch=(Exception,)):
+            if problem is not None:
+                err = f"{names.display(pkg)}: " + (str(problem) if isinstance(problem, ConfuguardError)
+                                                   else f"{type(problem).__name__}: {problem}")
                 failures.append(err)
                 errors[pkg] = err
             elif meta is not None:

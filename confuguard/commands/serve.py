@@ -234,7 +234,7 @@ def _supervise(sock: socket.socket, args: argparse.Namespace, token: str | None)
     for _ in range(args.workers):
         pid = os.fork()
         if pid == 0:  # the worker
-            code = ExitCode.OK
+            code: int = ExitCode.OK
             try:
                 _serve(sock, args, token)
             except BaseException:  # noqa: BLE001 - report and leave without running the parent's cleanup
