@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from confuguard import names
 from confuguard.config import DEFAULT_URLS, Config
+from confuguard.ecosystems import spec
 from confuguard.errors import ConfuguardError, InputError
 from confuguard.formats import alerts_csv
 from confuguard.formats import html as html_fmt
@@ -45,50 +45,14 @@ VERDICTS = ("malicious", "benign", "unsure")
 STATUSES = ("open", "held", "triaged", "all")
 
 
-#: The base-URL key (confuguard.config.DEFAULT_URLS) whose mirror serves a registry's packages.
-_MIRROR_KEY = {Ecosystem.NPM: "npm", Ecosystem.PYPI: "pypi", Ecosystem.RUBYGEMS: "rubygems", Ecosystem.MAVEN: "maven",
-               Ecosystem.GOLANG: "golang", Ecosystem.HUGGINGFACE: "huggingface"}
-
-
 def web_url(pkg: PackageId, urls: Mapping[str, str] | None = None) -> str:
     """The package's page on its registry's website; with a mirror configured in `urls`, its document there
-    (npm packument, PyPI simple page, gem page, Maven directory, Go version list, Hugging Face repo)."""
-    e = pkg.ecosystem
-    shown = names.display(pkg)
-    key = _MIRROR_KEY[e]
+    (npm packument, PyPI simple page, gem page, Maven directory, Go version list, Hugging Face repo).
+    InputError for a registry without a descriptor (`confuguard.ecosystems`)."""
+    s = spec(pkg.ecosystem)
+    key = s.url_key
     base = (urls or {}).get(key, DEFAULT_URLS[key]).rstrip("/")
-    if base != DEFAULT_URLS[key]:
-        return _mirror_url(pkg, base)
-    if e is Ecosystem.NPM:
-        return f"https://www.npmjs.com/package/{quote(shown, safe='@/')}"
-    if e is Ecosystem.PYPI:
-        return f"https://pypi.org/project/{quote(names.pep503(pkg.name), safe='')}/"
-    if e is Ecosystem.RUBYGEMS:
-        return f"https://rubygems.org/gems/{quote(pkg.name, safe='')}"
-    if e is Ecosystem.MAVEN:
-        return f"https://central.sonatype.com/artifact/{quote(pkg.namespace or '', safe='')}/{quote(pkg.name, safe='')}"
-    if e is Ecosystem.GOLANG:
-        return f"https://pkg.go.dev/{quote(names.go_module(pkg) if pkg.namespace else shown, safe='/')}"
-    return f"https://huggingface.co/{quote(shown, safe='/')}"
-
-
-def _mirror_url(pkg: PackageId, base: str) -> str:
-    e = pkg.ecosystem
-    shown = names.display(pkg)
-    if e is Ecosystem.NPM:
-        scope = f"@{quote(pkg.namespace, safe='')}%2F" if pkg.namespace else ""
-        return f"{base}/{scope}{quote(pkg.name, safe='')}"
-    if e is Ecosystem.PYPI:
-        return f"{base}/simple/{quote(names.pep503(pkg.name), safe='')}/"
-    if e is Ecosystem.RUBYGEMS:
-        return f"{base}/gems/{quote(pkg.name, safe='')}"
-    if e is Ecosystem.MAVEN:
-        return f"{base}/{quote((pkg.namespace or '').replace('.', '/'))}/{quote(pkg.name, safe='')}/"
-    if e is Ecosystem.GOLANG:
-        module = names.go_module(pkg) if pkg.namespace else shown
-        escaped = "".join(f"!{c.lower()}" if c.isupper() else c for c in module)
-        return f"{base}/{quote(escaped, safe='/!')}/@v/list"
-    return f"{base}/{quote(shown, safe='/')}"
+    return s.web_url(pkg) if base == DEFAULT_URLS[key] else s.mirror_url(pkg, base)
 
 
 def parse_since(text: str | None) -> str | None:

@@ -17,16 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from confuguard import names
+from confuguard.ecosystems import specs
 from confuguard.errors import DataError
 from confuguard.types import Ecosystem, PackageId
-
-#: Registries with an allowlist file, and the file stem.
-FILES: dict[Ecosystem, str] = {
-    Ecosystem.NPM: "npm",
-    Ecosystem.MAVEN: "maven",
-    Ecosystem.GOLANG: "golang",
-    Ecosystem.HUGGINGFACE: "huggingface",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +37,10 @@ class Allowlist:
     def load(cls, folder: Path) -> Allowlist:
         """Read every `<registry>.json` in `folder`; DataError when a file is malformed."""
         out: dict[Ecosystem, dict[str, str]] = {}
-        for eco, stem in FILES.items():
-            path = folder / f"{stem}.json"
+        for s in specs():
+            if s.allowlist is None:
+                continue
+            eco, path = s.ecosystem, folder / f"{s.allowlist}.json"
             if not path.is_file():
                 continue
             try:
@@ -88,4 +83,4 @@ def _bundled() -> Allowlist:
     return Allowlist.load(bundled_data() / "allowlist")
 
 
-__all__ = ["FILES", "Allowlist"]
+__all__ = ["Allowlist"]

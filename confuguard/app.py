@@ -58,17 +58,11 @@ def parse_registry(text: str) -> Ecosystem:
 
 
 def guess_registry(name: str) -> Ecosystem:
-    """Registry implied by a name's shape: purl type, `@scope/x` npm, `g:a` Maven, `host.tld/...` Go,
-    `author/model` Hugging Face; else PyPI."""
-    if name.startswith("pkg:"):
-        return parse_registry(name[4:].split("/", 1)[0])
-    if name.startswith("@") and "/" in name:
-        return Ecosystem.NPM
-    if ":" in name:
-        return Ecosystem.MAVEN
-    if "/" in name:
-        return Ecosystem.GOLANG if "." in name.split("/", 1)[0] else Ecosystem.HUGGINGFACE
-    return Ecosystem.PYPI
+    """Registry implied by a name's shape (each descriptor's `shape`): purl type, `@scope/x` npm, `g:a` Maven,
+    `host.tld/...` Go, `author/model` Hugging Face; else PyPI."""
+    from confuguard.ecosystems import guess
+
+    return guess(name)
 
 
 def check_pairs(engine: NameChecker, pairs: Sequence[tuple[Ecosystem, str]], *, chunk: int | None = None,

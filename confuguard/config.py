@@ -60,26 +60,8 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
+from confuguard.ecosystems import DEFAULT_BUDGETS, DEFAULT_URLS
 from confuguard.errors import InputError, read_utf8
-
-#: Every overridable base URL, by key. Keys double as environment names: CONFUGUARD_<KEY>_URL.
-DEFAULT_URLS: Mapping[str, str] = MappingProxyType(
-    {
-        "npm": "https://registry.npmjs.org",
-        "npm_replicate": "https://replicate.npmjs.com",
-        "npm_downloads": "https://api.npmjs.org",
-        "pypi": "https://pypi.org",
-        "pypi_top": "https://hugovk.github.io/top-pypi-packages/top-pypi-packages.min.json",
-        "rubygems": "https://rubygems.org",
-        "maven": "https://repo1.maven.org/maven2",
-        "maven_search": "https://central.sonatype.com/solrsearch/select",
-        "golang": "https://proxy.golang.org",
-        "golang_index": "https://index.golang.org",
-        "golang_pkgsite": "https://pkg.go.dev/v1",
-        "huggingface": "https://huggingface.co",
-        "ecosystems": "https://packages.ecosyste.ms/api/v1",
-    }
-)
 
 #: Minimum seconds between two requests to a host (the reference's steady rates); unlisted hosts are not paced.
 DEFAULT_HOST_INTERVAL: Mapping[str, float] = MappingProxyType(
@@ -113,26 +95,11 @@ DEFAULT_HOST_CONCURRENCY: Mapping[str, int] = MappingProxyType(
 )
 
 
-#: Per-endpoint budgets (URL key -> (parallel requests, minimum seconds between requests)), the reference's
-#: section 8. They follow the configured base URLs, so a mirror gets the budget of what it mirrors; intervals
-#: are not applied to loopback hosts (a local mirror is no public service to be polite to).
-DEFAULT_BUDGETS: Mapping[str, tuple[int, float]] = MappingProxyType(
-    {
-        "npm": (8, 0.0),
-        "npm_replicate": (1, 0.2),
-        "npm_downloads": (1, 2.0),
-        "pypi": (8, 0.0),
-        "pypi_top": (2, 0.0),
-        "rubygems": (4, 0.2),
-        "maven": (4, 0.0),
-        "maven_search": (1, 1.0),
-        "golang": (8, 0.0),
-        "golang_index": (1, 0.2),
-        "golang_pkgsite": (2, 0.0),
-        "huggingface": (2, 0.7),
-        "ecosystems": (2, 1.0),
-    }
-)
+#: Every overridable base URL by key (`confuguard.ecosystems`: each registry's endpoints, and shared ones).
+#: Keys double as environment names: CONFUGUARD_<KEY>_URL. Per-endpoint budgets (URL key -> (parallel
+#: requests, minimum seconds between requests)), the reference's section 8, follow the configured base URLs,
+#: so a mirror gets the budget of what it mirrors; intervals are not applied to loopback hosts (a local mirror
+#: is no public service to be polite to).
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 

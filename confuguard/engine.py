@@ -245,7 +245,7 @@ class Engine:
         cands: tuple[Candidate, ...] = ()
         if len(text) > names.MAX_INPUT:
             text = text[: names.MAX_INPUT]  # what is reported of a name no registry allows, not all of it
-        elif not text.isascii() and len(text) <= names.MAX_LENGTH[ecosystem]:
+        elif not text.isascii() and len(text) <= names.max_length(ecosystem):
             ascii_form = skeleton(text)
             try:
                 pkg = names.parse(ascii_form, ecosystem)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from packageurl import PackageURL
 
 from confuguard.errors import InputError
 from confuguard.types import Ecosystem, PackageId
+
+if TYPE_CHECKING:
+    from confuguard.ecosystems import EcosystemSpec
 
 _NPM_PART = re.compile(r"^[A-Za-z0-9~][A-Za-z0-9._~-]*$")
 _NPM_SCOPE = re.compile(r"^[A-Za-z0-9~-][A-Za-z0-9._~-]*$")
@@ -70,7 +75,7 @@ def parse(text: str, ecosystem: Ecosystem) -> PackageId:
     if any(c.isspace() for c in raw):
         raise InputError(f"{show(raw)}: package names cannot contain whitespace")
     _check_length(raw, ecosystem)
-    return _PARSERS[ecosystem](raw)
+    return _parser(ecosystem)(raw)
 
 
 def show(text: str) -> str:
@@ -81,8 +86,13 @@ def show(text: str) -> str:
     return f"{quoted[: 2 * _EXCERPT]}... ({len(text):,} characters)"
 
 
+def max_length(ecosystem: Ecosystem) -> int:
+    """The longest name `ecosystem` allows (`MAX_LENGTH`, or the registry descriptor's `max_length`)."""
+    return MAX_LENGTH.get(ecosystem) or _spec(ecosystem).max_length
+
+
 def _check_length(raw: str, ecosystem: Ecosystem) -> None:
-    limit = MAX_LENGTH[ecosystem]
+    limit = max_length(ecosystem)
     if len(raw) > limit:
         raise InputError(f"{show(raw)}: {ecosystem.value} names are at most {limit} characters")
 
@@ -111,7 +121,7 @@ def _from_purl(raw: str, ecosystem: Ecosystem) -> PackageId:
     else:
         text = purl.name
     _check_length(text, ecosystem)
-    return _PARSERS[ecosystem](text)
+    return _parser(ecosystem)(text)
 
 
 def _npm(raw: str) -> PackageId:
@@ -220,6 +230,20 @@ _PARSERS = {
     Ecosystem.GOLANG: _golang,
     Ecosystem.HUGGINGFACE: _hf,
 }
+
+
+def _spec(ecosystem: Ecosystem) -> EcosystemSpec:
+    from confuguard.ecosystems import spec
+
+    return spec(ecosystem)
+
+
+def _parser(ecosystem: Ecosystem) -> Callable[[str], PackageId]:
+    """The six registries' parsers are here; another registry brings its own in its descriptor."""
+    found = _PARSERS.get(ecosystem) or _spec(ecosystem).parse_name
+    if found is None:
+        raise InputError(f"registry {ecosystem.value} has no name parser (EcosystemSpec.parse_name)")
+    return found
 
 
 def display(pkg: PackageId) -> str:

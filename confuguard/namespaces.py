@@ -24,8 +24,13 @@ under a personal groupId (`io.github.someone:guava`) is the Maven squat that mat
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from confuguard import names
 from confuguard.types import Ecosystem, PackageId
+
+if TYPE_CHECKING:
+    from confuguard.ecosystems import EcosystemSpec
 
 #: Second labels of Maven groupIds that name a code host or project host: `io.github.<user>` is one
 #: account's namespace (three labels), granted to anyone with an account there.
@@ -54,19 +59,35 @@ def _maven_root(group: str) -> str | None:
     return ".".join(labels[:2])
 
 
-def publisher_root(pkg: PackageId) -> str | None:
-    """The part of `pkg`'s namespace that one account owns (lowercase), or None when it has none."""
-    ns = names.namespace(pkg)
-    if ns is None:
-        return None
-    if pkg.ecosystem is Ecosystem.MAVEN:
-        return _maven_root(ns)
-    if pkg.ecosystem is Ecosystem.GOLANG and (ns == "gopkg.in" or ns.startswith("gopkg.in/")):
+def maven_root(pkg: PackageId, ns: str) -> str | None:
+    """Maven's publisher root: the verified part of the groupId (`EcosystemSpec.publisher_root`)."""
+    return _maven_root(ns)
+
+
+def go_root(pkg: PackageId, ns: str) -> str | None:
+    """Go's publisher root: the namespace, except on gopkg.in, whose publisher is a GitHub account."""
+    if ns == "gopkg.in" or ns.startswith("gopkg.in/"):
         # gopkg.in serves github.com/<user>/<pkg> as gopkg.in/<user>/<pkg>.vN and github.com/go-<pkg>/<pkg> as
         # gopkg.in/<pkg>.vN: the publisher is that GitHub account, which anyone can create for a new name
         user = ns.partition("/")[2] or "go-" + names.go_module(pkg).rsplit("/", 1)[-1]
         return f"github.com/{user}"
     return ns
+
+
+def publisher_root(pkg: PackageId) -> str | None:
+    """The part of `pkg`'s namespace that one account owns (lowercase), or None when it has none (the registry
+    descriptor's `publisher_root`; by default the whole namespace)."""
+    ns = names.namespace(pkg)
+    if ns is None:
+        return None
+    root = _spec(pkg.ecosystem).publisher_root
+    return ns if root is None else root(pkg, ns)
+
+
+def _spec(eco: Ecosystem) -> EcosystemSpec:
+    from confuguard.ecosystems import spec
+
+    return spec(eco)
 
 
 def same_publisher(a: PackageId, b: PackageId) -> bool:
@@ -79,8 +100,13 @@ def same_publisher(a: PackageId, b: PackageId) -> bool:
 
 def personal(pkg: PackageId) -> str | None:
     """Why `pkg`'s namespace is a personal one anyone can get, or None (also for ordinary owned namespaces)."""
-    if pkg.ecosystem is not Ecosystem.MAVEN or not pkg.namespace:
-        return None
+    check = _spec(pkg.ecosystem).personal_namespace
+    return check(pkg) if check is not None and pkg.namespace else None
+
+
+def maven_personal(pkg: PackageId) -> str | None:
+    """Maven's personal groupIds (`EcosystemSpec.personal_namespace`): `io.github.<user>` and the like."""
+    assert pkg.namespace is not None
     labels = pkg.namespace.lower().split(".")
     host = CODE_HOST_LABELS.get(labels[1]) if len(labels) >= 3 else None
     if host is None:
@@ -91,13 +117,7 @@ def personal(pkg: PackageId) -> str | None:
 def owner_only(pkg: PackageId) -> str:
     """Words for a same-publisher look-alike: the namespace `pkg` sits in and who alone can publish there."""
     root = publisher_root(pkg) or names.namespace(pkg) or ""
-    where = {
-        Ecosystem.NPM: f"the npm scope @{root}, which only its owner can publish to",
-        Ecosystem.MAVEN: f"the groupId namespace {root}, which only its verified owner can publish to",
-        Ecosystem.GOLANG: f"{root}, a module path only its owner can publish under",
-        Ecosystem.HUGGINGFACE: f"the Hugging Face namespace {root}, which only that account can publish to",
-    }.get(pkg.ecosystem, f"the namespace {root}, which only its owner can publish to")
-    return f"same namespace: in {where}; a sibling, not a squat"
+    return f"same namespace: in {_spec(pkg.ecosystem).namespace_owner.format(root=root)}; a sibling, not a squat"
 
 
 __all__ = ["CODE_HOST_LABELS", "owner_only", "personal", "publisher_root", "same_publisher"]

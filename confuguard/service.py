@@ -78,6 +78,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from confuguard import __version__, logs
 from confuguard.admission import LANES, Admission, Limits
 from confuguard.app import check_pairs
+from confuguard.ecosystems import spec, specs
 from confuguard.errors import ConfuguardError, InputError
 from confuguard.formats.jsonfmt import SCHEMA_VERSION, result_dict
 from confuguard.formats.sanitize import one_line
@@ -134,7 +135,7 @@ OptionalRegistry = Annotated[Ecosystem | None, BeforeValidator(_optional_registr
 Name = Annotated[StrictStr, AfterValidator(_name)]
 
 
-_REGISTRY_DOC = "npm, pypi, rubygems, maven, golang, huggingface (aliases gem, go, hf, pip... accepted)"
+_REGISTRY_DOC = f"{', '.join(s.name for s in specs())} (aliases gem, go, hf, pip... accepted)"
 
 
 class CheckRequest(BaseModel):
@@ -375,10 +376,6 @@ def _validation_message(exc: RequestValidationError) -> tuple[int, str]:
     return 422, f"{where}: {msg}"
 
 
-#: A near-miss name per registry, checked once at warm-up so the first real request is not the slow one.
-_PROBES = {Ecosystem.PYPI: "reqeusts", Ecosystem.NPM: "lodahs", Ecosystem.RUBYGEMS: "railz",
-           Ecosystem.MAVEN: "org.apache.commons:commons-lang4", Ecosystem.GOLANG: "github.com/gorila/mux",
-           Ecosystem.HUGGINGFACE: "bert-base/uncased"}
 #: A JSON body without Content-Type is read as JSON (other types get 415); older FastAPI always did.
 _LENIENT: dict[str, Any] = (
     {"strict_content_type": False} if "strict_content_type" in inspect.signature(FastAPI.__init__).parameters else {}
@@ -415,8 +412,8 @@ def create_app(
         started = time.perf_counter()
         try:
             engine.warm(to_warm)
-            for eco in to_warm:  # one check each loads what the engine keeps lazily (lexicons...)
-                engine.check_names([_PROBES[eco]], eco)
+            for eco in to_warm:  # one near-miss check each loads what the engine keeps lazily (lexicons...)
+                engine.check_names([spec(eco).probe], eco)
         except Exception as exc:  # noqa: BLE001 - any failure keeps the service unready, with the reason
             state["error"] = one_line(f"{type(exc).__name__}: {exc}")
             _log(f"warming the engine failed: {exc}")

@@ -8,7 +8,8 @@ from datetime import datetime
 
 
 class Ecosystem(str, enum.Enum):
-    """The six registries. Values are the CLI names; `purl_type` is the purl type."""
+    """The registries (the six built in, and any added by `confuguard.ecosystems.register`). Values are the CLI
+    names; each has a descriptor, `confuguard.ecosystems.spec(eco)`."""
 
     NPM = "npm"
     PYPI = "pypi"
@@ -20,31 +21,20 @@ class Ecosystem(str, enum.Enum):
     @property
     def purl_type(self) -> str:
         """The purl type of this registry (`gem` for RubyGems)."""
-        return "gem" if self is Ecosystem.RUBYGEMS else self.value
+        from confuguard.ecosystems import spec
+
+        return spec(self).purl_type
 
     @classmethod
     def parse(cls, text: str) -> Ecosystem:
         """Parse a registry name or alias (`gem`, `go`, `hf`, `pip`...)."""
-        key = text.strip().lower()
-        found = _ALIASES.get(key)
+        from confuguard.ecosystems import by_alias
+
+        found = by_alias(text)
         if found is None:
             choices = ", ".join(e.value for e in cls)
             raise ValueError(f"unknown registry {text!r} (choose one of: {choices}; aliases gem, go, hf)")
         return found
-
-
-_ALIASES: dict[str, Ecosystem] = {e.value: e for e in Ecosystem} | {
-    "gem": Ecosystem.RUBYGEMS,
-    "gems": Ecosystem.RUBYGEMS,
-    "ruby": Ecosystem.RUBYGEMS,
-    "go": Ecosystem.GOLANG,
-    "gomod": Ecosystem.GOLANG,
-    "hf": Ecosystem.HUGGINGFACE,
-    "pip": Ecosystem.PYPI,
-    "python": Ecosystem.PYPI,
-    "mvn": Ecosystem.MAVEN,
-    "node": Ecosystem.NPM,
-}
 
 
 @dataclass(frozen=True, slots=True)

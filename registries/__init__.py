@@ -1,6 +1,7 @@
 """Live registry clients behind `confuguard.protocols.RegistryClient`, one module per registry.
 
-    REGISTRIES[Ecosystem.NPM]                 -> NpmRegistry (and so on for all six)
+    REGISTRIES[Ecosystem.NPM]                 -> NpmRegistry (the client class each descriptor names,
+                                                 `confuguard.ecosystems.spec(eco).client`)
     build(Ecosystem.PYPI, config=cfg)         -> a ready client (httpx client, retries, URLs from cfg)
     fetch_live(pkgs, store=store, config=cfg) -> {purl: PackageMetadata | None}, stored as it goes
 
@@ -23,40 +24,44 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import httpx
 
 from confuguard import names
 from confuguard.config import Config
+from confuguard.ecosystems import spec, specs
 from confuguard.errors import ConfuguardError
 from confuguard.protocols import RegistryClient
 from confuguard.store import Store
 from confuguard.types import Ecosystem, PackageId, PackageMetadata
 
 from ._http import Http, make_client
-from .golang import GoRegistry
-from .huggingface import HuggingFaceRegistry
-from .maven import MavenRegistry
-from .npm import NpmRegistry
-from .pypi import PyPIRegistry
-from .rubygems import RubyGemsRegistry
 
 log = logging.getLogger(__name__)
 
-RegistryClass = (
-    type[NpmRegistry] | type[PyPIRegistry] | type[RubyGemsRegistry] | type[MavenRegistry] | type[GoRegistry]
-    | type[HuggingFaceRegistry]
-)
+#: A client class: `cls(http, urls)` is a `RegistryClient` (tests pass more keywords, such as `now=`).
+RegistryClass = Callable[..., RegistryClient]
+
+
+class _Clients(Mapping[Ecosystem, RegistryClass]):
+    """The live client class of every registered registry, read from its descriptor."""
+
+    def __getitem__(self, eco: Ecosystem) -> RegistryClass:
+        if not isinstance(eco, Ecosystem):
+            raise KeyError(eco)
+        cls: Any = spec(eco).load_client()
+        return cls  # type: ignore[no-any-return]
+
+    def __iter__(self) -> Iterator[Ecosystem]:
+        return (s.ecosystem for s in specs())
+
+    def __len__(self) -> int:
+        return sum(1 for _ in specs())
+
 
 #: The live client class of every registry.
-REGISTRIES: Mapping[Ecosystem, RegistryClass] = {
-    Ecosystem.NPM: NpmRegistry,
-    Ecosystem.PYPI: PyPIRegistry,
-    Ecosystem.RUBYGEMS: RubyGemsRegistry,
-    Ecosystem.MAVEN: MavenRegistry,
-    Ecosystem.GOLANG: GoRegistry,
-    Ecosystem.HUGGINGFACE: HuggingFaceRegistry,
-}
+REGISTRIES: Mapping[Ecosystem, RegistryClass] = _Clients()
 
 
 def make_http(config: Config | None = None, *, client: httpx.Client | None = None, store: Store | None = None) -> Http:

@@ -6,7 +6,7 @@ import argparse
 import time
 
 from confuguard.commands import show_help
-from confuguard.names import DATASET
+from confuguard.ecosystems import spec
 from confuguard.types import Ecosystem
 
 
@@ -34,7 +34,7 @@ def build(args: argparse.Namespace) -> int:
     ecos = [Ecosystem.parse(r) for r in args.registry] if args.registry else list(Ecosystem)
     encoder = SentenceTransformerEncoder if args.encoder == "sentence-transformers" else MiniLMEncoder
     for eco in ecos:
-        for kind in (None, DATASET) if eco is Ecosystem.HUGGINGFACE else (None,):
+        for kind in spec(eco).kinds:
             start = time.perf_counter()
             c = corpus.load(eco, kind=kind)
             emb = load_embeddings(c, encoder, rebuild=args.force)

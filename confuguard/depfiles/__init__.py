@@ -33,7 +33,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from confuguard.depfiles import golang, huggingface, maven, npm, python, ruby, sbom
+from confuguard.depfiles import huggingface, sbom
 from confuguard.depfiles.base import (
     INVALID_NAME,
     PARSE,
@@ -47,6 +47,7 @@ from confuguard.depfiles.base import (
     read_bytes,
 )
 from confuguard.depfiles.encoding import decode
+from confuguard.ecosystems import generation, specs
 from confuguard.errors import InputError
 
 __all__ = [
@@ -65,47 +66,27 @@ __all__ = [
 
 Parser = Callable[[Path, str, Collector], None]
 
-#: format name -> parser
-PARSERS: dict[str, Parser] = {
-    "requirements": python.parse_requirements,
-    "pyproject": python.parse_pyproject,
-    "pipfile": python.parse_pipfile,
-    "pipfile-lock": python.parse_pipfile_lock,
-    "poetry-lock": python.parse_poetry_lock,
-    "uv-lock": python.parse_uv_lock,
-    "package-json": npm.parse_package_json,
-    "package-lock": npm.parse_package_lock,
-    "yarn-lock": npm.parse_yarn_lock,
-    "pnpm-lock": npm.parse_pnpm_lock,
-    "gemfile": ruby.parse_gemfile,
-    "gemfile-lock": ruby.parse_gemfile_lock,
-    "go-mod": golang.parse_go_mod,
-    "pom": maven.parse_pom,
-    "gradle": maven.parse_gradle,
-    "python-source": huggingface.parse_python_source,
-    sbom.FORMAT: sbom.parse_sbom,
-}
+#: format name -> parser, and exact file name -> format: each registry's formats (`EcosystemSpec.depfiles`)
+#: and SBOMs. Refreshed when a registry is registered (`_tables`).
+PARSERS: dict[str, Parser] = {}
+_EXACT: dict[str, str] = {}
+_BUILT = [-1]
 
-_EXACT: dict[str, str] = {
-    "pyproject.toml": "pyproject",
-    "Pipfile": "pipfile",
-    "Pipfile.lock": "pipfile-lock",
-    "poetry.lock": "poetry-lock",
-    "uv.lock": "uv-lock",
-    "package.json": "package-json",
-    "package-lock.json": "package-lock",
-    "npm-shrinkwrap.json": "package-lock",
-    "yarn.lock": "yarn-lock",
-    "pnpm-lock.yaml": "pnpm-lock",
-    "Gemfile": "gemfile",
-    "gems.rb": "gemfile",
-    "Gemfile.lock": "gemfile-lock",
-    "gems.locked": "gemfile-lock",
-    "go.mod": "go-mod",
-    "pom.xml": "pom",
-    "build.gradle": "gradle",
-    "build.gradle.kts": "gradle",
-}
+
+def _tables() -> None:
+    if _BUILT[0] == generation():
+        return
+    PARSERS.clear()
+    _EXACT.clear()
+    for s in specs():
+        for fmt, dep in s.depfiles.items():
+            PARSERS[fmt] = dep.load()
+            _EXACT.update(dict.fromkeys(dep.files, fmt))
+    PARSERS[sbom.FORMAT] = sbom.parse_sbom
+    _BUILT[0] = generation()
+
+
+_tables()
 
 #: Directory names never entered by `discover`.
 SKIP_DIRS = frozenset(
@@ -116,6 +97,7 @@ SKIP_DIRS = frozenset(
 def detect_format(path: Path) -> str | None:
     """The format of a file from its name, or None if it is not a dependency file."""
     name = path.name
+    _tables()
     if name in _EXACT:
         return _EXACT[name]
     if sbom.is_sbom_name(name):
@@ -181,6 +163,7 @@ def parse_file(
         or (sbom.FORMAT if sbom.looks_like_sbom(file) else None)
         or ("requirements" if file.suffix == ".txt" else None)
     )
+    _tables()
     outcome = ParseOutcome(file, fmt)
     out = Collector(outcome, scope)
     if fmt is None or fmt not in PARSERS:

@@ -20,22 +20,20 @@ from __future__ import annotations
 from typing import Any
 
 from confuguard import __version__
+from confuguard.ecosystems import spec
+from confuguard.errors import InputError
 from confuguard.types import AlertRecord, Ecosystem, PackageMetadata
 
 SCHEMA_VERSION = "1.6.0"
-#: Our registries' names in OSV's ecosystem list (https://ossf.github.io/osv-schema/#affectedpackage-field).
-OSV_ECOSYSTEMS: dict[Ecosystem, str] = {
-    Ecosystem.NPM: "npm", Ecosystem.PYPI: "PyPI", Ecosystem.RUBYGEMS: "RubyGems",
-    Ecosystem.MAVEN: "Maven", Ecosystem.GOLANG: "Go",
-}
 ID_PREFIX = "MAL-0000-confuguard-"
 
 
 def osv_ecosystem(registry: str) -> str | None:
-    """The OSV ecosystem of one of our registry names; None when OSV has none (Hugging Face)."""
+    """The OSV ecosystem of one of our registry names (https://ossf.github.io/osv-schema/#affectedpackage-field,
+    each descriptor's `osv_ecosystem`); None when OSV has none (Hugging Face) or the registry is unknown."""
     try:
-        return OSV_ECOSYSTEMS.get(Ecosystem(registry))
-    except ValueError:
+        return spec(Ecosystem(registry)).osv_ecosystem
+    except (ValueError, InputError):
         return None
 
 
@@ -89,4 +87,4 @@ def record(alert: AlertRecord, meta: PackageMetadata | None, *, now: str) -> dic
     }
 
 
-__all__ = ["ID_PREFIX", "OSV_ECOSYSTEMS", "SCHEMA_VERSION", "osv_ecosystem", "record", "record_id"]
+__all__ = ["ID_PREFIX", "SCHEMA_VERSION", "osv_ecosystem", "record", "record_id"]
