@@ -58,7 +58,17 @@ import threading
 import time
 from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, Protocol
+from types import GenericAlias
+from typing import (
+    Annotated,
+    Any,
+    Literal,
+    NotRequired,
+    Protocol,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
 
 import anyio.to_thread
 from fastapi import FastAPI, Request
@@ -71,6 +81,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictStr,
+    create_model,
     model_validator,
 )
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -80,7 +91,13 @@ from confuguard.admission import LANES, Admission, Limits
 from confuguard.app import check_pairs
 from confuguard.ecosystems import spec, specs
 from confuguard.errors import ConfuguardError, InputError
-from confuguard.formats.jsonfmt import SCHEMA_VERSION, result_dict
+from confuguard.formats.jsonfmt import (
+    SCHEMA_VERSION,
+    CandidateDoc,
+    FindingDoc,
+    ResultDoc,
+    result_dict,
+)
 from confuguard.formats.sanitize import one_line
 from confuguard.metrics import CONTENT_TYPE, Metrics
 from confuguard.types import CheckResult, Ecosystem
@@ -185,42 +202,33 @@ class BatchRequest(BaseModel):
         return [(it.registry or self.registry, it.name) for it in self.items or []]  # type: ignore[misc]
 
 
-class FindingOut(BaseModel):
-    category: str
-    detail: str
+def _model(doc: Any, name: str, nested: dict[Any, type[BaseModel]], *,
+           extra: Literal["allow", "ignore", "forbid"] = "ignore") -> type[BaseModel]:
+    """A pydantic model of the TypedDict `doc` (`confuguard.formats.jsonfmt`), for the OpenAPI document: nested
+    TypedDicts become the models in `nested`, `Annotated` strings descriptions, `NotRequired` keys optional."""
+    fields: dict[str, Any] = {}
+    for key, hint in get_type_hints(doc, include_extras=True).items():
+        required = get_origin(hint) is not NotRequired
+        hint = hint if required else get_args(hint)[0]
+        description = None
+        if get_origin(hint) is Annotated:
+            hint, *meta = get_args(hint)
+            description = next((m for m in meta if isinstance(m, str)), None)
+        if get_origin(hint) is list and get_args(hint)[0] in nested:
+            hint = GenericAlias(list, (nested[get_args(hint)[0]],))
+        fields[key] = ((hint, Field(..., description=description)) if required
+                       else (hint | None, Field(None, description=description)))
+    model: type[BaseModel] = create_model(name, __config__=ConfigDict(extra=extra), __doc__=doc.__doc__, **fields)
+    return model
 
 
-class CandidateOut(BaseModel):
-    target: str
-    target_purl: str | None
-    target_rank: int
-    categories: list[str]
-    findings: list[FindingOut]
-    score: float
-    edit_distance: int
-    embedding_similarity: float | None
-    found_by: list[str]
-    threat_probability: float | None
-    verdict: str | None
-    reasons: list[str]
+FindingOut = _model(FindingDoc, "FindingOut", {})
+CandidateOut = _model(CandidateDoc, "CandidateOut", {FindingDoc: FindingOut})
+CheckResultOut = _model(ResultDoc, "CheckResultOut", {CandidateDoc: CandidateOut}, extra="allow")
 
 
-class CheckResultOut(BaseModel):
-    """Exactly what `confuguard check --format json` prints for one name (see README, JSON schema)."""
-
-    model_config = ConfigDict(extra="allow")
-    schema_version: int = Field(description=f"currently {SCHEMA_VERSION}")
-    registry: str
-    name: str
-    purl: str | None
-    verdict: str = Field(description="popular, clean, suspicious, benign or invalid")
-    candidates: list[CandidateOut]
-    reasons: list[str]
-    metadata: dict[str, dict[str, Any]] | None = Field(default=None, description="only present when metadata was used")
-
-
-class BatchOut(BaseModel):
-    results: list[CheckResultOut]
+_BATCH_FIELDS: dict[str, Any] = {"results": (GenericAlias(list, (CheckResultOut,)), ...)}
+BatchOut = create_model("BatchOut", **_BATCH_FIELDS)
 
 
 class ErrorOut(BaseModel):
@@ -392,7 +400,7 @@ def create_app(
 ) -> FastAPI:
     """The service app around `engine`.
 
-    `warm` lists the registries loaded at start-up (default: all six) in a background thread
+    `warm` lists the registries loaded at start-up (default: all) in a background thread
     started by the app's lifespan; `/readyz` and the check endpoints answer 503 until it is
     done. Other registries load on their first request. `token` (None: no authentication)
     is the bearer token; `limits` the per-request budgets and the concurrency limits; `ui`, when
@@ -401,40 +409,114 @@ def create_app(
     """
     if not logs.configured():
         logs.configure()
-    limits = limits or Limits()
-    to_warm = list(Ecosystem) if warm is None else list(dict.fromkeys(warm))
-    metrics = Metrics()
-    gate = Admission(limits)
-    ready = threading.Event()
-    state: dict[str, Any] = {"error": None, "thread": None}
+    svc = _Service(engine, limits or Limits(), list(Ecosystem) if warm is None else list(dict.fromkeys(warm)))
+    app = _new_app(svc, token)
+    _add_error_handlers(app)
+    _add_check_routes(app, svc)
+    _add_status_routes(app, svc)
+    if ui is not None:
+        _add_ui_route(app, svc, ui)
+    app.add_middleware(_Guard, metrics=svc.metrics, token=None if token is None else token.encode(),
+                       max_body=svc.limits.max_body)
+    return app
 
-    def warm_up() -> None:
+
+class _Service:
+    """What the endpoints share: the engine, its warm-up, the budgets, admission and metrics."""
+
+    def __init__(self, engine: Checker, limits: Limits, to_warm: list[Ecosystem]) -> None:
+        self.engine = engine
+        self.limits = limits
+        self.to_warm = to_warm
+        self.metrics = Metrics()
+        self.gate = Admission(limits)
+        self.ready = threading.Event()
+        self.state: dict[str, Any] = {"error": None, "thread": None}
+
+    @property
+    def described(self) -> str:
+        """The budgets, in words, for the API description."""
+        lim = self.limits
+        return (f"At most {lim.max_batch} names per batch, {lim.max_name} characters per name and "
+                f"{lim.max_body} bytes per request body; {lim.time_budget:g} s per request.")
+
+    def warm_up(self) -> None:
+        """Load the registries to warm, then check each one's near-miss probe (loads what the engine keeps
+        lazily, such as lexicons); a failure keeps the service unready, with the reason."""
         started = time.perf_counter()
         try:
-            engine.warm(to_warm)
-            for eco in to_warm:  # one near-miss check each loads what the engine keeps lazily (lexicons...)
-                engine.check_names([spec(eco).probe], eco)
+            self.engine.warm(self.to_warm)
+            for eco in self.to_warm:
+                self.engine.check_names([spec(eco).probe], eco)
         except Exception as exc:  # noqa: BLE001 - any failure keeps the service unready, with the reason
-            state["error"] = one_line(f"{type(exc).__name__}: {exc}")
+            self.state["error"] = one_line(f"{type(exc).__name__}: {exc}")
             _log(f"warming the engine failed: {exc}")
             return
-        state["warm_seconds"] = round(time.perf_counter() - started, 3)
-        ready.set()
+        self.state["warm_seconds"] = round(time.perf_counter() - started, 3)
+        self.ready.set()
+
+    def not_ready(self) -> JSONResponse | None:
+        """The 503 to answer while the engine is not ready, or None."""
+        if self.ready.is_set():
+            return None
+        if self.state["error"]:
+            return _error(503, f"the engine failed to load: {self.state['error']}")
+        return _error(503, "the engine is still loading; retry shortly", {"Retry-After": "1"})
+
+    def run_checks(self, endpoint: str, pairs: list[tuple[Ecosystem, str]], deadline: float) -> list[ResultDoc]:
+        """Check `pairs` a chunk at a time, stopping with _OverBudget once `deadline` (monotonic) is past."""
+        started = time.perf_counter()
+
+        def in_budget(done: int) -> None:
+            if time.monotonic() > deadline:
+                raise _OverBudget(f"the time budget of {self.limits.time_budget:g} s ran out after {done} of "
+                                  f"{len(pairs)} names; send smaller batches")
+
+        final = check_pairs(self.engine, pairs, chunk=self.limits.chunk, before_chunk=in_budget)
+        self.metrics.observe_checks(endpoint, final, time.perf_counter() - started)
+        return [result_dict(r) for r in final]
+
+    async def admitted(self, request: Request, endpoint: str, pairs: list[tuple[Ecosystem, str]],
+                       where: list[str]) -> Response:
+        """Budget checks, a slot of the request's lane, the engine in a worker thread."""
+        deadline = asyncio.get_running_loop().time() + self.limits.time_budget  # loop.time() is time.monotonic()
+        busy = self.not_ready()
+        if busy is not None:
+            return busy
+        for label, (_, name) in zip(where, pairs):
+            if len(name) > self.limits.max_name:
+                return _error(422, f"{label}: {len(name)} characters, over the limit of {self.limits.max_name}")
+        lane = self.gate.lane([n for _, n in pairs])
+        client = request.client.host if request.client else "unknown"
+        refusal = await self.gate.enter(lane, client, deadline)
+        if refusal is not None:
+            return _error(*refusal, {"Retry-After": "1"})
+        try:
+            results = await anyio.to_thread.run_sync(self.run_checks, endpoint, pairs, deadline)
+        except _OverBudget as exc:
+            self.gate.refused["time"] += 1
+            return _error(504, str(exc))
+        finally:
+            self.gate.leave(lane, client)
+        return JSONResponse(results[0] if endpoint == "/v1/check" else {"results": results})
+
+
+def _new_app(svc: _Service, token: str | None) -> FastAPI:
+    """The FastAPI app with its description, and the warm-up started by its lifespan."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
-        thread = threading.Thread(target=warm_up, name="confuguard-warm", daemon=True)
-        state["thread"] = thread
+        thread = threading.Thread(target=svc.warm_up, name="confuguard-warm", daemon=True)
+        svc.state["thread"] = thread
         thread.start()
         yield
 
-    described = (f"At most {limits.max_batch} names per batch, {limits.max_name} characters per name and "
-                 f"{limits.max_body} bytes per request body; {limits.time_budget:g} s per request.")
     app = FastAPI(
         title="confuguard",
         version=__version__,
-        description="Package-confusion (typosquatting) detection for npm, PyPI, RubyGems, Maven, Go and Hugging Face. "
-        "Check results are the objects of `confuguard check --format json`. " + described
+        description="Package-confusion (typosquatting) detection for "
+        + ", ".join(s.title for s in specs()) + ". "
+        "Check results are the objects of `confuguard check --format json`. " + svc.described
         + (" Every path except /healthz, /readyz and /openapi.json needs `Authorization: Bearer <token>`."
            if token else ""),
         lifespan=lifespan,
@@ -442,14 +524,17 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
-    app.state.engine = engine
-    app.state.metrics = metrics
-    app.state.ready = ready
-    app.state.warm_state = state
-    app.state.limits = limits
-    app.state.admission = gate
+    app.state.engine = svc.engine
+    app.state.metrics = svc.metrics
+    app.state.ready = svc.ready
+    app.state.warm_state = svc.state
+    app.state.limits = svc.limits
+    app.state.admission = svc.gate
+    return app
 
-    errors = {status: {"model": ErrorOut} for status in (400, 401, 413, 415, 422, 429, 503, 504)}
+
+def _add_error_handlers(app: FastAPI) -> None:
+    """Every error a one-line JSON body: validation (400/415/422), HTTP errors, engine errors (422/503)."""
 
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -473,67 +558,33 @@ def create_app(
         _log(f"{request.method} {request.url.path}: {exc}")
         return _error(503, str(exc))  # data or model trouble on the server's side: not the client's fault
 
-    def not_ready() -> JSONResponse | None:
-        if ready.is_set():
-            return None
-        if state["error"]:
-            return _error(503, f"the engine failed to load: {state['error']}")
-        return _error(503, "the engine is still loading; retry shortly", {"Retry-After": "1"})
 
-    def run_checks(endpoint: str, pairs: list[tuple[Ecosystem, str]], deadline: float) -> list[dict[str, object]]:
-        """Check `pairs` a chunk at a time, stopping with _OverBudget once `deadline` (monotonic) is past."""
-        started = time.perf_counter()
+_ERRORS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorOut} for status in (400, 401, 413, 415, 422, 429, 503, 504)}
 
-        def in_budget(done: int) -> None:
-            if time.monotonic() > deadline:
-                raise _OverBudget(f"the time budget of {limits.time_budget:g} s ran out after {done} of "
-                                  f"{len(pairs)} names; send smaller batches")
 
-        final = check_pairs(engine, pairs, chunk=limits.chunk, before_chunk=in_budget)
-        metrics.observe_checks(endpoint, final, time.perf_counter() - started)
-        return [result_dict(r) for r in final]
+def _add_check_routes(app: FastAPI, svc: _Service) -> None:
+    """POST /v1/check and /v1/check/batch."""
 
-    async def admitted(request: Request, endpoint: str, pairs: list[tuple[Ecosystem, str]],
-                       where: list[str]) -> Response:
-        """Budget checks, a slot of the request's lane, the engine in a worker thread."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + limits.time_budget  # loop.time() is time.monotonic()
-        busy = not_ready()
-        if busy is not None:
-            return busy
-        for label, (_, name) in zip(where, pairs):
-            if len(name) > limits.max_name:
-                return _error(422, f"{label}: {len(name)} characters, over the limit of {limits.max_name}")
-        names = [n for _, n in pairs]
-        lane = gate.lane(names)
-        client = request.client.host if request.client else "unknown"
-        refusal = await gate.enter(lane, client, deadline)
-        if refusal is not None:
-            return _error(*refusal, {"Retry-After": "1"})
-        try:
-            results = await anyio.to_thread.run_sync(run_checks, endpoint, pairs, deadline)
-        except _OverBudget as exc:
-            gate.refused["time"] += 1
-            return _error(504, str(exc))
-        finally:
-            gate.leave(lane, client)
-        return JSONResponse(results[0] if endpoint == "/v1/check" else {"results": results})
-
-    @app.post("/v1/check", response_model=CheckResultOut, responses=errors,  # type: ignore[arg-type]
+    @app.post("/v1/check", response_model=CheckResultOut, responses=_ERRORS,
               summary="Check one name", description="The same JSON as `confuguard check --format json NAME`.")
     async def check(body: CheckRequest, request: Request) -> Response:
-        return await admitted(request, "/v1/check", [(body.registry, body.name)], ["name"])
+        return await svc.admitted(request, "/v1/check", [(body.registry, body.name)], ["name"])
 
-    @app.post("/v1/check/batch", response_model=BatchOut, responses=errors,  # type: ignore[arg-type]
+    @app.post("/v1/check/batch", response_model=BatchOut, responses=_ERRORS,
               summary="Check many names",
-              description=f"Results in request order. {described} Over the batch limit: 413.")
+              description=f"Results in request order. {svc.described} Over the batch limit: 413.")
     async def check_batch(body: BatchRequest, request: Request) -> Response:
         pairs = body.pairs()
-        if len(pairs) > limits.max_batch:
-            return _error(413, f"batch of {len(pairs)} names is over the limit of {limits.max_batch}")
+        if len(pairs) > svc.limits.max_batch:
+            return _error(413, f"batch of {len(pairs)} names is over the limit of {svc.limits.max_batch}")
         field = "names" if body.names is not None else "items"
         where = [f"{field}[{i}]" + ("" if field == "names" else ".name") for i in range(len(pairs))]
-        return await admitted(request, "/v1/check/batch", pairs, where)
+        return await svc.admitted(request, "/v1/check/batch", pairs, where)
+
+
+def _add_status_routes(app: FastAPI, svc: _Service) -> None:
+    """GET /healthz, /readyz and /metrics."""
+    gate = svc.gate
 
     @app.get("/healthz", summary="Liveness: 200 while the process serves")
     async def healthz() -> dict[str, str]:
@@ -542,49 +593,48 @@ def create_app(
     @app.get("/readyz", summary="Readiness: 200 once the engine is loaded and the service not saturated, else 503",
              responses={503: {"description": "still loading, loading failed, or saturated"}})
     async def readyz() -> JSONResponse:
-        if ready.is_set():
+        warming = [e.value for e in svc.to_warm]
+        if svc.ready.is_set():
             load = {"in_flight": {lane: gate.busy[lane] for lane in LANES},
                     "queued": {lane: gate.waiting[lane] for lane in LANES}}
             if gate.saturated():
                 return JSONResponse({"status": "saturated", **load}, status_code=503, headers={"Retry-After": "1"})
-            return JSONResponse({"status": "ready", "registries": [e.value for e in to_warm],
-                                 "warm_seconds": state.get("warm_seconds"), **load})
-        if state["error"]:
-            return JSONResponse({"status": "failed", "error": state["error"]}, status_code=503)
-        return JSONResponse({"status": "warming", "registries": [e.value for e in to_warm]}, status_code=503,
+            return JSONResponse({"status": "ready", "registries": warming,
+                                 "warm_seconds": svc.state.get("warm_seconds"), **load})
+        if svc.state["error"]:
+            return JSONResponse({"status": "failed", "error": svc.state["error"]}, status_code=503)
+        return JSONResponse({"status": "warming", "registries": warming}, status_code=503,
                             headers={"Retry-After": "1"})
 
     @app.get("/metrics", summary="Prometheus metrics (text exposition format 0.0.4)",
              response_class=Response, responses={200: {"content": {CONTENT_TYPE: {}}}})
     async def metrics_endpoint() -> Response:
-        text = metrics.render(ready=ready.is_set(),
-                              info={"version": __version__, "schema_version": str(SCHEMA_VERSION)},
-                              lanes={lane: (gate.busy[lane], gate.waiting[lane]) for lane in LANES},
-                              refused=dict(gate.refused))
+        text = svc.metrics.render(ready=svc.ready.is_set(),
+                                  info={"version": __version__, "schema_version": str(SCHEMA_VERSION)},
+                                  lanes={lane: (gate.busy[lane], gate.waiting[lane]) for lane in LANES},
+                                  refused=dict(gate.refused))
         return Response(text, media_type=CONTENT_TYPE)
 
-    if ui is not None:
-        from confuguard.formats.html import CSP
 
-        @app.get("/ui/alerts/{alert_id}", response_class=HTMLResponse, include_in_schema=False)
-        async def alert_ui(alert_id: int, request: Request) -> Response:
-            busy = not_ready()
-            if busy is not None:
-                return busy
-            client = request.client.host if request.client else "unknown"
-            deadline = asyncio.get_running_loop().time() + limits.time_budget
-            refusal = await gate.enter("light", client, deadline)
-            if refusal is not None:
-                return _error(*refusal, {"Retry-After": "1"})
-            try:
-                text = await anyio.to_thread.run_sync(ui, alert_id)
-            finally:
-                gate.leave("light", client)
-            if text is None:
-                return _error(404, f"no alert {alert_id}")
-            return HTMLResponse(text, headers={"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
-                                               "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+def _add_ui_route(app: FastAPI, svc: _Service, ui: Callable[[int], str | None]) -> None:
+    """GET /ui/alerts/{id}: the analyst's page of one stored alert, in the light lane."""
+    from confuguard.formats.html import CSP
 
-    app.add_middleware(_Guard, metrics=metrics, token=None if token is None else token.encode(),
-                       max_body=limits.max_body)
-    return app
+    @app.get("/ui/alerts/{alert_id}", response_class=HTMLResponse, include_in_schema=False)
+    async def alert_ui(alert_id: int, request: Request) -> Response:
+        busy = svc.not_ready()
+        if busy is not None:
+            return busy
+        client = request.client.host if request.client else "unknown"
+        deadline = asyncio.get_running_loop().time() + svc.limits.time_budget
+        refusal = await svc.gate.enter("light", client, deadline)
+        if refusal is not None:
+            return _error(*refusal, {"Retry-After": "1"})
+        try:
+            text = await anyio.to_thread.run_sync(ui, alert_id)
+        finally:
+            svc.gate.leave("light", client)
+        if text is None:
+            return _error(404, f"no alert {alert_id}")
+        return HTMLResponse(text, headers={"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
+                                           "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})

@@ -1,9 +1,13 @@
-"""JSON and JSON Lines rendering of check results."""
+"""JSON and JSON Lines rendering of check results, and their schema (`ResultDoc`), declared once.
+
+The HTTP service returns the same documents and derives its OpenAPI models from these TypedDicts
+(`confuguard.service`); a string in `Annotated[...]` is the field's description.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, Any, NotRequired, TypedDict
 
 from confuguard import names
 from confuguard.formats.sanitize import path_text
@@ -15,7 +19,44 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 
-def candidate_dict(c: Candidate) -> dict[str, object]:
+class FindingDoc(TypedDict):
+    """One confusion category that explains the resemblance, in words."""
+
+    category: str
+    detail: str
+
+
+class CandidateDoc(TypedDict):
+    """A popular package the name may imitate, with the evidence and the judge's verdict."""
+
+    target: str
+    target_purl: str | None
+    target_rank: int
+    categories: list[str]
+    findings: list[FindingDoc]
+    score: float
+    edit_distance: int
+    embedding_similarity: float | None
+    found_by: list[str]
+    threat_probability: float | None
+    verdict: str | None
+    reasons: list[str]
+
+
+class ResultDoc(TypedDict):
+    """Exactly what `confuguard check --format json` prints for one name (see README, JSON schema)."""
+
+    schema_version: Annotated[int, "currently 1"]
+    registry: str
+    name: str
+    purl: str | None
+    verdict: Annotated[str, "popular, clean, suspicious, benign or invalid"]
+    candidates: list[CandidateDoc]
+    reasons: list[str]
+    metadata: NotRequired[Annotated[dict[str, dict[str, Any]], "only present when metadata was used"]]
+
+
+def candidate_dict(c: Candidate) -> CandidateDoc:
     """One candidate as a JSON-ready dict."""
     return {
         "target": str(c.target),
@@ -50,9 +91,9 @@ def metadata_dict(m: PackageMetadata) -> dict[str, object]:
     return out
 
 
-def result_dict(r: CheckResult) -> dict[str, object]:
+def result_dict(r: CheckResult) -> ResultDoc:
     """One check result as a JSON-ready dict (the documented schema)."""
-    out: dict[str, object] = {
+    out: ResultDoc = {
         "schema_version": SCHEMA_VERSION,
         "registry": r.ecosystem.value,
         "name": str(r.package) if r.package else r.query,
@@ -84,7 +125,7 @@ def skipped_dict(s: Skipped) -> dict[str, object]:
 
 
 def _dicts(results: list[CheckResult], extra: list[dict[str, object]] | None) -> list[dict[str, object]]:
-    docs = [result_dict(r) for r in results]
+    docs: list[dict[str, object]] = [dict(result_dict(r)) for r in results]
     if extra:
         for doc, more in zip(docs, extra):
             doc.update(more)
