@@ -1,7 +1,7 @@
 """A seventh registry added through its descriptor alone (`confuguard.ecosystems.register`), with no edit to
-any confuguard module: served by the HTTP service, checked by `confuguard check`, swept from its feed (a fake
-on 127.0.0.1) and exported in the alerts CSV with links to it. CONTRIBUTING.md's "Adding a registry" walks
-through the same steps.
+any confuguard module: checked by `confuguard check`, its dependency files scanned, served by the HTTP service,
+swept from its feed (a fake on 127.0.0.1) and exported in the alerts CSV with links to it. CONTRIBUTING.md's
+"Adding a registry" walks through the same steps.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -20,7 +21,8 @@ from confuguard.registries._base import BaseRegistry
 
 from confuguard import ecosystems, paths
 from confuguard.cli import main
-from confuguard.ecosystems import EcosystemSpec, Endpoint
+from confuguard.depfiles.base import Collector
+from confuguard.ecosystems import DepFile, EcosystemSpec, Endpoint
 from confuguard.errors import InputError
 from confuguard.protocols import DEFAULT_FEED_LIMIT, FeedItem, FeedPage, PopularEntry, PopularList
 from confuguard.types import Ecosystem, PackageId, PackageMetadata
@@ -64,13 +66,20 @@ class ToyRegistry(BaseRegistry):
         return PopularList(self.ecosystem, entries, source=f"{self.url('toy')}/popular", fetched=self._now().date())
 
 
+def parse_toy_lock(path: Path, text: str, out: Collector) -> None:
+    """`toy.lock`: one dependency name a line."""
+    for line, raw in enumerate(text.splitlines(), start=1):
+        if raw.strip():
+            out.add(ToyRegistry.ecosystem, raw.strip(), path, line, 1, raw)
+
+
 SPEC = EcosystemSpec(
     name="toy", title="Toy", purl_type="toy", client=f"{__name__}:ToyRegistry",
     endpoints={"toy": Endpoint("https://toy.example", concurrency=2)},
     web_url=lambda p: f"https://toy.example/p/{quote(p.name, safe='')}",
     mirror_url=lambda p, base: f"{base}/api/{quote(p.name, safe='')}",
     probe="widgte", aliases=("toys",), shape=lambda n: n.startswith("toy/"),
-    parse_name=parse_toy, max_length=64,
+    parse_name=parse_toy, max_length=64, depfiles={"toy-lock": DepFile(f"{__name__}:parse_toy_lock", ("toy.lock",))},
 )
 
 
@@ -143,6 +152,14 @@ def test_checked_by_the_cli(toy, capsys):
     assert docs[0]["purl"] == "pkg:toy/widgte" and docs[0]["candidates"][0]["target"] == "widget"
     assert main(["check", "--no-embeddings", "pkg:toy/Bad"]) == 2  # guessed from the purl, invalid there
     assert "toy names are lowercase" in capsys.readouterr().err
+
+
+def test_its_dependency_files_are_scanned(toy, tmp_path, capsys):
+    (tmp_path / "toy.lock").write_text("sprocket\nwidegt\n", encoding="utf-8")
+    assert main(["scan", str(tmp_path), "--format", "json"]) == 1
+    docs = json.loads(capsys.readouterr().out)
+    assert [(d["name"], d["line"], d["verdict"]) for d in docs] == [("sprocket", 1, "popular"),
+                                                                    ("widegt", 2, "suspicious")]
 
 
 def test_served_by_the_service(toy):

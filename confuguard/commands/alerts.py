@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from confuguard.commands import show_help
+from confuguard.errors import ExitCode
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -75,7 +76,7 @@ def export(args: argparse.Namespace) -> int:
             n = run(store, args.out, since=since, status=args.status)
     print(f"{n} {args.status if args.status != 'all' else ''} alert{'s' if n != 1 else ''} written to {args.out}".replace("  ", " "),
           file=sys.stderr)
-    return 0
+    return ExitCode.OK
 
 
 def report(args: argparse.Namespace) -> int:
@@ -89,7 +90,7 @@ def report(args: argparse.Namespace) -> int:
         print_error(line, "skipped")
     print(f"{len(written)} OSV record{'s' if len(written) != 1 else ''} written to {args.out}"
           + (f"; {len(skipped)} skipped" if skipped else ""), file=sys.stderr)
-    return 0
+    return ExitCode.OK
 
 
 def import_(args: argparse.Namespace) -> int:
@@ -109,7 +110,7 @@ def import_(args: argparse.Namespace) -> int:
         verb = "would record" if args.dry_run else "recorded"
         print(f"{verb} {report.applied} verdict{'s' if report.applied != 1 else ''} ({counts}); "
               f"{report.unchanged} unchanged, {report.blank} rows without a verdict, {len(report.problems)} refused")
-    return 2 if report.problems else 0
+    return ExitCode.ERROR if report.problems else ExitCode.OK
 
 
 def list_(args: argparse.Namespace) -> int:
@@ -130,7 +131,7 @@ def list_(args: argparse.Namespace) -> int:
                 "model_version", "status", "recorded_verdict", "recorded_note")
         json.dump([{k: columns(r)[k] for k in keep} for r in rows], sys.stdout, indent=1, ensure_ascii=False)
         sys.stdout.write("\n")
-        return 0
+        return ExitCode.OK
     table = Table(title=f"{len(rows)} {args.status} alerts", title_justify="left")
     for col in ("ID", "FIRST SEEN", "REGISTRY", "SUSPECT", "TARGET", "CATEGORIES", "THREAT", "STATUS", "REASON"):
         table.add_column(col, overflow="fold")
@@ -144,4 +145,4 @@ def list_(args: argparse.Namespace) -> int:
                       a.status + (f" ({a.analyst_verdict})" if a.analyst_verdict else ""),
                       Text(terminal(first_reason)[:120]))
     Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200).print(table)
-    return 0
+    return ExitCode.OK

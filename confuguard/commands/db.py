@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from confuguard.commands import show_help
-from confuguard.errors import InputError, print_error
+from confuguard.errors import ExitCode, InputError, print_error
 from confuguard.formats.sanitize import path_text
 from confuguard.types import Ecosystem
 
@@ -46,7 +46,7 @@ def import_snapshot(args: argparse.Namespace) -> int:
     if hidden > 0:
         print_error(f"{path_text(args.file)}: ... and {hidden} more problems", "warning")
     print(f"{report.summary()} -> {where}")
-    return 0
+    return ExitCode.OK
 
 
 def show_info(args: argparse.Namespace) -> int:
@@ -61,4 +61,4 @@ def show_info(args: argparse.Namespace) -> int:
             print(f"{key}: {n}")
         if not counts:
             print("no package metadata stored")
-    return 0
+    return ExitCode.OK

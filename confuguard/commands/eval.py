@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from confuguard.errors import ExitCode
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `eval` subcommand."""
@@ -57,7 +59,7 @@ def handler(args: argparse.Namespace) -> int:
     if args.format == "json":
         json.dump({"model": model.manifest.get("version"), "metadata": meta, "results": results}, sys.stdout, indent=1)
         sys.stdout.write("\n")
-        return 0
+        return ExitCode.OK
     how = ("labelled target of each row (rows without one: engine candidates)" if args.targets == "labelled"
            else "engine candidates (no candidate = predicted benign)")
     print(f"model {model.manifest.get('version')} threshold {judge.threshold}; pairs: {how}; metadata: {meta}"
@@ -68,7 +70,7 @@ def handler(args: argparse.Namespace) -> int:
         print(_row("overall", r["overall"]))
         for eco, m in r["per_registry"].items():
             print(_row(f"  {eco}", m))
-    return 0
+    return ExitCode.OK
 
 
 def _row(label: str, m: dict[str, float | None]) -> str:

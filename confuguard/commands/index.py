@@ -7,6 +7,7 @@ import time
 
 from confuguard.commands import show_help
 from confuguard.ecosystems import spec
+from confuguard.errors import ExitCode
 from confuguard.types import Ecosystem
 
 
@@ -41,4 +42,4 @@ def build(args: argparse.Namespace) -> int:
             tables = prepare_tables(c, force=args.force)
             print(f"{c.label}: {len(emb.index)} names indexed ({len(emb.words)} word vectors) in "
                   f"{time.perf_counter() - start:.1f}s -> {index_path(c)}, lookup tables -> {tables}")
-    return 0
+    return ExitCode.OK

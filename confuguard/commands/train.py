@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from confuguard.errors import ExitCode
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `train` subcommand."""
@@ -53,13 +55,13 @@ def handler(args: argparse.Namespace) -> int:
     if args.format == "json":
         json.dump(manifest, sys.stdout, indent=1)
         sys.stdout.write("\n")
-        return 0
+        return ExitCode.OK
     cv = manifest["cross_validation"]
     print(f"model written to {out} ({manifest['counts']['pairs']} pairs, {manifest['counts']['target_groups']} target groups)")
     print(f"out-of-fold at threshold {threshold}: " + _line(cv["overall"]) + f"  brier {cv['brier']}")
     for f, m in cv["per_file"].items():
         print(f"  {f}: " + _line(m))
-    return 0
+    return ExitCode.OK
 
 
 def _line(m: dict[str, float | None]) -> str:

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from confuguard import names, paths
-from confuguard.errors import ConfuguardError, DataError, InputError, print_error
+from confuguard.errors import ConfuguardError, DataError, ExitCode, InputError, print_error
 from confuguard.protocols import PopularList
 from confuguard.types import Ecosystem
 
@@ -62,7 +62,7 @@ def handler(args: argparse.Namespace) -> int:
             print_error(message if message.startswith(f"{eco.value}:") else f"{eco.value}: {message}")
             continue
         print(f"{eco.value}: {written} popular names written to {path} ({dropped} invalid or duplicate names dropped)")
-    return 2 if failed else 0
+    return ExitCode.ERROR if failed else ExitCode.OK
 
 
 def _number(value: float | None) -> str:
