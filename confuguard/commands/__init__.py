@@ -24,6 +24,13 @@ def show_help(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace],
     return handler
 
 
+def registry_names() -> str:
+    """`npm, pypi, rubygems, ...`: every registered registry, for help texts."""
+    from confuguard.ecosystems import specs
+
+    return ", ".join(s.name for s in specs())
+
+
 def registry_arg(text: str) -> Ecosystem:
     """argparse type for --registry (names and aliases)."""
     from confuguard.app import parse_registry

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from confuguard.app import build_engine, check_live, check_texts, open_store
-from confuguard.commands import add_fetch_flags, fetch_config, registry_arg
+from confuguard.commands import add_fetch_flags, fetch_config, registry_arg, registry_names
 from confuguard.errors import ExitCode, InputError, print_error
 from confuguard.types import CheckResult, Ecosystem, Verdict
 
@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                    "suspicious; 1: a name is suspicious; 2: usage or input error.")
     p.add_argument("names", nargs="*", metavar="NAME", help="package names (or purls)")
     p.add_argument("-r", "--registry", type=registry_arg, default=None,
-                   help="npm, pypi, rubygems (gem), maven, golang (go), huggingface (hf); "
+                   help=f"{registry_names()} (or an alias: gem, go, hf...); "
                         "default: guessed from the name's shape, else pypi")
     p.add_argument("--from", dest="from_file", metavar="FILE", help="read names from FILE, one per line ('-' = stdin); streamed in batches, in bounded memory")
     p.add_argument("-f", "--format", choices=["table", "json", "jsonl", "csv"], default="table")

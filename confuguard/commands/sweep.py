@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from confuguard.commands import add_fetch_flags
+from confuguard.commands import add_fetch_flags, registry_names
 from confuguard.errors import ExitCode, InputError
 from confuguard.protocols import parse_since
 from confuguard.types import Ecosystem
@@ -76,7 +76,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "Exit 0: no new alert; 1: new alerts; 2: a registry failed (it is retried next run) or bad usage; "
                     "3: some packages could not be judged with their records (queued, judged by a later run).")
     p.add_argument("-r", "--registry", action="extend", nargs="+", metavar="R",
-                   help="registries to sweep: all (default) or any of npm, pypi, rubygems, maven, golang, huggingface")
+                   help=f"registries to sweep: all (default) or any of {registry_names()}")
     p.add_argument("--db", type=Path, default=None, help="the store (default: $CONFUGUARD_DB or the user data dir)")
     p.add_argument("--from", dest="from_file", type=Path, metavar="FILE",
                    help="screen the names in FILE (one per line) instead of reading feeds; needs one --registry")

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from confuguard import names, paths
+from confuguard.commands import registry_names
 from confuguard.errors import ConfuguardError, DataError, ExitCode, InputError, print_error
 from confuguard.protocols import PopularList
 from confuguard.types import Ecosystem
@@ -23,7 +24,7 @@ DEFAULT_LIMIT = 5000
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `update-popular` subcommand."""
     p = sub.add_parser("update-popular", help="refresh a registry's popular-package list from the live registry")
-    p.add_argument("-r", "--registry", required=True, help="registry (npm, pypi, rubygems, maven, golang, huggingface) or 'all'")
+    p.add_argument("-r", "--registry", required=True, help=f"registry ({registry_names()}) or 'all'")
     p.add_argument("--limit", type=int, default=DEFAULT_LIMIT, help=f"how many packages to keep (default {DEFAULT_LIMIT})")
     p.add_argument("--output", type=Path, default=None, help="folder to write <registry>.tsv to (default: the user popular dir)")
     p.set_defaults(func=handler)
