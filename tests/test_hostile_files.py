@@ -200,3 +200,13 @@ def test_progress_bar_checks_in_chunks_and_keeps_the_order(monkeypatch, project)
     deps, _ = scan.collect([project / "requirements.txt"])
     results = scan.check(deps, Counting, progress=True)
     assert calls == [4, 4, 2] and [r.query for r in results] == [f"pkg{i}" for i in range(10)]
+
+
+def test_include_naming_a_nul_byte_is_reported_not_a_parser_crash(tmp_path):
+    from confuguard.depfiles import parse_file
+
+    f = tmp_path / "requirements.txt"
+    f.write_bytes(b"-r \x00\nflask\n")
+    outcome = parse_file(f)
+    assert [e.message for e in outcome.errors] == ["cannot read included file '\\x00': a file name cannot hold a NUL byte"]
+    assert [d.name for d in outcome.dependencies] == ["flask"]

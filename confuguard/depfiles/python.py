@@ -144,6 +144,9 @@ def _include(path: Path, lineno: int, arg: str, out: Collector, active: frozense
         return
     if "://" in arg:
         return  # remote requirement files are not fetched
+    if "\x00" in arg:
+        out.error(path, lineno, f"cannot read included file {excerpt(arg)}: a file name cannot hold a NUL byte")
+        return
     target = (path.parent / arg) if not Path(arg).is_absolute() else Path(arg)
     if target.resolve() in active:
         return  # include cycle
