@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from confuguard.store import Store
 
 
-class NameChecker(Protocol):
+class NamesChecker(Protocol):
     """What checking names needs from the engine."""
 
     def check_names(self, texts: Sequence[str], ecosystem: Ecosystem) -> list[CheckResult]: ...
@@ -65,7 +65,7 @@ def guess_registry(name: str) -> Ecosystem:
     return guess(name)
 
 
-def check_pairs(engine: NameChecker, pairs: Sequence[tuple[Ecosystem, str]], *, chunk: int | None = None,
+def check_pairs(engine: NamesChecker, pairs: Sequence[tuple[Ecosystem, str]], *, chunk: int | None = None,
                 before_chunk: Callable[[int], None] | None = None) -> list[CheckResult]:
     """Check (registry, name) pairs, grouped by registry, results in input order. `chunk` caps the names the
     engine sees at once; `before_chunk(done)` runs before each chunk (it may raise to stop early)."""
@@ -82,12 +82,12 @@ def check_pairs(engine: NameChecker, pairs: Sequence[tuple[Ecosystem, str]], *, 
     return grouped(pairs, lambda pair: pair[0], run, chunk=chunk)
 
 
-def check_texts(engine: NameChecker, texts: Sequence[str], registry: Ecosystem | None) -> list[CheckResult]:
+def check_texts(engine: NamesChecker, texts: Sequence[str], registry: Ecosystem | None) -> list[CheckResult]:
     """Check names of `registry` (None: each name's guessed registry), results in input order."""
     return check_pairs(engine, [(registry or guess_registry(t), t) for t in texts])
 
 
-def check_live(engine: NameChecker, texts: Sequence[str], registry: Ecosystem | None, *,
+def check_live(engine: NamesChecker, texts: Sequence[str], registry: Ecosystem | None, *,
                db: Path | None, config: Config | None = None) -> list[CheckResult]:
     """`check_texts`, then the suspects' and targets' metadata fetched from their registries into the store
     at `db` (URLs and opt-in fetches from `config`, default `Config.load()`), then judged again with it

@@ -56,7 +56,7 @@ import inspect
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, MutableMapping
 from contextlib import asynccontextmanager
 from types import GenericAlias
 from typing import (
@@ -88,7 +88,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from confuguard import __version__, logs
 from confuguard.admission import LANES, Admission, Limits
-from confuguard.app import check_pairs
+from confuguard.app import NamesChecker, check_pairs
 from confuguard.ecosystems import spec, specs
 from confuguard.errors import ConfuguardError, InputError
 from confuguard.formats.jsonfmt import (
@@ -100,16 +100,14 @@ from confuguard.formats.jsonfmt import (
 )
 from confuguard.formats.sanitize import one_line
 from confuguard.metrics import CONTENT_TYPE, Metrics
-from confuguard.types import CheckResult, Ecosystem
+from confuguard.types import Ecosystem
 
 #: Paths that answer without a token (liveness, readiness, the API description).
 OPEN_PATHS = frozenset({"/healthz", "/readyz", "/openapi.json"})
 
 
-class Checker(Protocol):
-    """What the service needs from the engine."""
-
-    def check_names(self, texts: Sequence[str], ecosystem: Ecosystem) -> list[CheckResult]: ...
+class Checker(NamesChecker, Protocol):
+    """What the service needs from the engine: checking names, and loading registries before the first request."""
 
     def warm(self, ecosystems: Iterable[Ecosystem]) -> None: ...
 
