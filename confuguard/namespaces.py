@@ -24,13 +24,8 @@ under a personal groupId (`io.github.someone:guava`) is the Maven squat that mat
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from confuguard import names
-from confuguard.types import Ecosystem, PackageId
-
-if TYPE_CHECKING:
-    from confuguard.ecosystems import EcosystemSpec
+from confuguard import ecosystems, names
+from confuguard.types import PackageId
 
 #: Second labels of Maven groupIds that name a code host or project host: `io.github.<user>` is one
 #: account's namespace (three labels), granted to anyone with an account there.
@@ -80,14 +75,10 @@ def publisher_root(pkg: PackageId) -> str | None:
     ns = names.namespace(pkg)
     if ns is None:
         return None
-    root = _spec(pkg.ecosystem).publisher_root
+    root = ecosystems.spec(pkg.ecosystem).publisher_root
     return ns if root is None else root(pkg, ns)
 
 
-def _spec(eco: Ecosystem) -> EcosystemSpec:
-    from confuguard.ecosystems import spec
-
-    return spec(eco)
 
 
 def same_publisher(a: PackageId, b: PackageId) -> bool:
@@ -100,7 +91,7 @@ def same_publisher(a: PackageId, b: PackageId) -> bool:
 
 def personal(pkg: PackageId) -> str | None:
     """Why `pkg`'s namespace is a personal one anyone can get, or None (also for ordinary owned namespaces)."""
-    check = _spec(pkg.ecosystem).personal_namespace
+    check = ecosystems.spec(pkg.ecosystem).personal_namespace
     return check(pkg) if check is not None and pkg.namespace else None
 
 
@@ -117,7 +108,7 @@ def maven_personal(pkg: PackageId) -> str | None:
 def owner_only(pkg: PackageId) -> str:
     """Words for a same-publisher look-alike: the namespace `pkg` sits in and who alone can publish there."""
     root = publisher_root(pkg) or names.namespace(pkg) or ""
-    return f"same namespace: in {_spec(pkg.ecosystem).namespace_owner.format(root=root)}; a sibling, not a squat"
+    return f"same namespace: in {ecosystems.spec(pkg.ecosystem).namespace_owner.format(root=root)}; a sibling, not a squat"
 
 
 __all__ = ["CODE_HOST_LABELS", "owner_only", "personal", "publisher_root", "same_publisher"]
