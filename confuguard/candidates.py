@@ -638,8 +638,10 @@ class CandidateGenerator:
                 held[w].update(_held_of(targets, ordered))
         readings = [[(w, held[w]) for w in set(seq)] for seq in seqs]
         for pos in ordered:
-            if any(self._word_confusion(pos, words) for words in readings):
-                out.add(pos, "token")
+            for words in readings:
+                if self._word_confusion(pos, words):
+                    out.add(pos, "token")
+                    break
 
     def _word_confusion(self, pos: int, words: list[tuple[str, set[int]]]) -> bool:
         """Whether target `pos` and a suspect reading of distinct `words` (each with the proposed targets
@@ -647,14 +649,18 @@ class CandidateGenerator:
         (words added, dropped or reordered), or both have as many words with at most `MAX_SWAPS` swapped
         (substitutions; a number in place of a word is a version change, which the affix and version
         rules judge, not a substitution)."""
-        m = self._word_counts[pos]
-        swapped = [w for w, holding in words if pos not in holding]
-        shared = len(words) - len(swapped)
+        m, n = self._word_counts[pos], len(words)
+        shared = 0
+        for _, holding in words:
+            if pos in holding:
+                shared += 1
         if shared == 0:
             return False
-        if shared == m or shared == len(words) >= 2:
+        if shared == m or shared == n >= 2:
             return True
-        return m == len(words) and m - shared <= MAX_SWAPS and not all(w.isdigit() for w in swapped)
+        if m != n or m - shared > MAX_SWAPS:
+            return False
+        return any(not w.isdigit() for w, holding in words if pos not in holding)
 
 
 _NONE: list[int] = []
