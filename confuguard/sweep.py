@@ -41,6 +41,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -67,6 +68,7 @@ if TYPE_CHECKING:
     from confuguard.config import Config
     from confuguard.registries._http import Http
 
+log = logging.getLogger(__name__)
 #: JSON summary format version.
 SUMMARY_VERSION = 1
 #: Names per committed batch of a file sweep.
@@ -274,6 +276,7 @@ class Sweep:
         if cursor != stored:  # stored before reading: a failed first page keeps this start
             self.store.set_feed_cursor(eco, cursor)
         rs.cursor_before = rs.cursor_after = cursor
+        log.info("%s: feed from cursor %s", eco.value, cursor)
         if self.progress:
             self.progress.start(eco.value, None)
         try:
@@ -304,6 +307,8 @@ class Sweep:
             rs.warnings.insert(0, f"{rs.rejudge_pending} package(s) wait to be judged with their records "
                                   "(metadata unavailable); retried next run")
         rs.seconds = time.monotonic() - began
+        log.info("%s: %s, %d checked, %d new alerts in %.1f s", eco.value, rs.status, rs.checked, rs.alerts_new,
+                 rs.seconds)
         if self.progress:
             self.progress.finish(eco.value, rs.status)
         return rs

@@ -3,6 +3,7 @@ and rebuilt when the data changes."""
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from collections.abc import Callable
@@ -18,6 +19,8 @@ from confuguard.corpus import Corpus, Target
 from confuguard.errors import DataError
 from confuguard.paths import cache_dir
 from confuguard.types import Ecosystem
+
+log = logging.getLogger(__name__)
 
 #: Corpora up to this size use an exact flat index; larger ones use HNSW.
 FLAT_LIMIT = 4096
@@ -134,5 +137,6 @@ def vocabulary(corpus: Corpus) -> set[str]:
 
 def load_embeddings(corpus: Corpus, encoder: Callable[[], Encoder] | None, *, rebuild: bool = False) -> Embeddings:
     """Word table (extended with this registry's words if needed) and the registry's name index."""
+    log.info("%s: loading word vectors and the name index (built on first use)", corpus.label)
     words = load_or_extend(vocabulary(corpus), encoder)
     return Embeddings(words, load_or_build(corpus, words, rebuild=rebuild))

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from confuguard import paths
 from confuguard.errors import DataError
 from confuguard.store import schema
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Database:
@@ -85,6 +89,7 @@ class Database:
                         step(self._conn)
                     self._conn.execute(f"PRAGMA user_version = {version + 1}")
                     self._conn.execute("COMMIT")
+                    log.info("store %s: schema version %d", self.path or ":memory:", version + 1)
                 except BaseException:
                     self._conn.execute("ROLLBACK")
                     raise
@@ -113,10 +118,9 @@ class _Tx:
             self._store._lock.release()
 
 
-
-def iter_chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+def iter_chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
     """Yield lists of at most `size` items."""
-    chunk: list[Any] = []
+    chunk: list[T] = []
     for item in items:
         chunk.append(item)
         if len(chunk) >= size:
