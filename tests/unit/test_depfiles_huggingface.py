@@ -7,7 +7,7 @@ from pathlib import Path
 from confuguard.depfiles import INVALID_NAME, PARSE, parse_file
 from confuguard.types import Ecosystem
 
-PROJECTS = Path(__file__).parent / "fixtures" / "projects"
+PROJECTS = Path(__file__).parent.parent / "fixtures" / "projects"
 
 
 def found(outcome) -> list[tuple[str, int, int | None]]:

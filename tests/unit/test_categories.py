@@ -25,7 +25,7 @@ NPM, PYPI, GEM, MVN, GO, HF = (
     Ecosystem.HUGGINGFACE,
 )
 NEUPANE = (Path(os.environ["CONFUGUARD_EVAL_DIR"]) if os.environ.get("CONFUGUARD_EVAL_DIR")
-           else Path(__file__).resolve().parents[2] / "shared" / "eval") / "NeupaneDB_real_malware.csv"
+           else Path(__file__).resolve().parents[3] / "shared" / "eval") / "NeupaneDB_real_malware.csv"
 
 
 def cats(suspect: str, target: str, eco: Ecosystem, **kw) -> list[Category]:
@@ -594,6 +594,6 @@ def test_readme_lists_the_rules_of_the_table():
     import subprocess
     import sys
 
-    script = Path(__file__).resolve().parent.parent / "scripts" / "readme_rules.py"
+    script = Path(__file__).resolve().parents[2] / "scripts" / "readme_rules.py"
     run = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr

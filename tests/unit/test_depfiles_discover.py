@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from confuguard.depfiles import PARSE, Dependency, detect_format, discover, parse_file
 from confuguard.errors import InputError
 
-PROJECTS = Path(__file__).parent / "fixtures" / "projects"
+PROJECTS = Path(__file__).parent.parent / "fixtures" / "projects"
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from confuguard.cli import main
 from confuguard.errors import InputError
 from confuguard.training import metrics, read_labelled
 
-EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
 
 CONFUDB = """type,name,namespace,threat_type,removed_at,legitimate_package,label
 npm,lodahs,,malware,2024-10-18,lodash,threat

@@ -22,7 +22,7 @@ from confuguard.types import (
     Verdict,
 )
 
-PROJECTS = Path(__file__).parent / "fixtures" / "projects"
+PROJECTS = Path(__file__).parent.parent / "fixtures" / "projects"
 PLANTED: dict[str, list[dict]] = {
     k: v for k, v in json.loads((PROJECTS / "planted.json").read_text()).items() if not k.startswith("_")
 }

@@ -27,7 +27,7 @@ import yaml
 
 from confuguard.depfiles import detect_format
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 ACTION = ROOT / "action.yml"
 SCRIPT = ROOT / "scripts" / "action_scan.sh"

@@ -347,7 +347,7 @@ def test_sweep_cap_and_floor_from_the_config(tmp_path: Path, capsys, monkeypatch
 
 # -- OSV reports of confirmed-malicious alerts ----------------------------------------------------------------------
 
-OSV_SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "osv" / "schema.json").read_text())
+OSV_SCHEMA = json.loads((Path(__file__).parent.parent / "fixtures" / "osv" / "schema.json").read_text())
 
 
 def osv_errors(doc: dict) -> list[str]:

@@ -24,7 +24,7 @@ from confuguard.depfiles.base import Collector, FileFormatError, ParseOutcome
 from confuguard.depfiles.sbom import parse_sbom
 from confuguard.formats import sarif
 
-SBOMS = Path(__file__).parent / "fixtures" / "sbom"
+SBOMS = Path(__file__).parent.parent / "fixtures" / "sbom"
 
 #: file -> planted lookalikes (registry, display name, purl prefix, imitated package)
 PLANTED: dict[str, list[tuple[str, str, str, str]]] = {

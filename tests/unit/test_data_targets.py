@@ -10,7 +10,7 @@ import pytest
 from confuguard import names
 from confuguard.types import Ecosystem
 
-POPULAR = Path(__file__).resolve().parent.parent / "data" / "popular"
+POPULAR = Path(__file__).resolve().parents[2] / "data" / "popular"
 MINIMUM = {
     Ecosystem.NPM: 20000,
     Ecosystem.PYPI: 14900,
@@ -113,7 +113,7 @@ def test_go_names_are_module_roots() -> None:
 
 # --- the build script's helpers (no inputs needed) ---------------------------------------
 
-SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 
 
 @pytest.fixture(scope="module")

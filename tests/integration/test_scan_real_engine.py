@@ -14,7 +14,7 @@ import pytest
 from confuguard import names
 from confuguard.types import Ecosystem
 
-PROJECTS = Path(__file__).parent / "fixtures" / "projects"
+PROJECTS = Path(__file__).parent.parent / "fixtures" / "projects"
 PLANTED = {k: v for k, v in json.loads((PROJECTS / "planted.json").read_text()).items() if not k.startswith("_")}
 
 pytestmark = pytest.mark.slow

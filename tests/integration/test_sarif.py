@@ -19,7 +19,7 @@ from confuguard.depfiles import INVALID_NAME, PARSE, Dependency, ParseError
 from confuguard.formats import sarif
 from confuguard.types import Candidate, Category, CheckResult, Ecosystem, Finding, Verdict
 
-PROJECTS = Path(__file__).parent / "fixtures" / "projects"
+PROJECTS = Path(__file__).parent.parent / "fixtures" / "projects"
 LEVELS = {"none", "note", "warning", "error"}
 
 
