@@ -126,8 +126,10 @@ def test_index_cache_rebuilds_when_data_changes(hash_encoder):
     assert len(load_or_build(b, words)) == 3  # an unreadable cache is rebuilt, not fatal
 
 
-def test_word_table_is_extended_not_rebuilt(hash_encoder):
+def test_word_table_is_extended_not_rebuilt(hash_encoder, tmp_path, monkeypatch):
     from confuguard.models.wordvec import load_or_extend, words_of
+
+    monkeypatch.setenv("CONFUGUARD_CACHE_DIR", str(tmp_path))  # a word table of its own, whatever ran before
 
     calls = []
 
