@@ -340,6 +340,7 @@ class CandidateGenerator:
         # squashed namespace -> namespaces, the squashed ones ordered by length, their lengths: built on first use
         self._flat_ns: tuple[dict[str, list[str]], list[str], list[int]] | None = None
         self._scopes_seen: dict[str, frozenset[str] | _Everything] = {}  # a bounded memo of `_lookalike_scopes`
+        self._near_ns_seen: dict[tuple[str, int, int], list[str]] = {}  # a bounded memo of `_near_namespaces`
         # namespace positions ordered by length, their texts and lengths: built on first use
         self._ns_by_len: tuple[list[int], list[str], list[int]] | None = None
         self._max_alias = max((len(f) for a in self._aliases for f in a.split(" ")), default=0)
@@ -513,12 +514,17 @@ class CandidateGenerator:
             order = sorted(range(len(self.namespaces)), key=lambda i: len(self.namespaces[i]))
             texts = [self.namespaces[i] for i in order]
             self._ns_by_len = (order, texts, [len(text) for text in texts])
+        if (memo := self._near_ns_seen.get((ns, cutoff, limit))) is not None:
+            return memo
+        if len(self._near_ns_seen) >= SCOPE_MEMO:
+            self._near_ns_seen.clear()
         order, texts, lens = self._ns_by_len
         lo = bisect.bisect_left(lens, len(ns) - cutoff)
         hi = bisect.bisect_right(lens, len(ns) + cutoff)
         hits = process.extract(ns, texts[lo:hi], scorer=Levenshtein.distance, score_cutoff=cutoff, limit=None)
         near = sorted((d, order[lo + i]) for _, d, i in hits)[:limit]
-        return [self.namespaces[i] for _, i in near]
+        found = self._near_ns_seen[(ns, cutoff, limit)] = [self.namespaces[i] for _, i in near]
+        return found
 
     def _affix_proposals(self, pkg: PackageId, out: Proposals) -> None:
         # a scoped suspect meets scoped targets' bare names (under look-alike scopes only: `propose`)
