@@ -477,6 +477,10 @@ class CandidateGenerator:
         sleaf = squash(leaf)
         same_leaf = self._by_leaf.get(sleaf)
         out.probes += 1
+        if ns and pkg.ecosystem is Ecosystem.NPM and len(same_leaf) > LEAF_NEAR_LIMIT:
+            # hundreds of `@x/core`: keep only those `_keep_lookalike_scopes` would keep, without adding the rest
+            scopes, targets = self._lookalike_scopes(ns), self.corpus.targets
+            same_leaf = [pos for pos in same_leaf if targets[pos].namespace in scopes or targets[pos].namespace is None]
         for pos in same_leaf:
             out.add(pos, "leaf")
         if LEAF_EDIT_MIN <= len(leaf) <= self._max_leaf + 1:
