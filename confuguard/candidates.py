@@ -421,16 +421,13 @@ class CandidateGenerator:
         npm scopes are owned user names: `@videojs/core` imitates no `@x/core` unless `@x` looks like
         `@videojs`, and in its own scope it is a sibling; so the hundreds of same-leaf targets under
         unrelated scopes are never worth classifying."""
-        targets = self.corpus.targets
-        scopes: frozenset[str] | _Everything | None = None
-        for pos in list(out.found_by):
-            tns = targets[pos].namespace
-            if tns is None or tns == ns:
-                continue
-            if scopes is None:
-                scopes = self._lookalike_scopes(ns)
-            if tns not in scopes:
-                del out.found_by[pos]
+        for pos in [pos for pos in out.found_by if not self._meets_scope(ns, pos)]:
+            del out.found_by[pos]
+
+    def _meets_scope(self, ns: str, pos: int) -> bool:
+        """Whether a suspect of npm scope `ns` can imitate target `pos`: unscoped, same scope or a look-alike one."""
+        tns = self.corpus.targets[pos].namespace
+        return tns is None or tns == ns or tns in self._lookalike_scopes(ns)
 
     def scannable(self, squashed_key: str) -> bool:
         """Whether a squashed key is short enough to be within `MAX_EDIT` steps of some target's."""
@@ -479,8 +476,7 @@ class CandidateGenerator:
         out.probes += 1
         if ns and pkg.ecosystem is Ecosystem.NPM and len(same_leaf) > LEAF_NEAR_LIMIT:
             # hundreds of `@x/core`: keep only those `_keep_lookalike_scopes` would keep, without adding the rest
-            scopes, targets = self._lookalike_scopes(ns), self.corpus.targets
-            same_leaf = [pos for pos in same_leaf if targets[pos].namespace in scopes or targets[pos].namespace is None]
+            same_leaf = [pos for pos in same_leaf if self._meets_scope(ns, pos)]
         for pos in same_leaf:
             out.add(pos, "leaf")
         if LEAF_EDIT_MIN <= len(leaf) <= self._max_leaf + 1:
