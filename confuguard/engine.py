@@ -214,15 +214,10 @@ class Engine:
             findings = classify(pkg, t.package)
             same_owner = () if findings else sibling(pkg, t.package)
             dist = OSA.distance(key, t.key)
-            if not findings and dist == 1 and t.rank <= TOP_TARGETS and len(t.key) >= 4 and t.namespace is None:
-                findings = (Finding(Category.TYPO, f"one typo away from '{t.key}', one of the {TOP_TARGETS} most "
-                                                   f"popular {pkg.ecosystem.value} packages"),)
-            if t.rank > TAIL_RANK:
-                findings = findings if any(f.category in _TAIL_CATEGORIES for f in findings) else ()
             if same_owner:
                 cands.append(_sibling(pkg, t, same_owner, dist, found[pos]))
                 continue
-            wide = not findings and bool(findings := wide_findings(pkg, t))
+            findings, wide = target_findings(pkg, t, findings, dist)
             if not findings:
                 continue
             sim = sims.get(pos)
@@ -276,6 +271,22 @@ def shortlist(found: dict[int, set[str]], limit: int = MAX_CLASSIFY) -> list[int
 #: its name, is that package's own echo (`loadash` next to `lodash`): only the original is reported.
 ECHO_RANK_RATIO = 10
 ECHO_EDITS = 1
+
+
+def target_findings(pkg: PackageId, t: corpus_mod.Target, findings: tuple[Finding, ...],
+                    dist: int) -> tuple[tuple[Finding, ...], bool]:
+    """The findings a candidate on popular target `t` carries, given the confusion rules' `findings` and the
+    keys' edit distance: a one-typo slip of a top name counts, a tail target only for its own categories, and
+    where no rule fires, a wide shape (`confuguard.wide`). Second: whether it is a wide (`needs_evidence`) one."""
+    if not findings and dist == 1 and t.rank <= TOP_TARGETS and len(t.key) >= 4 and t.namespace is None:
+        findings = (Finding(Category.TYPO, f"one typo away from '{t.key}', one of the {TOP_TARGETS} most "
+                                           f"popular {pkg.ecosystem.value} packages"),)
+    if t.rank > TAIL_RANK:
+        findings = findings if any(f.category in _TAIL_CATEGORIES for f in findings) else ()
+    if findings:
+        return findings, False
+    wide = wide_findings(pkg, t)
+    return wide, bool(wide)
 
 
 def _drop_echoes(cands: list[Candidate]) -> list[Candidate]:

@@ -107,7 +107,8 @@ _STOP = frozenset(
 _PLACEHOLDER = re.compile(
     r"\b(place ?holder|reserved?|reserving|name ?squat\w*|squatting|dependency[- ]confusion|security research\w*|"
     r"bug ?bounty|do not use|don'?t use|not for use|test(ing)? package|this is a test|for testing purposes|"
-    r"empty package|dummy package|temporary package|coming soon|pentest\w*|poc)\b"
+    r"empty package|dummy package|temporary package|coming soon|pentest\w*|poc|proof[- ]of[- ]concept|"
+    r"test(ing)? purposes?|do(n'?t| not) install)\b"
 )
 _HOLDING = re.compile(r"\bsecurity[- ]holding\b")
 #: Words that name a distinct purpose when added to a target's name (plugins, bindings, variants).
@@ -177,6 +178,24 @@ def _aware(d: datetime) -> datetime:
 def _days_since(pair: Pair, when: datetime) -> float:
     """Whole days from `when` to the pair's `now` (0 for a date in the future)."""
     return max(0.0, (_now(pair) - _aware(when)).days)
+
+
+#: A package younger than this many days has no history to speak of: `_too_young`.
+HISTORY_DAYS = 7
+
+
+def _too_young(pair: Pair) -> bool:
+    """The suspect is in its first days (first release under `HISTORY_DAYS` old, or a single release that
+    recent when the first is not known). Its age, version count and release history are then unknown, not
+    evidence: every package is young with one release on its first day, attacks and ordinary projects
+    alike, so these facts separate nothing among the packages a nightly sweep judges, and the upload-day
+    records the model learns from (`training`, `--as-of publication`) carry them unknown too."""
+    m = pair.suspect_meta
+    if m is None:
+        return False
+    if m.created is not None:
+        return _days_since(pair, m.created) < HISTORY_DAYS
+    return m.version_count == 1 and m.latest_release is not None and _days_since(pair, m.latest_release) < HISTORY_DAYS
 
 
 def _repo_norm(url: str) -> str:
@@ -525,11 +544,12 @@ _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 
 def sig_summary_boilerplate(pair: Pair) -> Signal:
-    """The summary is a template or filler that describes nothing (`A small example package`, `test`, `UNKNOWN`)."""
+    """The summary is a template or filler that describes nothing (`A small example package`, `test`, `UNKNOWN`),
+    or only repeats the package's own name."""
     s = _summary(pair.suspect_meta)
     if s is None:
         return Signal("summary_boilerplate", None)
-    if s and _BOILERPLATE.match(s.strip().lower()):
+    if s and (_BOILERPLATE.match(s.strip().lower()) or _norm_text(s) == _norm_text(names.leaf(pair.suspect))):
         return Signal("summary_boilerplate", 1.0, f"its description is filler ('{s.strip()[:40]}')")
     return Signal("summary_boilerplate", 0.0)
 
@@ -544,7 +564,8 @@ def _known_word_share(text: str) -> tuple[float, int, int]:
             known += 1
             continue
         parts = [t.lower()] if t.islower() else [x.lower() for x in _CAMEL.findall(t)]
-        known += all(len(x) < 3 or _is_word(x) for x in parts)
+        # a mixed-case token is words run together (`GitHub`), not scraps of letters (`NBUzV`, `DjMI`)
+        known += any(len(x) >= 3 for x in parts) and all(len(x) < 3 or _is_word(x) for x in parts)
     return (known / len(toks) if toks else 1.0), len(toks), max((len(t) for t in toks), default=0)
 
 
@@ -578,12 +599,15 @@ def sig_summary_descriptive(pair: Pair) -> Signal:
 
 #: A first release numbered at or above this major version is far above a normal first release.
 HIGH_FIRST_MAJOR = 5
+#: Majors that are years: a calendar-versioned first release (`2026.1.0`) is not a high number.
+CALVER_YEARS = (1990, 2100)
 _MAJOR = re.compile(r"^v?(\d+)")
 
 
 def sig_first_version_high(pair: Pair) -> Signal:
     """The package's only release is numbered far above a normal first release (`99.0.0`, `12.15.13`):
-    dependency-confusion probes outbid a private package's version. Unknown beyond a first release."""
+    dependency-confusion probes outbid a private package's version. A year (`2026.1.0`, calendar versioning)
+    is not. Unknown beyond a first release."""
     m = pair.suspect_meta
     if m is None or m.version_count != 1 or not m.latest_version:
         return Signal("first_version_high", None)
@@ -591,27 +615,37 @@ def sig_first_version_high(pair: Pair) -> Signal:
     if found is None:
         return Signal("first_version_high", None)
     major = int(found.group(1)[:6])
-    if major < HIGH_FIRST_MAJOR:
+    if major < HIGH_FIRST_MAJOR or CALVER_YEARS[0] <= major <= CALVER_YEARS[1]:
         return Signal("first_version_high", 0.0)
     return Signal("first_version_high", min(3.0, math.log10(major + 1)),
                   f"first release numbered {m.latest_version.strip()[:20]}, far above a normal first version")
 
 
 def sig_source_only(pair: Pair) -> Signal:
-    """PyPI: the release is an sdist with no wheel, so installing it runs its setup code."""
+    """PyPI: the release is an sdist with no wheel (+1: installing it runs its setup code), or it publishes a
+    wheel (-1: installing it runs none of its code). Of the attacks' upload-day records 99% are source-only
+    (a payload in `setup.py` needs an sdist), while most new projects publish a wheel."""
     m = pair.suspect_meta
     if m is None or m.source_only is None:
         return Signal("source_only", None)
-    return Signal("source_only", float(m.source_only), "source-only upload (no wheel): installing it runs its setup code"
-                  if m.source_only else None)
+    if m.source_only:
+        return Signal("source_only", 1.0, "source-only upload (no wheel): installing it runs its setup code")
+    return Signal("source_only", -1.0, "publishes a wheel: installing it runs none of its own code")
 
 
 def sig_install_script(pair: Pair) -> Signal:
-    """The package runs its own code at install (npm pre/post/install scripts, a setup.py install hook)."""
+    """The package runs its own code at install (npm pre/post/install scripts, a setup.py install hook): +1.
+
+    npm declares every install hook in the packument, so none there is a fact against a threat (-0.5): most
+    malicious npm uploads run at install (83% of the attacks' upload-day records), hardly any ordinary
+    package does. A `setup.py` runs its module code at install with or without a hook, so on PyPI a hook
+    not found says nothing (0)."""
     m = pair.suspect_meta
     if m is None or m.install_scripts is None:
         return Signal("install_script", None)
     if not m.install_scripts:
+        if m.package.ecosystem is Ecosystem.NPM:
+            return Signal("install_script", -0.5, "runs no install script")
         return Signal("install_script", 0.0)
     if m.install_behaviour and m.package.ecosystem is Ecosystem.PYPI:
         return Signal("install_script", 1.0, f"its setup.py runs at install ({', '.join(m.install_behaviour)})")
@@ -735,11 +769,32 @@ def sig_mentions_target(pair: Pair) -> Signal:
     ns = names.namespace(pair.target)
     if ns:
         words.add(ns.rsplit("/", 1)[-1].rsplit(".", 1)[-1])
-    text = " " + _norm_text(s) + " "
+    # the package's own name in its summary (`foo-utils: foo-utils for ...`) names nothing else
+    text = (" " + _norm_text(s) + " ").replace(" " + _norm_text(names.leaf(pair.suspect)) + " ", " ")
     hit = next((w for w in sorted(words) if len(w) >= 3 and f" {_norm_text(w)} " in text), None)
     if hit:
         return Signal("mentions_target", 1.0, f"its description mentions '{hit}' (built for or around `{pair.target}`)")
     return Signal("mentions_target", 0.0)
+
+
+def sig_silent_on_target(pair: Pair) -> Signal:
+    """The name embeds the target's whole name plus other words, yet the summary never names the target.
+
+    A plugin, binding or fork built around a package says so (`Django app for audit logs`); a combosquat
+    borrows the name and describes something else, or a generic purpose (`A library for web scraping`).
+    Unknown without a summary of three or more words, and for a snapshot's record (like `summary_descriptive`:
+    a listed package has already survived); 0 when the summary names the target (`mentions_target` speaks
+    for that)."""
+    m = pair.suspect_meta
+    s = _summary(m)
+    if m is None or m.source.startswith("snapshot:") or not s or len(_WORD.findall(s.lower())) < 3:
+        return Signal("silent_on_target", None)
+    if not sig_contains_target(pair).value:
+        return Signal("silent_on_target", 0.0)
+    if sig_mentions_target(pair).value:
+        return Signal("silent_on_target", 0.0)
+    return Signal("silent_on_target", 1.0,
+                  f"named after `{pair.target}` plus other words, but its description never mentions it")
 
 
 def sig_suspect_downloads(pair: Pair) -> Signal:
@@ -787,7 +842,7 @@ def sig_target_downloads(pair: Pair) -> Signal:
 def sig_release_age(pair: Pair) -> Signal:
     """Months since the suspect's latest release (long dormant = an old, settled package)."""
     m = pair.suspect_meta
-    if m is None or m.latest_release is None:
+    if m is None or m.latest_release is None or _too_young(pair):
         return Signal("release_age", None)
     months = _days_since(pair, m.latest_release) / 30.44
     reason = f"last released {int(months // 12)} years ago" if months >= 36 else None
@@ -797,7 +852,7 @@ def sig_release_age(pair: Pair) -> Signal:
 def sig_age(pair: Pair) -> Signal:
     """log10 of the suspect's age in days (first release)."""
     m = pair.suspect_meta
-    if m is None or m.created is None:
+    if m is None or m.created is None or _too_young(pair):
         return Signal("age", None)
     days = _days_since(pair, m.created)
     reason = f"brand new: first published {int(days)} days ago" if days < 30 else (
@@ -808,7 +863,7 @@ def sig_age(pair: Pair) -> Signal:
 def sig_version_count(pair: Pair) -> Signal:
     """log2 of the number of published versions."""
     m = pair.suspect_meta
-    if m is None or m.version_count is None:
+    if m is None or m.version_count is None or _too_young(pair):
         return Signal("version_count", None)
     n = max(1, m.version_count)
     reason = "a single published version" if n == 1 else (f"{n} published versions" if n >= 10 else None)
@@ -832,7 +887,7 @@ def sig_initial_version(pair: Pair) -> Signal:
 def sig_release_cadence(pair: Pair) -> Signal:
     """log10 of versions per year since the first release."""
     m = pair.suspect_meta
-    if m is None or m.version_count is None or m.created is None:
+    if m is None or m.version_count is None or m.created is None or _too_young(pair):
         return Signal("release_cadence", None)
     years = max(1 / 12, _days_since(pair, m.created) / 365.25)
     return Signal("release_cadence", math.log10(m.version_count / years + 0.1))
@@ -960,8 +1015,9 @@ def _human(n: float) -> str:
 # -- the feature table ------------------------------------------------------------------------------
 
 _N = "name"
-#: Logit weight of a wide look-alike (`sig_wide_lookalike`): no name-only evidence reaches the threshold
-#: past it, while the record's threat signals together can.
+#: Logit weight of a wide look-alike (`sig_wide_lookalike`) for a model trained without wide rows: no name-only
+#: evidence reaches the threshold past it, while the record's threat signals together can. Training on
+#: upload-day records learns it (the judge never alerts a wide candidate without its record either way).
 WIDE_PRIOR = -4.0
 SignalFunction = Callable[[Pair], Signal]
 #: Every signal, in model-feature order: how it becomes a feature, and the function computing it. Adding a
@@ -996,8 +1052,8 @@ SIGNALS: tuple[tuple[FeatureSpec, SignalFunction], ...] = (
     (FeatureSpec("extra_nonword", 0.0, group=_N), sig_extra_nonword),
     (FeatureSpec("close_popular", 0.0, group=_N, prior=1.0), sig_close_popular),
     (FeatureSpec("same_namespace", 0.0, group=_N, prior=-2.0), sig_same_namespace),
-    # a wide shape alone is never an alert: only evidence from the record can outweigh this
-    (FeatureSpec("wide_lookalike", 0.0, group=_N, prior=WIDE_PRIOR, fixed=True), sig_wide_lookalike),
+    # a wide shape alone is never an alert (`Judge.judge_one`): only evidence from the record can outweigh this
+    (FeatureSpec("wide_lookalike", 0.0, group=_N, prior=WIDE_PRIOR), sig_wide_lookalike),
     # an allowlisted namespace can only be published to by its organisation: never a third party's squat
     (FeatureSpec("allowlisted_org", 0.0, group=_N, prior=-6.0, fixed=True), sig_allowlisted_org),
     (FeatureSpec("security_holding", 0.0, prior=4.0, sign=1), sig_security_holding),
@@ -1008,8 +1064,8 @@ SIGNALS: tuple[tuple[FeatureSpec, SignalFunction], ...] = (
     (FeatureSpec("summary_gibberish", 0.0, prior=2.0, sign=1), sig_summary_gibberish),
     (FeatureSpec("summary_descriptive", 0.0, prior=-0.5, sign=-1), sig_summary_descriptive),
     (FeatureSpec("first_version_high", 0.0, prior=1.0, sign=1), sig_first_version_high),
-    (FeatureSpec("source_only", 0.0, prior=0.5, sign=1), sig_source_only),
-    (FeatureSpec("install_script", 0.0, prior=1.5, sign=1), sig_install_script),
+    (FeatureSpec("source_only", 0.0, prior=1.5, sign=1), sig_source_only),
+    (FeatureSpec("install_script", 0.0, prior=2.4, sign=1), sig_install_script),
     # a dropper (install code that downloads and runs code) in a brand-new lookalike: a documented rule, not an estimate
     (FeatureSpec("install_fetch_exec", 0.0, prior=6.0, sign=1, fixed=True), sig_install_fetch_exec),
     (FeatureSpec("account_fresh", 0.0, prior=0.6, sign=1), sig_account_fresh),
@@ -1017,6 +1073,7 @@ SIGNALS: tuple[tuple[FeatureSpec, SignalFunction], ...] = (
     (FeatureSpec("description_similarity", 0.6, 0.2, -2.0, 2.0, prior=0.5, sign=1), sig_description_similarity),
     (FeatureSpec("description_copied", 0.0, prior=2.0, sign=1), sig_description_copied),
     (FeatureSpec("mentions_target", 0.0, prior=-0.5, sign=-1), sig_mentions_target),
+    (FeatureSpec("silent_on_target", 0.0, prior=0.8, sign=1), sig_silent_on_target),
     # every package a nightly sweep meets is new and little downloaded: freshness (few downloads, young,
     # no README) adds little threat evidence (`lo`), established use a lot of benign evidence
     (FeatureSpec("suspect_downloads", 3.0, 1.0, 0.0, prior=-0.5, sign=-1), sig_suspect_downloads),
@@ -1031,7 +1088,7 @@ SIGNALS: tuple[tuple[FeatureSpec, SignalFunction], ...] = (
     (FeatureSpec("readme_length", 3.0, 1.0, -1.0, prior=-0.6, sign=-1), sig_readme_length),
     (FeatureSpec("repository_present", 0.0, prior=-0.4, sign=-1), sig_repository_present),
     (FeatureSpec("repository_is_target", 0.0, prior=2.0, sign=1), sig_repository_is_target),
-    (FeatureSpec("repository_is_own", 0.0, prior=-0.4, sign=-1), sig_repository_is_own),
+    (FeatureSpec("repository_is_own", 0.0, prior=-1.2, sign=-1), sig_repository_is_own),
     (FeatureSpec("deprecated", 0.0, prior=-0.5, sign=-1), sig_deprecated),
     (FeatureSpec("yanked", 0.0, prior=0.2, sign=1), sig_yanked),
     (FeatureSpec("relocated", 0.0, prior=-2.0, sign=-1), sig_relocated),

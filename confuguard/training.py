@@ -44,6 +44,7 @@ from confuguard.errors import ConfuguardError, InputError, read_utf8
 from confuguard.types import Candidate, Ecosystem, PackageId, PackageMetadata
 
 if TYPE_CHECKING:
+    from confuguard.corpus import Target
     from confuguard.models.wordvec import TextVectors
     from confuguard.store import MetadataStore
 
@@ -252,23 +253,30 @@ def _parse_target(text: str, eco: Ecosystem) -> PackageId | None:
 
 
 @lru_cache(maxsize=8)
-def _ranks(eco: Ecosystem) -> dict[str, int]:
+def _targets(eco: Ecosystem) -> dict[str, Target]:
     from confuguard import corpus
 
     try:
-        return {t.key: t.rank for t in corpus.load(eco).targets}
+        return {t.key: t for t in corpus.load(eco).targets}
     except ConfuguardError:
         return {}
 
 
 def pair_candidate(suspect: PackageId, target: PackageId) -> Candidate:
-    """The Candidate the engine would build for this pair (rank 0 when the target is outside the popular list)."""
+    """The Candidate the engine would build for this pair (rank 0 when the target is outside the popular list;
+    on a popular target, a wide shape is marked `needs_evidence` as the engine marks it)."""
     from confuguard.categories import classify
+    from confuguard.engine import target_findings
 
     findings = classify(suspect, target)
     dist = OSA.distance(names.key(suspect), names.key(target))
-    return Candidate(target=target, target_rank=_ranks(suspect.ecosystem).get(names.key(target), 0), findings=findings,
-                     score=0.0, edit_distance=dist, embedding_similarity=None, found_by=frozenset({"labelled"}))
+    known = _targets(suspect.ecosystem).get(names.key(target))
+    wide = False
+    if not findings and known is not None:  # a labelled pair keeps its rules' findings as they are
+        findings, wide = target_findings(suspect, known, findings, dist)
+    return Candidate(target=target, target_rank=known.rank if known else 0, findings=findings, score=0.0,
+                     edit_distance=dist, embedding_similarity=None, found_by=frozenset({"labelled"}),
+                     needs_evidence=wide)
 
 
 def featurize(pairs: Sequence[tuple[PackageId, Candidate]], store: MetadataStore | None, *,
@@ -322,12 +330,31 @@ class FitResult:
     """Features the fit would have turned against their domain direction: they keep their prior."""
 
 
-def _fit_lr(X: np.ndarray, y: np.ndarray, C: float, w: np.ndarray | None = None) -> tuple[np.ndarray, float]:
-    from sklearn.linear_model import LogisticRegression
+def _fit_lr(X: np.ndarray, y: np.ndarray, C: float, w: np.ndarray | None = None,
+            offset: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+    """L2 logistic regression, classes balanced (as scikit-learn's `class_weight="balanced"`, intercept not
+    penalised), with a fixed per-row `offset` added to the score: the part of each row's logit that the
+    prior features already explain, so the learnt weights explain only the rest."""
+    from scipy.optimize import minimize
 
-    lr = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
-    lr.fit(X, y, sample_weight=w)
-    return lr.coef_[0].copy(), float(lr.intercept_[0])
+    n, d = X.shape
+    sw = np.ones(n) if w is None else np.asarray(w, dtype=np.float64)
+    cw = np.array([n / (2.0 * max(1, int(np.sum(y == k)))) for k in (0, 1)])
+    sw = sw * cw[y]
+    off = np.zeros(n) if offset is None else offset
+    sgn = 2.0 * y - 1.0
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        coef, b = theta[:d], theta[d]
+        m = sgn * (X @ coef + b + off)
+        # log(1 + exp(-m)) and its derivative, computed stably
+        val = np.logaddexp(0.0, -m)
+        g = -sgn * sw * (1.0 / (1.0 + np.exp(np.clip(m, -700, 700))))
+        grad = np.concatenate([C * (X.T @ g) + coef, [C * g.sum()]])
+        return float(C * np.dot(sw, val) + 0.5 * np.dot(coef, coef)), grad
+
+    res = minimize(loss, np.zeros(d + 1), jac=True, method="L-BFGS-B", options={"maxiter": 5000, "gtol": 1e-8})
+    return res.x[:d].copy(), float(res.x[d])
 
 
 def fit(X: np.ndarray, y: np.ndarray, groups: Sequence[str], *, folds: int = 5, C: float = 0.5,
@@ -344,12 +371,14 @@ def fit(X: np.ndarray, y: np.ndarray, groups: Sequence[str], *, folds: int = 5, 
     sign = np.array([f.sign for f in sig.FEATURES])
 
     def fit_part(rows: np.ndarray) -> tuple[np.ndarray, float]:
-        # a weight fitted against its feature's domain direction keeps its prior, and the rest is refitted
+        # a weight fitted against its feature's domain direction keeps its prior, and the rest is refitted;
+        # features at their priors enter as a fixed offset, so the learnt weights do not absorb their effect
         coef = prior.copy()
         w = None if sample_weight is None else sample_weight[rows]
         free = learn
         while True:
-            c, b = _fit_lr(X[np.ix_(rows, free)], y[rows], C, w)
+            held = np.setdiff1d(np.arange(X.shape[1]), free)
+            c, b = _fit_lr(X[np.ix_(rows, free)], y[rows], C, w, X[np.ix_(rows, held)] @ prior[held])
             wrong = c * sign[free] < 0
             if not wrong.any():
                 break
@@ -519,7 +548,8 @@ def train(files: Sequence[Path | str], store: MetadataStore | None, out: Path, *
     manifest = {
         "name": "threat",
         "version": version or f"{__version__}+{now.strftime('%Y%m%d')}",
-        "model": "L2 logistic regression (class-balanced), Platt-calibrated on grouped out-of-fold scores",
+        "model": "L2 logistic regression (class-balanced; features at their priors enter as a fixed offset), "
+                 "Platt-calibrated on grouped out-of-fold scores",
         "threshold": threshold,
         "threshold_rule": "suspicious when the calibrated threat probability >= threshold",
         "trained_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -2,23 +2,21 @@
 
 Two shapes: a misspelling two typos away from a long popular name (`tesnorflw` ~ `tensorflow`,
 first letter kept), and a combosquat on a popular name: its words plus one or two more
-(`requests-secure`, `httpx-pro`), the name possibly misspelt by one typo (`lodahs-cli`). Plugins,
-forks and ordinary projects are named the same way, so these shapes alone never raise an alert:
-the engine marks such a candidate `needs_evidence`, and the judge weighs it with the strongly
-negative prior of the `wide_lookalike` signal, which only the package's own record (an empty,
-filler or copied summary, install scripts, a dependency-confusion version...) can overcome.
-Name-only checks therefore report them as benign candidates, with a low probability.
+(`requests-secure`, `httpx-pro`, `django-log-tracker`), the name possibly misspelt by one typo
+(`lodahs-cli`). Plugins, forks and ordinary projects are named the same way (a naming family's
+plugins, `pytest-<purpose>`, above all), so these shapes alone never raise an alert: the engine
+marks such a candidate `needs_evidence`, name-only checks report it as a benign candidate, and with
+the package's own record the judge weighs the `wide_lookalike` signal (learnt on upload-day records)
+against what the record says: a summary that never names the package it extends, an empty, filler or
+copied one, install scripts, a dependency-confusion version...
 """
 
 from __future__ import annotations
-
-from functools import cache
 
 from rapidfuzz.distance import OSA
 
 from confuguard import lexicon, names
 from confuguard.candidates import squash
-from confuguard.categories import FAMILY_WEAK
 from confuguard.corpus import Target
 from confuguard.models.wordvec import words_of
 from confuguard.types import Category, Finding, PackageId
@@ -31,8 +29,6 @@ TWO_TYPO_MIN = 8
 ROOT_MIN, MISSPELT_MIN = 4, 5
 #: Words a combosquat adds to the target's.
 MAX_EXTRA_WORDS = 2
-#: Roots with at least this many registry names grown from them are naming families (`categories.FAMILY_WEAK`).
-FAMILY_ROOT = FAMILY_WEAK
 
 
 def wide_findings(suspect: PackageId, target: Target) -> tuple[Finding, ...]:
@@ -48,13 +44,13 @@ def wide_findings(suspect: PackageId, target: Target) -> tuple[Finding, ...]:
     if len(t) >= ROOT_MIN and 0 < n - m <= MAX_EXTRA_WORDS:
         for i in range(n - m + 1):
             extra = words[:i] + words[i + m :]
-            if words[i : i + m] == root and _combo(suspect, t, extra):
+            if words[i : i + m] == root:
                 return (Finding(Category.AFFIX, f"adds {_terms(extra)} to '{target.key}', {where}"),)
     if m == 1 and len(t) >= MISSPELT_MIN and 0 < n - 1 <= MAX_EXTRA_WORDS:
         for i, w in enumerate(words):
             extra = words[:i] + words[i + 1 :]
             if (len(w) >= MISSPELT_MIN and w[:1] == t[:1] and not lexicon.is_english(w)
-                    and OSA.distance(w, t, score_cutoff=1) == 1 and _combo(suspect, t, extra)):
+                    and OSA.distance(w, t, score_cutoff=1) == 1):
                 return (Finding(Category.AFFIX, f"adds {_terms(extra)} to '{w}', a misspelling "
                                                 f"of '{target.key}', {where}"),)
     # typos neither add words nor keep the whole name (`packaging-rs` adds a word to `packaging`)
@@ -62,21 +58,6 @@ def wide_findings(suspect: PackageId, target: Target) -> tuple[Finding, ...]:
             and OSA.distance(s, t, score_cutoff=2) == 2):
         return (Finding(Category.TYPO, f"two typos away from '{target.key}', {where}"),)
     return ()
-
-
-def _combo(suspect: PackageId, root: str, extra: tuple[str, ...]) -> bool:
-    """A combosquat's added words: any, on a root no naming family grows from; on a family root (`pytest`,
-    `django`, `eslint`, whose plugins are named `<root>-<purpose>`), only generic or lure words."""
-    if lexicon.family_size(suspect.ecosystem, root) < FAMILY_ROOT:
-        return True
-    return any(w in _generic_words() for w in extra)
-
-
-@cache
-def _generic_words() -> frozenset[str]:
-    """Words that say nothing of a purpose of their own: fillers, generic tech terms, campaign lures."""
-    return frozenset().union(*(lexicon.term_set(n) for n in ("filler_strong", "filler_weak", "generic_tech",
-                                                                "campaign_terms")))
 
 
 def _terms(words: tuple[str, ...]) -> str:

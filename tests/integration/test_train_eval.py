@@ -191,3 +191,26 @@ def test_campaign_weights_give_each_campaign_the_same_total():
     w = campaign_weights(rows)
     assert w[:8].sum() == pytest.approx(w[8]) == pytest.approx(w[9]) and w[10] == 1.0
     assert w[:10].mean() == pytest.approx(1.0)
+
+
+def test_a_feature_at_its_prior_is_an_offset_the_fit_does_not_absorb():
+    """Rows a prior-weighted feature already explains must not teach the learnt weights that effect again."""
+    import numpy as np
+
+    from confuguard import signals as sig
+    from confuguard.training import fit
+
+    rng = np.random.default_rng(0)
+    n = 600
+    X = np.zeros((n, len(sig.FEATURES)))
+    free, fixed = sig.FEATURE_NAMES.index("cat_typo"), sig.FEATURE_NAMES.index("allowlisted_org")
+    y = rng.integers(0, 2, n)
+    # the fixed feature (prior -6) marks most benign rows, and the free one goes with it
+    marked = (y == 0) & (rng.random(n) < 0.8)
+    X[marked, fixed] = 1.0
+    X[marked, free] = 1.0
+    X[:, free] += 0.1 * rng.normal(size=n)
+    res = fit(X, y, [str(i % 50) for i in range(n)], folds=5)
+    assert res.coef[fixed] == sig.FEATURES[fixed].prior == -6.0
+    # the prior explains the marked rows: without the offset the free weight learns about -4.5 from them
+    assert res.coef[free] > -2.0

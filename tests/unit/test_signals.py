@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -361,7 +361,8 @@ def test_source_only_upload_reads_the_release_files():
     assert sdist_only.source_only is True
     s = one("source_only", "reqeusts", "requests", PYPI, sm=sdist_only)
     assert s.value == 1.0 and "no wheel" in s.reason
-    assert one("source_only", "reqeusts", "requests", PYPI, sm=_pypi_record("reqeusts")).value == 0.0
+    wheel = one("source_only", "reqeusts", "requests", PYPI, sm=_pypi_record("reqeusts"))
+    assert wheel.value == -1.0 and "wheel" in wheel.reason  # a wheel runs no code at install: against a threat
     assert one("source_only", "lodahs", "lodash", sm=_npm_record("lodahs")).value is None  # npm has no such fact
 
 
@@ -369,8 +370,61 @@ def test_npm_install_scripts_are_an_install_hook():
     hooked = _npm_record("lodahs", scripts={"postinstall": "node collect.js"})
     s = one("install_script", "lodahs", "lodash", sm=hooked)
     assert s.value == 1.0 and "install script" in s.reason
-    assert one("install_script", "lodahs", "lodash", sm=_npm_record("lodahs")).value == 0.0
+    # npm declares every install hook: none declared is a fact against a threat
+    none = one("install_script", "lodahs", "lodash", sm=_npm_record("lodahs"))
+    assert none.value == -0.5 and none.reason == "runs no install script"
     assert one("install_script", "lodahs", "lodash", sm=meta("lodahs")).value is None
+
+
+def test_a_setup_py_without_a_hook_says_nothing():
+    # setup.py runs its module code at install with or without a cmdclass: no hook found is no evidence
+    rec = meta("reqeusts", eco=PYPI, install_scripts=False, install_behaviour=())
+    assert one("install_script", "reqeusts", "requests", PYPI, sm=rec).value == 0.0
+
+
+def test_a_combosquat_silent_about_what_it_extends():
+    silent = one("silent_on_target", "requests-toolbelt-pro", "requests", PYPI,
+                 sm=meta("requests-toolbelt-pro", eco=PYPI, summary="A library for web scraping and data extraction"))
+    assert silent.value == 1.0 and "never mentions" in silent.reason
+    plugin = one("silent_on_target", "requests-cache-pro", "requests", PYPI,
+                 sm=meta("requests-cache-pro", eco=PYPI, summary="A persistent cache for Python requests sessions"))
+    assert plugin.value == 0.0
+    # a typo does not embed the name; too short a summary, or a snapshot's, says nothing
+    assert one("silent_on_target", "reqeusts", "requests", PYPI, sm=meta("reqeusts", eco=PYPI, summary="Web scraping made simple")).value == 0.0
+    assert one("silent_on_target", "requests-pro", "requests", PYPI, sm=meta("requests-pro", eco=PYPI, summary="Faster HTTP")).value is None
+    snap = meta("requests-pro", eco=PYPI, summary="A library for web scraping and data extraction", source="snapshot:pypi.tsv")
+    assert one("silent_on_target", "requests-pro", "requests", PYPI, sm=snap).value is None
+
+
+def test_a_summary_that_repeats_its_own_name_is_filler_and_names_no_target():
+    rec = meta("pydantic-settings-utils", eco=PYPI, summary="pydantic-settings-utils")
+    assert one("summary_boilerplate", "pydantic-settings-utils", "pydantic-settings", PYPI, sm=rec).value == 1.0
+    assert one("mentions_target", "pydantic-settings-utils", "pydantic-settings", PYPI, sm=rec).value == 0.0
+
+
+def test_proof_of_concept_and_test_uploads_are_placeholder_wording():
+    for text in ("This package is a proof of concept used by author to conduct research",
+                 "Dont install this package, purely testing purpose"):
+        rec = meta("jsonreq-ase", eco=PYPI, summary=text)
+        assert one("placeholder_text", "jsonreq-ase", "jsonref", PYPI, sm=rec).value == 1.0
+        assert one("summary_descriptive", "jsonreq-ase", "jsonref", PYPI, sm=rec).value == 0.0
+
+
+def test_scraps_of_letters_are_not_words():
+    rec = meta("customtkinet", eco=PYPI, summary="XCQ qWAFucmtWLZyCQLfbdsgqPCBzuRrwXWQrnaiKO aAJIRqWjMLpYSRyiym uoYdp NBUzV DjMI")
+    assert one("summary_descriptive", "customtkinet", "customtkinter", PYPI, sm=rec).value == 0.0
+    words = meta("customtkinet", eco=PYPI, summary="GitHub Actions runner for JSON schemas")
+    assert one("summary_descriptive", "customtkinet", "customtkinter", PYPI, sm=words).value == 1.0
+
+
+def test_history_is_unknown_in_a_packages_first_days():
+    # on its first day every package is young with one release: attacks and ordinary projects alike
+    young = meta("lodahs", created=NOW - timedelta(hours=5), latest_release=NOW - timedelta(hours=5), version_count=1)
+    for name in ("age", "version_count", "release_age", "release_cadence"):
+        assert one(name, "lodahs", "lodash", sm=young).value is None, name
+    week_old = meta("lodahs", created=NOW - timedelta(days=8), latest_release=NOW - timedelta(days=8), version_count=1)
+    assert one("age", "lodahs", "lodash", sm=week_old).value is not None
+    assert one("version_count", "lodahs", "lodash", sm=week_old).value == 0.0
 
 
 def test_first_version_far_above_a_first_release():
@@ -378,6 +432,8 @@ def test_first_version_far_above_a_first_release():
     s = one("first_version_high", "lodahs", "lodash", sm=probe)
     assert s.value == pytest.approx(2.0) and "99.10.9" in s.reason
     assert one("first_version_high", "lodahs", "lodash", sm=_npm_record("lodahs", version="0.1.0")).value == 0.0
+    # calendar versioning starts at the year: not a probe's outbidding number
+    assert one("first_version_high", "lodahs", "lodash", sm=_npm_record("lodahs", version="2026.1.0")).value == 0.0
     # beyond a first release a high version is history, not a probe: unknown
     assert one("first_version_high", "lodahs", "lodash", sm=meta("lodahs", latest_version="99.0.0", version_count=40)).value is None
 

@@ -71,7 +71,7 @@ def _wide(engine: Engine, name: str, eco: E, key: str):
 def test_by_name_alone_a_wide_lookalike_is_shown_but_never_alerted(engine):
     res, cand = _wide(engine, "lodahs-cli", E.NPM, "lodash")
     assert res.verdict is Verdict.BENIGN and cand.verdict is Verdict.BENIGN
-    assert cand.threat_probability is not None and cand.threat_probability < 0.2
+    assert cand.threat_probability is not None and cand.threat_probability < engine.judge.threshold
     assert any("only on evidence from its record" in r for r in cand.reasons)
 
 
