@@ -591,8 +591,7 @@ def sig_summary_descriptive(pair: Pair) -> Signal:
     share, n, _ = _known_word_share(s) if s else (0.0, 0, 0)
     if n < 3 or share < 0.5 or _BOILERPLATE.match(s.strip().lower()) or _PLACEHOLDER.search(s.lower()):
         return Signal("summary_descriptive", 0.0)
-    t = _summary(pair.target_meta)
-    if t and (_norm_text(s) == _norm_text(t) or text_similarity(s, t) >= 0.92):
+    if _summary_copied(pair):
         return Signal("summary_descriptive", 0.0)
     return Signal("summary_descriptive", 1.0, "describes a purpose of its own in its summary")
 
@@ -741,6 +740,14 @@ def sig_description_similarity(pair: Pair) -> Signal:
     return Signal("description_similarity", sim)
 
 
+def _summary_copied(pair: Pair) -> bool:
+    """The suspect's summary is the target's, word for word or nearly."""
+    a, b = _summary(pair.suspect_meta), _summary(pair.target_meta)
+    if not a or not b:
+        return False
+    return _norm_text(a) == _norm_text(b) or text_similarity(a, b) >= 0.92
+
+
 def sig_description_copied(pair: Pair) -> Signal:
     """The suspect's summary (or README) is a copy of the target's: impersonation."""
     sm, tm = pair.suspect_meta, pair.target_meta
@@ -750,7 +757,7 @@ def sig_description_copied(pair: Pair) -> Signal:
     known = False
     if a and b and len(_bag(b)) >= 2:
         known = True
-        if _norm_text(a) == _norm_text(b) or text_similarity(a, b) >= 0.92:
+        if _summary_copied(pair):
             return Signal("description_copied", 1.0, f"description copied from `{pair.target}`")
     if ra and rb and len(rb) >= 200:
         known = True
@@ -760,10 +767,13 @@ def sig_description_copied(pair: Pair) -> Signal:
 
 
 def sig_mentions_target(pair: Pair) -> Signal:
-    """The suspect's summary names the target (a plugin/binding for it, or a claim to be it)."""
+    """The suspect's summary names the target (a plugin/binding for it, or a claim to be it). A copy of the
+    target's own summary names it only because the target names itself: 0."""
     s = _summary(pair.suspect_meta)
     if not s:
         return Signal("mentions_target", None)
+    if _summary_copied(pair):
+        return Signal("mentions_target", 0.0)
     leaf = names.leaf(pair.target)
     words = {leaf, leaf.replace("-", " "), leaf.replace("_", " ")}
     ns = names.namespace(pair.target)

@@ -396,6 +396,16 @@ def test_a_combosquat_silent_about_what_it_extends():
     assert one("silent_on_target", "requests-pro", "requests", PYPI, sm=snap).value is None
 
 
+def test_a_copy_of_the_targets_summary_is_neither_a_mention_nor_a_purpose():
+    copy = meta("colors-helper", summary="get colors in your node.js console")
+    colors = meta("colors", summary="get colors in your node.js console")
+    assert one("description_copied", "colors-helper", "colors", sm=copy, tm=colors).value == 1.0
+    assert one("mentions_target", "colors-helper", "colors", sm=copy, tm=colors).value == 0.0
+    assert one("summary_descriptive", "colors-helper", "colors", sm=copy, tm=colors).value == 0.0
+    own = meta("colors-helper", summary="Helpers that print colors in the terminal")
+    assert one("mentions_target", "colors-helper", "colors", sm=own, tm=colors).value == 1.0
+
+
 def test_a_summary_that_repeats_its_own_name_is_filler_and_names_no_target():
     rec = meta("pydantic-settings-utils", eco=PYPI, summary="pydantic-settings-utils")
     assert one("summary_boilerplate", "pydantic-settings-utils", "pydantic-settings", PYPI, sm=rec).value == 1.0

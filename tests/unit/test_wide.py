@@ -34,6 +34,7 @@ def target(key: str, eco: E, rank: int = 10) -> Target:
     ("lodahs-cli", "lodash", E.NPM, Category.AFFIX, "a misspelling of 'lodash'"),
     ("tesnorflw", "tensorflow", E.PYPI, Category.TYPO, "two typos"),
     ("packaging-rs", "packaging", E.PYPI, Category.AFFIX, "'rs'"),  # a word added, not two typos
+    ("django-log-tracker", "django", E.PYPI, Category.AFFIX, "'log', 'tracker'"),  # a family root takes any words
 ])
 def test_wide_shapes(suspect, key, eco, category, words):
     found = wide_findings(names.parse(suspect, eco), target(key, eco))
