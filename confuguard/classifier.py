@@ -31,8 +31,9 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import EllipsisType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -170,7 +171,9 @@ def write_model(folder: Path, coef: np.ndarray, intercept: float, calib_a: float
 # -- the judge ------------------------------------------------------------------------------------------
 
 
-MetadataSource = Any  # a Store, or anything with get_many(pkgs) -> {PackageId: PackageMetadata | None}
+#: A Store, or anything with get_many(pkgs) -> {PackageId: PackageMetadata | None}; with
+#: summary_peers(pkg, digest, *, since) -> int (a Store's) it also answers `summary_shared`, else that is unknown.
+MetadataSource = Any
 
 
 class Judge:
@@ -211,7 +214,9 @@ class Judge:
         if not candidates:
             return candidates
         meta = self.lookup([suspect, *(c.target for c in candidates)], metadata)
-        return tuple(self.judge_one(suspect, c, meta.get(suspect), meta.get(c.target)) for c in candidates)
+        own = meta.get(suspect)
+        peers = self.summary_peers(own)  # once per suspect, not per candidate
+        return tuple(self.judge_one(suspect, c, own, meta.get(c.target), summary_peers=peers) for c in candidates)
 
     def lookup(self, pkgs: list[PackageId],
                metadata: Mapping[PackageId, PackageMetadata | None] | None = None) -> dict[PackageId, PackageMetadata | None]:
@@ -252,18 +257,32 @@ class Judge:
                 self._text_vectors = None
         return self._text_vectors
 
+    def summary_peers(self, s_meta: PackageMetadata | None) -> int | None:
+        """How many other new packages showed the suspect's summary in the last `signals.CAMPAIGN_DAYS` (one
+        store lookup); 0 for a summary that cannot identify a campaign; None when unknown: no live record, or a
+        store that does not record summaries."""
+        store = self.store
+        if s_meta is None or s_meta.source.startswith("snapshot:") or store is None or not hasattr(store, "summary_peers"):
+            return None
+        digest = sig.summary_digest(s_meta)
+        if digest is None:
+            return 0
+        since = (self.now or datetime.now(UTC)) - timedelta(days=sig.CAMPAIGN_DAYS)
+        return int(store.summary_peers(s_meta.package, digest, since=since))
+
     def signals(self, suspect: PackageId, cand: Candidate, s_meta: PackageMetadata | None,
-                t_meta: PackageMetadata | None) -> tuple[sig.Signal, ...]:
-        """The pair's signals."""
+                t_meta: PackageMetadata | None, *, summary_peers: int | None | EllipsisType = ...) -> tuple[sig.Signal, ...]:
+        """The pair's signals. `summary_peers`: the suspect's `summary_peers` when already looked up."""
         popular = self.popular_maintainers(suspect.ecosystem) if s_meta is not None and s_meta.maintainers else None
         both = s_meta is not None and t_meta is not None and bool(s_meta.summary) and bool(t_meta.summary)
+        peers = self.summary_peers(s_meta) if summary_peers is ... else summary_peers
         return self.model.table.compute(sig.Pair(suspect, cand, s_meta, t_meta, self.allowlist, popular, self.now,
-                                                 self.text_vectors() if both else None))
+                                                 self.text_vectors() if both else None, peers))
 
     def judge_one(self, suspect: PackageId, cand: Candidate, s_meta: PackageMetadata | None,
-                  t_meta: PackageMetadata | None) -> Candidate:
-        """One candidate with probability, verdict and reasons filled."""
-        signals = self.signals(suspect, cand, s_meta, t_meta)
+                  t_meta: PackageMetadata | None, *, summary_peers: int | None | EllipsisType = ...) -> Candidate:
+        """One candidate with probability, verdict and reasons filled (`summary_peers` as for `signals`)."""
+        signals = self.signals(suspect, cand, s_meta, t_meta, summary_peers=summary_peers)
         x = self.model.table.vector(signals)
         p = self.model.proba_one(x)
         # a wide look-alike is a name shape ordinary packages share: only its own record can make it a threat

@@ -16,6 +16,7 @@ the classifier degrades to the name-level evidence when nothing is known.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import Counter
@@ -67,6 +68,9 @@ class Pair:
     now: datetime | None = None
     text_vectors: TextVectors | None = None
     """Summary embeddings (`models/wordvec.py`); None = description similarity unknown."""
+    summary_peers: int | None = None
+    """Other new packages that showed the suspect's summary (`summary_digest`) in the last `CAMPAIGN_DAYS`, as
+    recorded by sweeps; None = unknown (no store that records summaries)."""
 
     @property
     def target(self) -> PackageId:
@@ -596,6 +600,49 @@ def sig_summary_descriptive(pair: Pair) -> Signal:
     return Signal("summary_descriptive", 1.0, "describes a purpose of its own in its summary")
 
 
+#: Packages that showed one summary within this many days count as one campaign (`sig_summary_shared`).
+CAMPAIGN_DAYS = 30
+#: `sig_summary_shared` counts at most this many other packages: past it, more peers say nothing more.
+SUMMARY_PEERS_CAP = 5
+_NON_WORD = re.compile(r"\W+")
+
+
+@lru_cache(maxsize=8192)
+def _campaign_key(text: str) -> str | None:
+    normal = _NON_WORD.sub(" ", text.lower()).strip()
+    share, n, _ = _known_word_share(text)
+    if len(normal.split()) < 3 or (n and share < 0.5) or _BOILERPLATE.match(text.strip().lower()) \
+            or _PLACEHOLDER.search(text.lower()):
+        return None
+    return hashlib.sha256(normal.encode()).hexdigest()[:32]
+
+
+def summary_digest(meta: PackageMetadata | None) -> str | None:
+    """The campaign key of a live record's summary: a digest of its normalised text (lowercase, non-word runs
+    as one space, stripped). None when the summary cannot identify a campaign: a snapshot or no record, fewer
+    than three words, filler or placeholder wording, random letters instead of words."""
+    s = _summary(meta)
+    if meta is None or not s or meta.source.startswith("snapshot:"):
+        return None
+    return _campaign_key(s)
+
+
+def sig_summary_shared(pair: Pair) -> Signal:
+    """Other new packages showed the suspect's specific summary (`summary_digest`) within `CAMPAIGN_DAYS`: a
+    campaign uploads many names with one description, ordinary packages rarely share one. The value counts
+    them, capped at `SUMMARY_PEERS_CAP`; unknown without a live record or a store recording summaries, 0 for
+    a summary that cannot identify a campaign."""
+    m = pair.suspect_meta
+    if m is None or m.source.startswith("snapshot:") or pair.summary_peers is None:
+        return Signal("summary_shared", None)
+    n = pair.summary_peers if summary_digest(m) is not None else 0
+    if n <= 0:
+        return Signal("summary_shared", 0.0)
+    return Signal("summary_shared", float(min(n, SUMMARY_PEERS_CAP)),
+                  f"the same description as {n} other package{'s' if n > 1 else ''} published in the last "
+                  f"{CAMPAIGN_DAYS} days (a campaign)")
+
+
 #: A first release numbered at or above this major version is far above a normal first release.
 HIGH_FIRST_MAJOR = 5
 #: Majors that are years: a calendar-versioned first release (`2026.1.0`) is not a high number.
@@ -1073,6 +1120,9 @@ SIGNALS: tuple[tuple[FeatureSpec, SignalFunction], ...] = (
     (FeatureSpec("summary_boilerplate", 0.0, prior=0.7, sign=1), sig_summary_boilerplate),
     (FeatureSpec("summary_gibberish", 0.0, prior=2.0, sign=1), sig_summary_gibberish),
     (FeatureSpec("summary_descriptive", 0.0, prior=-0.5, sign=-1), sig_summary_descriptive),
+    # n other new packages with the same specific summary: +1 logit for one, +2 for two, +2.5 from three on;
+    # no training source has sweep peers, so the prior stands
+    (FeatureSpec("summary_shared", 0.0, 2.0, 0.0, 1.25, prior=2.0, sign=1), sig_summary_shared),
     (FeatureSpec("first_version_high", 0.0, prior=1.0, sign=1), sig_first_version_high),
     (FeatureSpec("source_only", 0.0, prior=1.5, sign=1), sig_source_only),
     (FeatureSpec("install_script", 0.0, prior=2.4, sign=1), sig_install_script),

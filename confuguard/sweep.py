@@ -30,6 +30,14 @@ name alone: it goes to the re-judge queue in the same transaction that moves the
 every later sweep of that registry first drains the queue, judging those packages with their
 records. A package still failing after `REJUDGE_ATTEMPTS` runs is judged without its record.
 
+Campaigns. The summary of every new package whose record a feed sweep fetches is recorded (a digest,
+`signals.summary_digest`) before the batch is judged, so packages sharing one specific summary count each
+other (`summary_shared`). A campaign's uploads arrive over many pages (and runs): after judging a batch,
+the earlier packages of the last `CAMPAIGN_DAYS` whose summary it shares are judged again from their stored
+records, and their alerts commit in the batch's transaction (alerts are unique, so a crash and a re-run
+change nothing). A summary already shared by more than `SUMMARY_PEERS_CAP` earlier packages is not
+re-judged: each of them already counts as many peers as the signal weighs.
+
 Registry-observed times. A feed item's time (PyPI journal, RubyGems `created_at`, Maven index
 timestamp, Go index timestamp, Hugging Face `createdAt`) is stamped by the registry. A record that
 has no registry `created` date (Go modules: the proxy only knows author-set commit times) gets the
@@ -53,6 +61,7 @@ from confuguard import names
 from confuguard.errors import ConfuguardError, InputError
 from confuguard.formats.sanitize import one_line
 from confuguard.protocols import FeedItem, NameChecker, RegistryClient, since_cursor
+from confuguard.signals import CAMPAIGN_DAYS, SUMMARY_PEERS_CAP, summary_digest
 from confuguard.store import Store, iter_chunks
 from confuguard.types import (
     Alert,
@@ -126,6 +135,8 @@ class RegistrySummary:
     """Queued packages judged with their records in this run (counted in `checked` too)."""
     rejudge_pending: int = 0
     """Packages waiting in this registry's re-judge queue after the run."""
+    campaign_rejudged: int = 0
+    """Earlier packages judged again because packages of this run showed the same summary (not in `checked`)."""
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     cursor_before: str | None = None
@@ -169,7 +180,8 @@ class SweepSummary:
 
     def totals(self) -> dict[str, int]:
         keys = ("checked", "alerts_new", "alerts_reseen", "benign_suppressed", "clean", "popular", "invalid",
-                "skipped", "metadata_fetched", "metadata_failed", "rejudge_queued", "rejudged", "rejudge_pending")
+                "skipped", "metadata_fetched", "metadata_failed", "rejudge_queued", "rejudged", "rejudge_pending",
+                "campaign_rejudged")
         out = {k: sum(getattr(r, k) for r in self.registries) for k in keys}
         out["errors"] = sum(len(r.errors) for r in self.registries)
         return out
@@ -368,9 +380,12 @@ class Sweep:
         queued = queued or {}
         pkgs = list(todo)
         failed: dict[PackageId, str] = {}
+        digests: dict[PackageId, str] = {}
         results = self.engine.check_many(pkgs) if pkgs else []
         if results:
-            results = self._judge_live(eco, rs, results, missing_only=False, items=todo, failed=failed)
+            results = self._judge_live(eco, rs, results, missing_only=False, items=todo, failed=failed,
+                                       digests=digests)
+        peers = self._campaign_peers(eco, rs, digests, todo)
         keep: list[CheckResult] = []
         queue: list[tuple[str, str, str, str, str]] = []
         leave = list(dequeue)
@@ -391,7 +406,30 @@ class Sweep:
                 rs.rejudged += 1
             keep.append(r)
         removed = {p for p, i in todo.items() if i.action == "deleted"}
-        self._commit(rs, run_id, keep, cursor=cursor, queue=queue, dequeue=leave, removed=removed)
+        self._commit(rs, run_id, keep, cursor=cursor, queue=queue, dequeue=leave, removed=removed, again=peers)
+
+    def _campaign_peers(self, eco: Ecosystem, rs: RegistrySummary, digests: Mapping[PackageId, str],
+                        batch: Collection[PackageId]) -> list[CheckResult]:
+        """The earlier packages (recorded in the last `CAMPAIGN_DAYS`, outside `batch`) whose summary digest a
+        package of the batch shares, judged again from their stored records; digests shared by more than
+        `SUMMARY_PEERS_CAP` earlier packages are passed over (their signal is already at its cap)."""
+        if not digests:
+            return []
+        since = datetime.now(UTC) - timedelta(days=CAMPAIGN_DAYS)
+        groups = self.store.summary_sharers(eco, set(digests.values()), since=since,
+                                            exclude={names.key(p) for p in batch})
+        earlier: list[PackageId] = []
+        for members in groups.values():
+            if len(members) > SUMMARY_PEERS_CAP:
+                continue
+            for name in members:
+                try:
+                    earlier.append(names.parse(name, eco))
+                except ConfuguardError:
+                    continue
+        results = self.engine.check_many(list(dict.fromkeys(earlier))) if earlier else []
+        rs.campaign_rejudged += len(results)
+        return results
 
     # -- files -------------------------------------------------------------------------------------------
 
@@ -437,18 +475,21 @@ class Sweep:
 
     def _judge_live(self, eco: Ecosystem, rs: RegistrySummary, results: list[CheckResult], *, missing_only: bool,
                     items: Mapping[PackageId, FeedItem] | None = None,
-                    failed: dict[PackageId, str] | None = None) -> list[CheckResult]:
+                    failed: dict[PackageId, str] | None = None,
+                    digests: dict[PackageId, str] | None = None) -> list[CheckResult]:
         """Fetch metadata of the suspects that have candidates (and of their targets not yet stored), store it,
         and judge those suspects again. `missing_only`: fetch only suspects the store does not know.
         `items`: the feed items of the suspects (their registry-observed times fill what records lack).
         `failed` receives the suspects judged without a record that could not be fetched (their own or a
-        target's), with the error."""
+        target's), with the error. `digests` receives the summary digests recorded for the fetched suspects
+        (recorded only when given: new packages from a feed), before they are judged again."""
         if self.offline or self.engine.judge is None:
             return results
         idx = [i for i, r in enumerate(results) if r.package is not None and r.candidates]
         if not idx:
             return results
         suspects = [results[i].package for i in idx]
+        suspect_set = set(suspects)
         targets = list(dict.fromkeys(c.target for i in idx for c in results[i].candidates))
         want: list[PackageId] = [p for p in suspects if p is not None]
         stored = self.store.get_many(want + targets)
@@ -469,6 +510,7 @@ class Sweep:
         from confuguard.registries import fetch_each
 
         fetched: list[PackageMetadata] = []
+        own: dict[PackageId, PackageMetadata] = {}
         failures: list[str] = []
         errors: dict[PackageId, str] = {}
         # every error, a parser bug on one package included, is that package's failure, not the sweep's
@@ -481,6 +523,8 @@ class Sweep:
             elif meta is not None:
                 item = (items or {}).get(pkg)
                 fetched.append(observed_times(meta, stored.get(pkg), item.published) if item else meta)
+                if pkg in suspect_set:
+                    own[pkg] = fetched[-1]
         rs.metadata_fetched += len(fetched)
         rs.metadata_failed += len(failures)
         if failures:
@@ -494,11 +538,22 @@ class Sweep:
             self._note_failed(results, idx, errors, failed)
         if fetched:
             self.store.put_many(fetched)
+        if digests is not None and own:
+            digests.update(self._record_summaries(own))
         again = self.engine.check_many([p for i in idx if (p := results[i].package) is not None])
         out = list(results)
         for i, res in zip(idx, again):
             out[i] = res
         return out
+
+    def _record_summaries(self, records: Mapping[PackageId, PackageMetadata]) -> dict[PackageId, str]:
+        """Record the summary digests of new packages' fetched records (a record first published more than
+        `CAMPAIGN_DAYS` ago is not new); return those that can identify a campaign."""
+        old = datetime.now(UTC) - timedelta(days=CAMPAIGN_DAYS)
+        rows = {p: summary_digest(m) for p, m in records.items()
+                if m.created is None or _utc(m.created) >= old}
+        self.store.record_summaries(rows.items())
+        return {p: d for p, d in rows.items() if d is not None}
 
     def _note_failed(self, results: list[CheckResult], idx: list[int], errors: Mapping[PackageId, str],
                      failed: dict[PackageId, str]) -> None:
@@ -515,7 +570,9 @@ class Sweep:
     def _commit(self, rs: RegistrySummary, run_id: int, results: list[CheckResult], *,
                 cursor: tuple[Ecosystem, str] | None = None, file: dict[str, Any] | None = None,
                 queue: Sequence[tuple[str, str, str, str, str]] = (), dequeue: Sequence[tuple[str, str]] = (),
-                removed: Collection[PackageId] = ()) -> None:
+                removed: Collection[PackageId] = (), again: Sequence[CheckResult] = ()) -> None:
+        """Store `results` (counted in `rs`) and `again` (earlier packages judged again: their verdicts and
+        alerts only) with the batch's position in one transaction."""
         checked: list[tuple[str, str, str, str]] = []
         alerts: list[Alert] = []
         counts = {"checked": 0, "benign": 0, "clean": 0, "popular": 0}
@@ -537,6 +594,12 @@ class Sweep:
                 if r.verdict is Verdict.SUSPICIOUS and c.verdict is Verdict.SUSPICIOUS:
                     alerts.append(alert_row(pkg, c, self.model_version,
                                             notes=(REMOVED_REASON,) if pkg in removed else ()))
+        for r in again:
+            if r.package is not None and r.verdict is not Verdict.INVALID:
+                checked.append((r.package.ecosystem.value, names.key(r.package), names.display(r.package),
+                                r.verdict.value))
+                alerts += [alert_row(r.package, c, self.model_version) for c in r.candidates
+                           if r.verdict is Verdict.SUSPICIOUS and c.verdict is Verdict.SUSPICIOUS]
         new, reseen = self.store.commit_sweep(run_id, _now(), checked, alerts, cursor=cursor, file=file,
                                               queue=queue, dequeue=dequeue)
         self._crash_point()
@@ -594,6 +657,10 @@ def observed_times(meta: PackageMetadata, previous: PackageMetadata | None, seen
     return dataclasses.replace(
         meta, created=meta.created or first, latest_release=meta.latest_release or seen,
         extra={**meta.extra, "first_listed": first.isoformat()})
+
+
+def _utc(d: datetime) -> datetime:
+    return d if d.tzinfo else d.replace(tzinfo=UTC)
 
 
 def alert_row(suspect: PackageId, cand: Candidate, version: str, *, notes: Sequence[str] = ()) -> Alert:

@@ -32,6 +32,9 @@ def render_text(data: dict[str, Any]) -> str:
             lines.append(f"{name}: ERROR {terminal(e)} (cursor kept; retried next run)")
         if r.get("rejudged"):
             lines.append(f"{name}: {r['rejudged']} queued package(s) judged with their records")
+        if r.get("campaign_rejudged"):
+            lines.append(f"{name}: {r['campaign_rejudged']} earlier package(s) judged again: this run's packages "
+                         "share their summary")
         if r.get("rejudge_pending"):
             lines.append(f"{name}: PENDING {r['rejudge_pending']} package(s) not judged yet: metadata unavailable "
                          "(queued; judged with their records next run)")

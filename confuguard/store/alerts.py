@@ -85,7 +85,7 @@ def _alert(row: dict[str, Any]) -> Alert:
 
 
 def upsert_alerts(conn: sqlite3.Connection, run_id: int, now: str, alerts: Iterable[Alert]) -> tuple[int, int]:
-    """Insert new alerts and refresh those first seen in an earlier run, inside the caller's transaction;
+    """Insert new alerts and refresh the evidence of those already stored, inside the caller's transaction;
     return (new, re-seen in this run for the first time). Keyed on ecosystem + suspect_key + target_key."""
     new = reseen = 0
     for a in alerts:
@@ -104,12 +104,12 @@ def upsert_alerts(conn: sqlite3.Connection, run_id: int, now: str, alerts: Itera
                 (a.ecosystem, a.suspect_key, a.target_key, *evidence, now, now, run_id, run_id),
             )
             new += 1
-        elif row[1] != run_id:
+        else:  # the latest evidence wins (a campaign's first member is judged again when its peers come)
             conn.execute(
                 "UPDATE alerts SET suspect=?, target=?, target_rank=?, categories=?, edit_distance=?, "
                 "embedding_similarity=?, threat_probability=?, verdict=?, reasons=?, model_version=?, "
                 "last_seen=?, last_run=? WHERE id=?",
                 (*evidence, now, run_id, row[0]),
             )
-            reseen += 1
+            reseen += row[1] != run_id
     return new, reseen

@@ -6,7 +6,7 @@ import functools
 import json
 from collections.abc import Collection, Iterable
 from dataclasses import fields
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from confuguard import names
@@ -16,7 +16,7 @@ from confuguard.types import Ecosystem, PackageId, PackageMetadata, WeightFile
 
 
 class MetadataStore(Database):
-    """The `package_metadata` table."""
+    """The `package_metadata` table, and the `summary_digests` of new packages' records (campaigns)."""
 
     def put_metadata(self, meta: PackageMetadata) -> None:
         """Insert or replace the record of `meta.package`."""
@@ -92,6 +92,51 @@ class MetadataStore(Database):
                 out[key] = found
         return out
 
+    def record_summaries(self, rows: Iterable[tuple[PackageId, str | None]], *, seen: datetime | None = None) -> int:
+        """Remember the summary digest (`signals.summary_digest`) of new packages a sweep fetched, in one
+        transaction; return how many rows were given. A package keeps the time (`seen`, default now) its
+        current digest was first recorded; a changed digest starts again, and None forgets the package (its
+        summary no longer identifies anything)."""
+        stamp = _stamp(seen or datetime.now(UTC))
+        rows = list(rows)
+        keep = [(p.ecosystem.value, names.key(p), names.display(p), d, stamp) for p, d in rows if d is not None]
+        drop = [(p.ecosystem.value, names.key(p)) for p, d in rows if d is None]
+        with self._transaction() as conn:
+            conn.executemany(
+                "INSERT INTO summary_digests (ecosystem, key, name, digest, first_seen) VALUES (?,?,?,?,?) "
+                "ON CONFLICT (ecosystem, key) DO UPDATE SET name=excluded.name, first_seen=CASE WHEN "
+                "summary_digests.digest = excluded.digest THEN summary_digests.first_seen ELSE excluded.first_seen END, "
+                "digest=excluded.digest", keep)
+            conn.executemany("DELETE FROM summary_digests WHERE ecosystem = ? AND key = ?", drop)
+        return len(keep) + len(drop)
+
+    def summary_peers(self, pkg: PackageId, digest: str, *, since: datetime) -> int:
+        """How many other packages of `pkg`'s registry were recorded with the summary digest `digest` at or
+        after `since` (one indexed lookup)."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT COUNT(*) FROM summary_digests WHERE ecosystem = ? AND digest = ? AND first_seen >= ? AND key <> ?",
+                (pkg.ecosystem.value, digest, _stamp(since), names.key(pkg))).fetchone()
+        return int(row[0])
+
+    def summary_sharers(self, ecosystem: Ecosystem, digests: Collection[str], *, since: datetime,
+                        exclude: Collection[str] = ()) -> dict[str, list[str]]:
+        """Per digest of `digests`, the names of the packages recorded with it at or after `since`, oldest
+        first, leaving out the comparison keys in `exclude`; digests nobody else shares are absent."""
+        wanted = sorted(set(digests))
+        out: dict[str, list[str]] = {}
+        with self._lock:
+            for start in range(0, len(wanted), 400):
+                chunk = wanted[start : start + 400]
+                rows = self._conn.execute(
+                    f"SELECT digest, key, name FROM summary_digests WHERE ecosystem = ? AND digest IN "
+                    f"({','.join('?' * len(chunk))}) AND first_seen >= ? ORDER BY first_seen, key",
+                    (ecosystem.value, *chunk, _stamp(since))).fetchall()
+                for digest, key, name in rows:
+                    if key not in exclude:
+                        out.setdefault(digest, []).append(name)
+        return out
+
     def count_metadata(self) -> dict[str, int]:
         """Number of stored records per `ecosystem/source-kind` (`npm/live`, `pypi/snapshot`...)."""
         with self._lock:
@@ -145,6 +190,12 @@ _KINDS = [
     for n in _FIELDS
 ]
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _stamp(value: datetime) -> str:
+    """A UTC time as stored in `summary_digests` (ISO, seconds): such strings order as the times do."""
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat(timespec="seconds")
 
 
 @functools.lru_cache(maxsize=4096)

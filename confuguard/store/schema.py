@@ -113,5 +113,18 @@ MIGRATIONS: list[Migration] = [
         PRIMARY KEY (ecosystem, key)
     );
     """,
+    # 4: the summary each new package fetched by a sweep showed (a digest of its normalised text), so packages
+    #    sharing one specific summary within days are seen as one campaign (`signals.sig_summary_shared`)
+    """
+    CREATE TABLE summary_digests (
+        ecosystem  TEXT NOT NULL,
+        key        TEXT NOT NULL,
+        name       TEXT NOT NULL,
+        digest     TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        PRIMARY KEY (ecosystem, key)
+    );
+    CREATE INDEX summary_digests_digest ON summary_digests (ecosystem, digest, first_seen);
+    """,
 ]
 

@@ -92,8 +92,9 @@ class SweepStore(Database):
         (attempts counted) and packages leaving that queue `(ecosystem, key)`.
         Return (new alerts, alerts re-seen in this run for the first time).
 
-        An alert already seen in this run is left alone; one seen in an earlier run gets `last_seen`,
-        `last_run` and the latest evidence, keeping its id, `first_seen` and status.
+        An alert already stored gets `last_seen`, `last_run` and the latest evidence (also when seen again in
+        the same run: an earlier package judged again with its campaign's peers), keeping its id, `first_seen`
+        and status; it counts as re-seen once per run.
         """
         with self._transaction() as conn:
             conn.executemany(

@@ -290,3 +290,45 @@ def test_a_new_signal_is_one_entry_and_the_shipped_model_still_judges_with_its_p
     a = shipped.calib_a
     assert z(after.threat_probability) - z(before.threat_probability) == pytest.approx(3.0 * a, abs=0.02)
     assert "summary says evil" in after.reasons
+
+
+def test_summary_shared_is_counted_through_the_store_once_per_suspect(tmp_path):
+    campaign = "To evoid errors use administative permissions while installing"
+    suspect = names.parse("lodahs", NPM)
+
+    def rec(summary: str, source: str = "live") -> PackageMetadata:
+        return PackageMetadata(suspect, source, summary=summary, version_count=1, latest_version="0.1.0")
+
+    def shared(judge: Judge, record: PackageMetadata) -> sig.Signal:
+        return {s.name: s for s in judge.signals(suspect, cand("lodash"), record, None)}["summary_shared"]
+
+    store = Store.open(tmp_path / "s.db")
+    digest = sig.summary_digest(rec(campaign))
+    store.record_summaries([(names.parse(n, NPM), digest) for n in ("lodahs", "lodsah", "lodashs", "loadsh")])
+    judge = Judge.default(store=store)
+    hit = shared(judge, rec(campaign))
+    assert hit.value == 3.0 and "as 3 other packages" in hit.reason  # never itself
+    assert shared(judge, rec("Sort and group helpers for arrays of records")).value == 0.0
+    assert shared(judge, rec("A small example package")).value == 0.0  # filler never counts
+    assert shared(judge, rec(campaign, source="snapshot:npm.tsv")).value is None
+    assert shared(Judge.default(), rec(campaign)).value is None  # no store
+
+    class RecordsOnly:  # a metadata source that records no summaries
+        def get_many(self, pkgs):
+            return {p: None for p in pkgs}
+
+    assert shared(Judge.default(store=RecordsOnly()), rec(campaign)).value is None
+    alone = Judge.default()(suspect, (cand("lodash"), cand("lodash-es")), {suspect: rec(campaign)})
+    together = judge(suspect, (cand("lodash"), cand("lodash-es")), {suspect: rec(campaign)})
+    assert all(t.threat_probability > a.threat_probability for a, t in zip(alone, together, strict=True))
+
+    class Counting(RecordsOnly):
+        calls = 0
+
+        def summary_peers(self, pkg, digest, *, since):
+            Counting.calls += 1
+            return store.summary_peers(pkg, digest, since=since)
+
+    counted = Judge.default(store=Counting())(suspect, (cand("lodash"), cand("lodash-es")), {suspect: rec(campaign)})
+    assert Counting.calls == 1 and [c.threat_probability for c in counted] == [c.threat_probability for c in together]
+    store.close()

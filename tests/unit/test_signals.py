@@ -549,3 +549,53 @@ def test_account_fresh_reads_the_accounts_package_count():
     assert s(1).value == 1.0 and "no other package" in s(1).reason
     assert s(7).value == 0.0 and s(7).reason is None
     assert s(None).value is None
+
+
+CAMPAIGN = "To evoid errors use administative permissions while installing"
+
+
+def shared(summary: str | None, peers: int | None, source: str = "live") -> sig.Signal:
+    sm = meta("reqeusts", PYPI, source=source, summary=summary)
+    pair = sig.Pair(names.parse("reqeusts", PYPI), cand("requests", PYPI), sm, None, Allowlist.default(), None, NOW,
+                    None, peers)
+    return next(s for s in sig.compute(pair) if s.name == "summary_shared")
+
+
+def test_summary_shared_counts_other_new_packages_with_the_same_specific_summary():
+    hit = shared(CAMPAIGN, 7)
+    assert hit.value == sig.SUMMARY_PEERS_CAP  # counted, capped
+    assert hit.reason == "the same description as 7 other packages published in the last 30 days (a campaign)"
+    assert shared(CAMPAIGN, 1).value == 1.0 and "as 1 other package published" in shared(CAMPAIGN, 1).reason
+    assert shared(CAMPAIGN, 0).value == 0.0 and shared(CAMPAIGN, 0).reason is None
+
+
+def test_summary_shared_never_counts_filler_short_or_random_summaries():
+    for filler in ("A very basic firstbasicpyapp", "test package", "Add your description here", "Fast sort",
+                   "placeholder reserved for my company", "GzUHeVluNzkNAQB xYqweKLmq ZZpoqwTRb", ""):
+        assert shared(filler, 12).value == 0.0, filler
+
+
+def test_summary_shared_is_unknown_without_a_live_record_or_a_store_that_counts():
+    assert shared(CAMPAIGN, None).value is None  # no store recording summaries
+    assert shared(CAMPAIGN, 4, source="snapshot:pypi.tsv").value is None  # a snapshot is not an upload
+    pair = sig.Pair(names.parse("reqeusts", PYPI), cand("requests", PYPI), None, None, Allowlist.default(), None, NOW,
+                    None, 4)
+    assert next(s for s in sig.compute(pair) if s.name == "summary_shared").value is None
+
+
+def test_summary_digest_normalises_case_and_punctuation_only():
+    def digest(text: str, source: str = "live") -> str | None:
+        return sig.summary_digest(meta("x", PYPI, source=source, summary=text))
+
+    same = digest("A library for web scraping and data extraction")
+    assert same is not None
+    assert digest("  a LIBRARY for web-scraping, and data extraction!! ") == same
+    assert digest("A library for web scraping and data extraction tools") != same
+    assert digest("A library for web scraping and data extraction", source="snapshot:pypi.tsv") is None
+    assert sig.summary_digest(meta("x", PYPI)) is None  # summary unknown
+
+
+def test_summary_shared_prior_is_about_two_logits_from_two_peers():
+    spec = {f.name: f for f in sig.FEATURES}["summary_shared"]
+    weight = {n: spec.prior * min(spec.hi, (n - spec.neutral) / spec.scale) for n in (1, 2, 5)}
+    assert spec.sign == 1 and weight[1] < weight[2] and 1.9 <= weight[2] <= weight[5] <= 3.0

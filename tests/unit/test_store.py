@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -120,3 +120,28 @@ def test_http_cache(tmp_path) -> None:
         got = st.cache_get("u")
         assert (got.etag, got.last_modified, got.body) == ('"e"', None, b"\x00body")
         st.cache_touch("u")
+
+
+def test_summary_digests_count_other_recent_packages_sharing_one(tmp_path) -> None:
+    def pkg(name: str):
+        return parse(name, Ecosystem.PYPI)
+
+    since = T - timedelta(days=30)
+    with Store.open(tmp_path / "s.db") as st:
+        st.record_summaries([(pkg("reqeusts"), "d1"), (pkg("numpyy"), "d1"), (pkg("fastbi"), "d2")], seen=T)
+        st.record_summaries([(pkg("pandsa"), "d1")], seen=T - timedelta(days=40))  # seen before the window
+        st.record_summaries([(parse("reqeusts", Ecosystem.NPM), "d1")], seen=T)  # another registry
+        assert st.summary_peers(pkg("reqeusts"), "d1", since=since) == 1  # numpyy; never itself
+        assert st.summary_peers(pkg("Reqeusts"), "d1", since=since) == 1  # by comparison key
+        assert st.summary_peers(pkg("newone"), "d1", since=since) == 2
+        assert st.summary_peers(pkg("fastbi"), "d2", since=since) == 0
+        assert st.summary_peers(pkg("pandsa"), "d1", since=since - timedelta(days=20)) == 2
+        assert st.summary_sharers(Ecosystem.PYPI, ["d1", "d2", "d9"], since=since, exclude={"numpyy"}) == {
+            "d1": ["reqeusts"], "d2": ["fastbi"]}
+        # recorded again: the first time it was seen stays; a new summary starts again; None forgets
+        st.record_summaries([(pkg("pandsa"), "d1")], seen=T)
+        assert st.summary_peers(pkg("newone"), "d1", since=since) == 2
+        st.record_summaries([(pkg("numpyy"), "d3"), (pkg("fastbi"), None)], seen=T)
+        assert st.summary_peers(pkg("newone"), "d1", since=since) == 1
+        assert st.summary_peers(pkg("newone"), "d2", since=since) == 0
+        assert st.summary_sharers(Ecosystem.PYPI, ["d3"], since=since) == {"d3": ["numpyy"]}
