@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -254,6 +254,34 @@ def test_feed_sweep_killed_at_random_points_ends_like_an_uninterrupted_run(engin
     crashed = tmp_path / "crashed.db"
     crashes = _until_done(run(crashed), random.Random(seed), 40)
     assert crashes >= 1
+    assert alert_state(crashed) == alert_state(ref)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [4, 5])
+def test_a_campaign_sweep_killed_at_random_points_ends_like_an_uninterrupted_run(engine, cfg, fake, tmp_path, seed):
+    """Recording summaries and judging a campaign's earlier members again, batch by batch, keep crash safety."""
+    fresh = (datetime.now(UTC) - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for t in ("requests", "pandas", "matplotlib", "seaborn"):
+        fake.data.add_record("pypi", t, {"summary": f"The {t} project", "created": "2015-01-01T00:00:00Z"}, "3.1.0")
+    for i, n in enumerate(("requests-pro", "internal-tool-zq", "pandas-extra", "matplotlib-pro", "seaborn-pro")):
+        fake.data.publish("pypi", n, record={"summary": "A library for web scraping and data extraction",
+                                             "created": fresh, "maintainers": [f"new{i}"]})
+
+    def run(path: Path):
+        def go() -> None:
+            with Store.open(path) as store:
+                if not store.feed_states():
+                    seed_cursors(store)
+                sweeper(store, engine, cfg).feeds([Ecosystem.PYPI])
+        return go
+
+    ref = tmp_path / "ref.db"
+    assert _run_forked(run(ref), None) == 0
+    with Store.open(ref) as st:
+        assert {"requests-pro", "pandas-extra", "matplotlib-pro", "seaborn-pro"} <= {a.suspect for a in st.alert_rows()}
+    crashed = tmp_path / "crashed.db"
+    assert _until_done(run(crashed), random.Random(seed), 12) >= 1
     assert alert_state(crashed) == alert_state(ref)
 
 
