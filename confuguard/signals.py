@@ -586,8 +586,9 @@ def sig_summary_gibberish(pair: Pair) -> Signal:
 
 def sig_summary_descriptive(pair: Pair) -> Signal:
     """An upload's summary says what the package does in words of its own: three or more words, not filler,
-    not random letters, not a copy of the target's. Known for live and upload-day records only: a snapshot's
-    summary belongs to a package that has already survived (`survived` speaks for it)."""
+    not random letters, not a copy of the target's, not one pasted under `CAMPAIGN_PASTED` or more other new
+    names (`summary_shared`). Known for live and upload-day records only: a snapshot's summary belongs to a
+    package that has already survived (`survived` speaks for it)."""
     m = pair.suspect_meta
     s = _summary(m)
     if m is None or s is None or m.source.startswith("snapshot:"):
@@ -595,11 +596,13 @@ def sig_summary_descriptive(pair: Pair) -> Signal:
     share, n, _ = _known_word_share(s) if s else (0.0, 0, 0)
     if n < 3 or share < 0.5 or _BOILERPLATE.match(s.strip().lower()) or _PLACEHOLDER.search(s.lower()):
         return Signal("summary_descriptive", 0.0)
-    if _summary_copied(pair):
+    if _summary_copied(pair) or (pair.summary_peers or 0) >= CAMPAIGN_PASTED:
         return Signal("summary_descriptive", 0.0)
     return Signal("summary_descriptive", 1.0, "describes a purpose of its own in its summary")
 
 
+#: A summary other new packages showed this many times is a campaign's, not a package's own purpose.
+CAMPAIGN_PASTED = 2
 #: Packages that showed one summary within this many days count as one campaign (`sig_summary_shared`).
 CAMPAIGN_DAYS = 30
 #: `sig_summary_shared` counts at most this many other packages: past it, more peers say nothing more.

@@ -569,6 +569,17 @@ def test_summary_shared_counts_other_new_packages_with_the_same_specific_summary
     assert shared(CAMPAIGN, 0).value == 0.0 and shared(CAMPAIGN, 0).reason is None
 
 
+def test_a_summary_pasted_under_many_names_is_not_a_purpose_of_its_own():
+    def descriptive(peers: int | None) -> float | None:
+        sm = meta("reqeusts", PYPI, summary="A library for web scraping and data extraction")
+        pair = sig.Pair(names.parse("reqeusts", PYPI), cand("requests", PYPI), sm, None, Allowlist.default(), None,
+                        NOW, None, peers)
+        return next(s for s in sig.compute(pair) if s.name == "summary_descriptive").value
+
+    assert descriptive(None) == descriptive(0) == descriptive(1) == 1.0
+    assert descriptive(sig.CAMPAIGN_PASTED) == 0.0
+
+
 def test_summary_shared_never_counts_filler_short_or_random_summaries():
     for filler in ("A very basic firstbasicpyapp", "test package", "Add your description here", "Fast sort",
                    "placeholder reserved for my company", "GzUHeVluNzkNAQB xYqweKLmq ZZpoqwTRb", ""):
