@@ -128,12 +128,18 @@ EXTENSION_WORDS = frozenset(
 )
 
 
+#: Characters of a summary the signals read. A summary is one line (PyPI refuses more than 512 characters);
+#: a registry serving megabytes in one costs every pair that reads it, so what lies beyond is not read.
+SUMMARY_CHARS = 2000
+
+
 def _summary(meta: PackageMetadata | None) -> str | None:
-    """The summary text; '' when known empty (snapshots list every summary), None when unknown."""
+    """The summary text (its first `SUMMARY_CHARS` characters); '' when known empty (snapshots list every
+    summary), None when unknown."""
     if meta is None:
         return None
     if meta.summary is not None:
-        return meta.summary.strip()
+        return meta.summary[:SUMMARY_CHARS].strip()
     return "" if meta.source.startswith("snapshot:") else None
 
 
@@ -202,8 +208,12 @@ def _too_young(pair: Pair) -> bool:
     return m.version_count == 1 and m.latest_release is not None and _days_since(pair, m.latest_release) < HISTORY_DAYS
 
 
+#: Characters of a repository or homepage URL the signals read (real ones are far shorter).
+URL_CHARS = 2000
+
+
 def _repo_norm(url: str) -> str:
-    u = url.strip().lower()
+    u = url[:URL_CHARS].strip().lower()
     u = re.sub(r"^(git\+)?(https?|git|ssh)://(git@)?", "", u)
     u = re.sub(r"^git@([^:]+):", r"\1/", u)
     u = re.sub(r"(\.git)?/*(#.*)?$", "", u)

@@ -610,3 +610,14 @@ def test_summary_shared_prior_is_about_two_logits_from_two_peers():
     spec = {f.name: f for f in sig.FEATURES}["summary_shared"]
     weight = {n: spec.prior * min(spec.hi, (n - spec.neutral) / spec.scale) for n in (1, 2, 5)}
     assert spec.sign == 1 and weight[1] < weight[2] and 1.9 <= weight[2] <= weight[5] <= 3.0
+
+
+def test_a_megabyte_summary_or_url_is_read_only_to_its_cap():
+    # a hostile registry may serve megabytes in one field: the signals read a bounded prefix
+    padded = meta("lodahs", summary="Sort helpers " * 200_000 + "built around lodash")
+    assert one("mentions_target", "lodahs", "lodash", sm=padded).value == 0.0  # the mention lies past the cap
+    assert one("mentions_target", "lodahs", "lodash", sm=meta("lodahs", summary="Sort helpers built around lodash")).value == 1.0
+    far = "https://github.com/" + "x/" * 1_000_000 + "lodahs"
+    assert one("repository_is_own", "lodahs", "lodash", sm=meta("lodahs", repository_url=far)).value == 0.0
+    own = "https://github.com/someone/lodahs"
+    assert one("repository_is_own", "lodahs", "lodash", sm=meta("lodahs", repository_url=own)).value == 1.0
