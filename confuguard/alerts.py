@@ -38,7 +38,7 @@ from confuguard.formats import alerts_csv
 from confuguard.formats import html as html_fmt
 from confuguard.protocols import NameChecker
 from confuguard.store import Store, iter_chunks
-from confuguard.types import Alert, AlertRecord, Ecosystem, PackageId, PackageMetadata
+from confuguard.types import Alert, AlertRecord, Ecosystem, PackageId, PackageMetadata, as_utc
 
 #: What analysts may write in `analyst_verdict`.
 VERDICTS = ("malicious", "benign", "unsure")
@@ -178,7 +178,7 @@ def _facts(meta: PackageMetadata | None, now: datetime) -> dict[str, str]:
     if meta.homepage_url is not None:
         out["homepage"] = meta.homepage_url[:300] or "(none)"
     if meta.created is not None:
-        created = meta.created if meta.created.tzinfo else meta.created.replace(tzinfo=UTC)
+        created = as_utc(meta.created)
         out["age"] = f"{max(0, (now - created).days):,} days (created {created:%Y-%m-%d})"
     if meta.downloads is not None:
         out["downloads"] = f"{meta.downloads:,}" + (f" ({meta.downloads_window})" if meta.downloads_window else "")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import ClassVar, Protocol, runtime_checkable
 
-from confuguard.types import Candidate, CheckResult, Ecosystem, PackageId, PackageMetadata
+from confuguard.types import Candidate, CheckResult, Ecosystem, PackageId, PackageMetadata, as_utc
 
 #: Default number of feed items asked for per page.
 DEFAULT_FEED_LIMIT = 100
@@ -32,7 +32,7 @@ def parse_since(cursor: str | None) -> tuple[datetime, str] | None:
         return None
     text, _, hint = cursor[len(SINCE_PREFIX):].partition("|")
     when = datetime.fromisoformat(text.strip())
-    return (when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)), hint
+    return as_utc(when), hint
 
 
 @dataclass(frozen=True, slots=True)

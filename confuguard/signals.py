@@ -33,7 +33,7 @@ from confuguard import lexicon, names
 from confuguard.allowlist import Allowlist
 from confuguard.categories import RULES, namespace_imitation
 from confuguard.tokens import core, tokenize
-from confuguard.types import Candidate, Category, Ecosystem, PackageId, PackageMetadata
+from confuguard.types import Candidate, Category, Ecosystem, PackageId, PackageMetadata, as_utc
 
 if TYPE_CHECKING:
     from confuguard.models.wordvec import TextVectors
@@ -181,13 +181,9 @@ def _now(pair: Pair) -> datetime:
     return pair.now or datetime.now(UTC)
 
 
-def _aware(d: datetime) -> datetime:
-    return d if d.tzinfo else d.replace(tzinfo=UTC)
-
-
 def _days_since(pair: Pair, when: datetime) -> float:
     """Whole days from `when` to the pair's `now` (0 for a date in the future)."""
-    return max(0.0, (_now(pair) - _aware(when)).days)
+    return max(0.0, (_now(pair) - as_utc(when)).days)
 
 
 #: A package younger than this many days has no history to speak of: `_too_young`.
@@ -508,7 +504,7 @@ def sig_survived(pair: Pair) -> Signal:
         return Signal("survived", None)
     if m.source.startswith("snapshot:"):
         if m.created is not None and m.fetched_at is not None:
-            days = max(0.0, (_aware(m.fetched_at) - _aware(m.created)).days)
+            days = max(0.0, (as_utc(m.fetched_at) - as_utc(m.created)).days)
             if days < SURVIVAL_DAYS:
                 return Signal("survived", days / SURVIVAL_DAYS)
         return Signal("survived", 1.0,
@@ -805,6 +801,12 @@ def _summary_copied(pair: Pair) -> bool:
     a, b = _summary(pair.suspect_meta), _summary(pair.target_meta)
     if not a or not b:
         return False
+    return _same_text(a, b)
+
+
+@lru_cache(maxsize=4096)
+def _same_text(a: str, b: str) -> bool:
+    """Two summaries are the same text, word for word or nearly (asked by three signals of each pair)."""
     return _norm_text(a) == _norm_text(b) or text_similarity(a, b) >= 0.92
 
 

@@ -71,6 +71,7 @@ from confuguard.types import (
     PackageId,
     PackageMetadata,
     Verdict,
+    as_utc,
 )
 
 if TYPE_CHECKING:
@@ -551,7 +552,7 @@ class Sweep:
         `CAMPAIGN_DAYS` ago is not new); return those that can identify a campaign."""
         old = datetime.now(UTC) - timedelta(days=CAMPAIGN_DAYS)
         rows = {p: summary_digest(m) for p, m in records.items()
-                if m.created is None or _utc(m.created) >= old}
+                if m.created is None or as_utc(m.created) >= old}
         self.store.record_summaries(rows.items())
         return {p: d for p, d in rows.items() if d is not None}
 
@@ -582,24 +583,16 @@ class Sweep:
                 rs.note_invalid(r.query, r.reasons[0] if r.reasons else "invalid name")
                 continue
             counts["checked"] += 1
-            pkg = r.package
-            checked.append((pkg.ecosystem.value, names.key(pkg), names.display(pkg), r.verdict.value))
             if r.verdict is Verdict.BENIGN:
                 counts["benign"] += 1
             elif r.verdict is Verdict.CLEAN:
                 counts["clean"] += 1
             elif r.verdict is Verdict.POPULAR:
                 counts["popular"] += 1
-            for c in r.candidates:
-                if r.verdict is Verdict.SUSPICIOUS and c.verdict is Verdict.SUSPICIOUS:
-                    alerts.append(alert_row(pkg, c, self.model_version,
-                                            notes=(REMOVED_REASON,) if pkg in removed else ()))
+            self._rows(r.package, r, checked, alerts, notes=(REMOVED_REASON,) if r.package in removed else ())
         for r in again:
             if r.package is not None and r.verdict is not Verdict.INVALID:
-                checked.append((r.package.ecosystem.value, names.key(r.package), names.display(r.package),
-                                r.verdict.value))
-                alerts += [alert_row(r.package, c, self.model_version) for c in r.candidates
-                           if r.verdict is Verdict.SUSPICIOUS and c.verdict is Verdict.SUSPICIOUS]
+                self._rows(r.package, r, checked, alerts)
         new, reseen = self.store.commit_sweep(run_id, _now(), checked, alerts, cursor=cursor, file=file,
                                               queue=queue, dequeue=dequeue)
         self._crash_point()
@@ -612,6 +605,14 @@ class Sweep:
         rs.alerts_reseen += reseen
         if self.progress:
             self.progress.advance(rs.registry, len(results), rs.alerts_new)
+
+    def _rows(self, pkg: PackageId, r: CheckResult, checked: list[tuple[str, str, str, str]], alerts: list[Alert],
+              *, notes: Sequence[str] = ()) -> None:
+        """Append the checked-package row of `r` to `checked`, and an alert per suspicious candidate to `alerts`."""
+        checked.append((pkg.ecosystem.value, names.key(pkg), names.display(pkg), r.verdict.value))
+        if r.verdict is Verdict.SUSPICIOUS:
+            alerts += [alert_row(pkg, c, self.model_version, notes=notes) for c in r.candidates
+                       if c.verdict is Verdict.SUSPICIOUS]
 
     def _client(self, eco: Ecosystem) -> RegistryClient:
         client = self._clients.get(eco)
@@ -657,10 +658,6 @@ def observed_times(meta: PackageMetadata, previous: PackageMetadata | None, seen
     return dataclasses.replace(
         meta, created=meta.created or first, latest_release=meta.latest_release or seen,
         extra={**meta.extra, "first_listed": first.isoformat()})
-
-
-def _utc(d: datetime) -> datetime:
-    return d if d.tzinfo else d.replace(tzinfo=UTC)
 
 
 def alert_row(suspect: PackageId, cand: Candidate, version: str, *, notes: Sequence[str] = ()) -> Alert:

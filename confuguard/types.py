@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+
+
+def as_utc(when: datetime) -> datetime:
+    """`when` in UTC; a naive time is taken to be UTC already (registries and the store write UTC)."""
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 class Ecosystem(str, enum.Enum):

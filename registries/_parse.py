@@ -13,7 +13,7 @@ from xml.parsers.expat import ExpatError
 from confuguard import names
 from confuguard.errors import ConfuguardError, MalformedResponse
 from confuguard.formats.sanitize import one_line
-from confuguard.types import Ecosystem, PackageId
+from confuguard.types import Ecosystem, PackageId, as_utc
 
 #: README text kept per package (characters); the full length is kept beside it.
 README_LIMIT = 64 * 1024
@@ -98,7 +98,7 @@ def parse_time(value: Any) -> datetime | None:
         dt = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+    return as_utc(dt)
 
 
 def readme(text: Any) -> tuple[str | None, int | None]:

@@ -12,7 +12,7 @@ from typing import Any
 from confuguard import names
 from confuguard.errors import DataError
 from confuguard.store.database import Database
-from confuguard.types import Ecosystem, PackageId, PackageMetadata, WeightFile
+from confuguard.types import Ecosystem, PackageId, PackageMetadata, WeightFile, as_utc
 
 
 class MetadataStore(Database):
@@ -194,8 +194,7 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 def _stamp(value: datetime) -> str:
     """A UTC time as stored in `summary_digests` (ISO, seconds): such strings order as the times do."""
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).isoformat(timespec="seconds")
+    return as_utc(value).isoformat(timespec="seconds")
 
 
 @functools.lru_cache(maxsize=4096)
