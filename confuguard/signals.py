@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -230,11 +231,12 @@ def _leaf_tokens(pkg: PackageId) -> list[str]:
 
 def _category_signal(group: str, reason: str) -> Callable[[Pair], Signal]:
     """The signal of one category group of `categories.RULES`: 1 when one of its categories fired; `reason`
-    names the target where it has `{}`."""
+    names the target where it has `{}`. A wide look-alike's finding is not a rule's: `wide_lookalike` speaks
+    for it, so that typo and affix weights are learnt on the rules' findings alone."""
     cats = frozenset(r.category for r in RULES if r.group == group)
 
     def sig(pair: Pair) -> Signal:
-        hit = any(c in cats for c in pair.candidate.categories)
+        hit = not pair.candidate.needs_evidence and any(c in cats for c in pair.candidate.categories)
         return Signal(group, 1.0 if hit else 0.0, reason.replace("{}", f"`{pair.target}`") if hit else None)
 
     sig.__name__ = f"sig_{group}"
@@ -590,21 +592,77 @@ def sig_summary_gibberish(pair: Pair) -> Signal:
     return Signal("summary_gibberish", 0.0)
 
 
+def _descriptive(pair: Pair) -> bool | None:
+    """The upload's summary says what the package does in words of its own (`sig_summary_descriptive`);
+    None when unknown."""
+    m = pair.suspect_meta
+    s = _summary(m)
+    if m is None or s is None or m.source.startswith("snapshot:"):
+        return None
+    share, n, _ = _known_word_share(s) if s else (0.0, 0, 0)
+    if n < 3 or share < 0.5 or _BOILERPLATE.match(s.strip().lower()) or _PLACEHOLDER.search(s.lower()):
+        return False
+    return not (_summary_copied(pair) or (pair.summary_peers or 0) >= CAMPAIGN_PASTED)
+
+
 def sig_summary_descriptive(pair: Pair) -> Signal:
     """An upload's summary says what the package does in words of its own: three or more words, not filler,
     not random letters, not a copy of the target's, not one pasted under `CAMPAIGN_PASTED` or more other new
     names (`summary_shared`). Known for live and upload-day records only: a snapshot's summary belongs to a
     package that has already survived (`survived` speaks for it)."""
-    m = pair.suspect_meta
-    s = _summary(m)
-    if m is None or s is None or m.source.startswith("snapshot:"):
+    own = _descriptive(pair)
+    if own is None:
         return Signal("summary_descriptive", None)
-    share, n, _ = _known_word_share(s) if s else (0.0, 0, 0)
-    if n < 3 or share < 0.5 or _BOILERPLATE.match(s.strip().lower()) or _PLACEHOLDER.search(s.lower()):
-        return Signal("summary_descriptive", 0.0)
-    if _summary_copied(pair) or (pair.summary_peers or 0) >= CAMPAIGN_PASTED:
-        return Signal("summary_descriptive", 0.0)
-    return Signal("summary_descriptive", 1.0, "describes a purpose of its own in its summary")
+    return Signal("summary_descriptive", 1.0 if own else 0.0, "describes a purpose of its own in its summary" if own else None)
+
+
+#: A language's mark glued to a name's word (`pymocks`, `nodemailer`, `chartjs`), dropped to find the word.
+_LANGUAGE_MARK = re.compile(r"^(?:python|py|node|go|rb)(?=[a-z]{3})|(?<=[a-z]{3})(?:py|js|rb)$")
+
+
+def _name_words(pkg: PackageId) -> set[str]:
+    """The words a package's name is made of (camelCase split, a language's mark dropped), and its letters
+    run together."""
+    out: set[str] = set()
+    for text in (names.leaf(pkg), names.namespace(pkg) or ""):
+        for chunk in _LETTERS.findall(text):
+            parts = {chunk.lower(), *(t.lower() for t in _CAMEL.findall(chunk))}
+            out.update(parts, (_LANGUAGE_MARK.sub("", t) for t in parts))
+        out.add(re.sub(r"[^a-z]", "", text.lower()))
+    return out - {""}
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Two words are one word's forms, one holds the other, or one plays on the other (`mocks`/`mocking`,
+    `react`/`reactdom`, `devbug`/`debug`)."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) >= 4 and (a in b or b in a):
+        return True
+    if min(len(a), len(b)) >= 5 and OSA.distance(a, b, score_cutoff=1) <= 1:
+        return True
+    prefix = len(os.path.commonprefix([a, b]))
+    return prefix >= 4 and prefix >= min(len(a), len(b)) - 2
+
+
+def sig_summary_off_name(pair: Pair) -> Signal:
+    """A summary of the package's own purpose that shares no word with the package's own name.
+
+    An ordinary package's summary names what its name names (`pdfkit-lite: Lightweight PDF toolkit`); a squat
+    borrows a popular name and pastes a stock purpose under it (`pylint-sys: A tool for building graphical user
+    interfaces`). Known only when the summary is descriptive (`summary_descriptive`)."""
+    own = _descriptive(pair)
+    if not own:
+        return Signal("summary_off_name", None)
+    s = _summary(pair.suspect_meta) or ""
+    seq = _LETTERS.findall(s.lower())
+    words = {w for w in seq if len(w) >= 3}
+    initials = "".join(w[0] for w in seq)
+    for t in _name_words(pair.suspect):
+        # a short part may be the initials of the words it stands for (`k3fs`: 'File-system utilities')
+        if (len(t) >= 3 and any(_same_stem(t, w) for w in words)) or (2 <= len(t) <= 5 and t in initials):
+            return Signal("summary_off_name", 0.0)
+    return Signal("summary_off_name", 1.0, "its description shares no word with its own name")
 
 
 #: A summary other new packages showed this many times is a campaign's, not a package's own purpose.
@@ -783,7 +841,7 @@ def sig_description_similarity(pair: Pair) -> Signal:
     """Similarity of the embeddings of the two summaries (low = a distinct purpose); unknown without the table."""
     a, b = _summary(pair.suspect_meta), _summary(pair.target_meta)
     tv = pair.text_vectors
-    if tv is None or not a or not b:
+    if tv is None or not a or not b or _summary_copied(pair):  # a copy is `description_copied`'s to speak for
         return Signal("description_similarity", None)
     va, vb = tv.vector(_bag(a)), tv.vector(_bag(b))
     if va is None or vb is None:
@@ -1149,6 +1207,7 @@ SIGNALS: tuple[tuple[FeatureSpec, SignalFunction], ...] = (
     (FeatureSpec("description_copied", 0.0, prior=2.0, sign=1), sig_description_copied),
     (FeatureSpec("mentions_target", 0.0, prior=-0.5, sign=-1), sig_mentions_target),
     (FeatureSpec("silent_on_target", 0.0, prior=0.8, sign=1), sig_silent_on_target),
+    (FeatureSpec("summary_off_name", 0.0, prior=0.8, sign=1), sig_summary_off_name),
     # every package a nightly sweep meets is new and little downloaded: freshness (few downloads, young,
     # no README) adds little threat evidence (`lo`), established use a lot of benign evidence
     (FeatureSpec("suspect_downloads", 3.0, 1.0, 0.0, prior=-0.5, sign=-1), sig_suspect_downloads),

@@ -13,6 +13,8 @@ copied one, install scripts, a dependency-confusion version...
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz.distance import OSA
 
 from confuguard import lexicon, names
@@ -25,10 +27,16 @@ from confuguard.types import Category, Finding, PackageId
 WIDE_RANK = 5000
 #: Shortest target key a two-typo misspelling is counted for (shorter: too many ordinary words).
 TWO_TYPO_MIN = 8
+#: Shortest target key any single typo is counted for (`redist` ~ `redis`, `reget` ~ `regex`): the rules of
+#: `confuguard.categories` take one typo off a name shorter than 6 letters only when it is a finger slip.
+ONE_TYPO_MIN = 5
 #: Shortest target key a combosquat is counted on, and shortest misspelt root.
 ROOT_MIN, MISSPELT_MIN = 4, 5
 #: Words a combosquat adds to the target's.
 MAX_EXTRA_WORDS = 2
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def wide_findings(suspect: PackageId, target: Target) -> tuple[Finding, ...]:
@@ -53,10 +61,15 @@ def wide_findings(suspect: PackageId, target: Target) -> tuple[Finding, ...]:
                     and OSA.distance(w, t, score_cutoff=1) == 1):
                 return (Finding(Category.AFFIX, f"adds {_terms(extra)} to '{w}', a misspelling "
                                                 f"of '{target.key}', {where}"),)
-    # typos neither add words nor keep the whole name (`packaging-rs` adds a word to `packaging`)
-    if (len(t) >= TWO_TYPO_MIN and n <= m and s[:1] == t[:1] and t not in s and s not in t
-            and OSA.distance(s, t, score_cutoff=2) == 2):
+    # typos neither add words (`packaging-rs` adds one to `packaging`) nor keep the whole name, and a digit
+    # typed among the letters is one of them (`tensofl9w`, `crypt0graphyy`, `reqyest3`)
+    if len(words_of(_DIGIT.sub("", names.leaf(suspect)))) > m or s[:1] != t[:1] or s in t:
+        return ()
+    typos = OSA.distance(s, t, score_cutoff=2)
+    if typos == 2 and len(t) >= TWO_TYPO_MIN and t not in s:
         return (Finding(Category.TYPO, f"two typos away from '{target.key}', {where}"),)
+    if typos == 1 and len(t) >= ONE_TYPO_MIN and not lexicon.is_english(s):
+        return (Finding(Category.TYPO, f"one typo away from '{target.key}', {where}"),)
     return ()
 
 

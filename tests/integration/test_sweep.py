@@ -502,7 +502,7 @@ def test_a_metadata_outage_is_judged_later_with_the_records(engine, cfg, fake, t
         fake.data.add_record("npm", target, {"maintainers": ["jdalton"], "downloads": 10**8})
     # lodash's own maintainer: benign with its record, suspicious by name alone (an outage must not alert on it)
     fake.data.publish("npm", "lodashs", record={"maintainers": ["jdalton"], "created": "2019-05-01T00:00:00Z"})
-    fake.data.publish("pypi", "numpyy", record={"summary": "NumPy fast arrays"})
+    fake.data.publish("pypi", "numpyy", record={"summary": "A small example package"})  # an upload-day squat's filler
     fake.data.publish("golang", "github.com/gorila/mux", "1.8.1", record={})
     db = tmp_path / "faulted.db"
     with Store.open(tmp_path / "clean.db") as store:

@@ -21,7 +21,7 @@ from confuguard.store import Store
 from confuguard.sweep import Sweep
 from confuguard.types import Ecosystem
 
-CAMPAIGN = "A library for web scraping and data extraction"
+CAMPAIGN = "Pro and extra helpers for web scraping and data extraction"  # names a word of each member's name
 MEMBERS = ("requests-pro", "pandas-extra", "matplotlib-pro", "seaborn-pro")
 TARGETS = ("requests", "pandas", "matplotlib", "seaborn", "flask", "numpy")
 

@@ -406,6 +406,45 @@ def test_a_copy_of_the_targets_summary_is_neither_a_mention_nor_a_purpose():
     assert one("mentions_target", "colors-helper", "colors", sm=own, tm=colors).value == 1.0
 
 
+def test_a_stock_purpose_pasted_under_a_borrowed_name():
+    def off(name: str, summary: str, target: str = "pylint") -> float | None:
+        return one("summary_off_name", name, target, PYPI, sm=meta(name, eco=PYPI, summary=summary)).value
+
+    stock = one("summary_off_name", "pylint-sys", "pylint", PYPI,
+                sm=meta("pylint-sys", eco=PYPI, summary="A tool for building graphical user interfaces"))
+    assert stock.value == 1.0 and "no word with its own name" in stock.reason
+    # a summary naming what the name names, in any of its forms, run together, played on or as initials
+    assert off("pymocks", "Python mocking service.", "pysocks") == 0.0
+    assert off("reactdom", "React DOM bindings for servers", "react-dom") == 0.0
+    assert off("devbug", "Debug your app with a better console.log", "debug") == 0.0
+    assert off("k3fs", "File-system utilities for reading and writing", "s3fs") == 0.0
+    assert off("fastbiLite", "Lite dashboards for business data", "fastai") == 0.0
+    # known only for a summary of its own purpose: filler, a copy of the target's, a snapshot's say nothing
+    assert off("pylint-sys", "Add your description here") is None
+    snap = meta("pylint-sys", eco=PYPI, summary="A tool for building graphical user interfaces", source="snapshot:pypi.tsv")
+    assert one("summary_off_name", "pylint-sys", "pylint", PYPI, sm=snap).value is None
+    assert one("summary_off_name", "pylint-sys", "pylint", PYPI).value is None
+
+
+def test_a_copied_summary_counts_once():
+    copy = meta("colors-helper", summary="get colors in your node.js console")
+    colors = meta("colors", summary="get colors in your node.js console")
+
+    class Table:
+        def vector(self, bag):
+            return np.ones(2) / np.sqrt(2)
+
+    pair = sig.Pair(names.parse("colors-helper", NPM), cand("colors"), copy, colors, Allowlist.default(), None, NOW,
+                    text_vectors=Table())
+    by_name = {s.name: s for s in sig.compute(pair)}
+    assert by_name["description_copied"].value == 1.0
+    assert by_name["description_similarity"].value is None
+    other = meta("colors-helper", summary="paint terminal output in colour")
+    pair = sig.Pair(names.parse("colors-helper", NPM), cand("colors"), other, colors, Allowlist.default(), None, NOW,
+                    text_vectors=Table())
+    assert next(s for s in sig.compute(pair) if s.name == "description_similarity").value == pytest.approx(1.0)
+
+
 def test_a_summary_that_repeats_its_own_name_is_filler_and_names_no_target():
     rec = meta("pydantic-settings-utils", eco=PYPI, summary="pydantic-settings-utils")
     assert one("summary_boilerplate", "pydantic-settings-utils", "pydantic-settings", PYPI, sm=rec).value == 1.0

@@ -35,6 +35,11 @@ def target(key: str, eco: E, rank: int = 10) -> Target:
     ("tesnorflw", "tensorflow", E.PYPI, Category.TYPO, "two typos"),
     ("packaging-rs", "packaging", E.PYPI, Category.AFFIX, "'rs'"),  # a word added, not two typos
     ("django-log-tracker", "django", E.PYPI, Category.AFFIX, "'log', 'tracker'"),  # a family root takes any words
+    ("reget", "regex", E.PYPI, Category.TYPO, "one typo"),  # not a finger slip, yet one typo of a 5-letter name
+    ("redist", "redis", E.PYPI, Category.TYPO, "one typo"),
+    ("tensofl9w", "tensorflow", E.PYPI, Category.TYPO, "two typos"),  # a digit typed among the letters
+    ("crypt0graphyy", "cryptography", E.PYPI, Category.TYPO, "two typos"),
+    ("reqyest3", "requests", E.PYPI, Category.TYPO, "two typos"),
 ])
 def test_wide_shapes(suspect, key, eco, category, words):
     found = wide_findings(names.parse(suspect, eco), target(key, eco))
@@ -49,6 +54,10 @@ def test_wide_shapes(suspect, key, eco, category, words):
     ("pandas-pro", "pd", E.PYPI, 10),  # too short a root
     ("@evil/lodash-cli", "lodash", E.NPM, 10),  # scoped: the scope rules judge it
     ("chalky-cli", "chalk", E.NPM, 10),  # the "misspelt" word is an English word of its own
+    ("reach", "react", E.NPM, 10),  # one typo off, but an English word of its own
+    ("vue2", "vue", E.NPM, 10),  # too short a name for any typo
+    ("pandas-ai", "pandasql", E.PYPI, 10),  # two typos off, but two words of their own
+    ("tensor9-flow", "tensorflow", E.PYPI, 10),
 ])
 def test_not_wide(suspect, key, eco, rank):
     assert wide_findings(names.parse(suspect, eco), target(key, eco, rank)) == ()
