@@ -231,12 +231,11 @@ def _leaf_tokens(pkg: PackageId) -> list[str]:
 
 def _category_signal(group: str, reason: str) -> Callable[[Pair], Signal]:
     """The signal of one category group of `categories.RULES`: 1 when one of its categories fired; `reason`
-    names the target where it has `{}`. A wide look-alike's finding is not a rule's: `wide_lookalike` speaks
-    for it, so that typo and affix weights are learnt on the rules' findings alone."""
+    names the target where it has `{}`."""
     cats = frozenset(r.category for r in RULES if r.group == group)
 
     def sig(pair: Pair) -> Signal:
-        hit = not pair.candidate.needs_evidence and any(c in cats for c in pair.candidate.categories)
+        hit = any(c in cats for c in pair.candidate.categories)
         return Signal(group, 1.0 if hit else 0.0, reason.replace("{}", f"`{pair.target}`") if hit else None)
 
     sig.__name__ = f"sig_{group}"
