@@ -49,15 +49,18 @@ def wide_findings(suspect: PackageId, target: Target) -> tuple[Finding, ...]:
     where = f"one of the {WIDE_RANK} most popular {suspect.ecosystem.value} packages"
     words, root = words_of(names.leaf(suspect)), words_of(target.key)
     n, m = len(words), len(root)
-    if len(t) >= ROOT_MIN and 0 < n - m <= MAX_EXTRA_WORDS:
-        for i in range(n - m + 1):
-            extra = words[:i] + words[i + m :]
-            if words[i : i + m] == root:
+    if len(t) >= ROOT_MIN and n > 1:
+        # the root's words, or the root run together into one word (`discordpy_bypass` on `discord-py`)
+        spans = [(i, m) for i in range(n - m + 1) if words[i : i + m] == root]
+        spans += [(i, 1) for i, w in enumerate(words) if m > 1 and w == t]
+        for i, k in spans:
+            extra = words[:i] + words[i + k :]
+            if _few(extra):
                 return (Finding(Category.AFFIX, f"adds {_terms(extra)} to '{target.key}', {where}"),)
-    if m == 1 and len(t) >= MISSPELT_MIN and 0 < n - 1 <= MAX_EXTRA_WORDS:
+    if m == 1 and len(t) >= MISSPELT_MIN and n > 1:
         for i, w in enumerate(words):
             extra = words[:i] + words[i + 1 :]
-            if (len(w) >= MISSPELT_MIN and w[:1] == t[:1] and not lexicon.is_english(w)
+            if (_few(extra) and len(w) >= MISSPELT_MIN and w[:1] == t[:1] and not lexicon.is_english(w)
                     and OSA.distance(w, t, score_cutoff=1) == 1):
                 return (Finding(Category.AFFIX, f"adds {_terms(extra)} to '{w}', a misspelling "
                                                 f"of '{target.key}', {where}"),)
@@ -71,6 +74,11 @@ def wide_findings(suspect: PackageId, target: Target) -> tuple[Finding, ...]:
     if typos == 1 and len(t) >= ONE_TYPO_MIN and not lexicon.is_english(s):
         return (Finding(Category.TYPO, f"one typo away from '{target.key}', {where}"),)
     return ()
+
+
+def _few(extra: tuple[str, ...]) -> bool:
+    """At most `MAX_EXTRA_WORDS` added words; numbers are not words (`django-web2-auth` adds 'web' and 'auth')."""
+    return bool(extra) and sum(not w.isdigit() for w in extra) <= MAX_EXTRA_WORDS
 
 
 def _terms(words: tuple[str, ...]) -> str:

@@ -40,6 +40,8 @@ def target(key: str, eco: E, rank: int = 10) -> Target:
     ("tensofl9w", "tensorflow", E.PYPI, Category.TYPO, "two typos"),  # a digit typed among the letters
     ("crypt0graphyy", "cryptography", E.PYPI, Category.TYPO, "two typos"),
     ("reqyest3", "requests", E.PYPI, Category.TYPO, "two typos"),
+    ("django-web2-auth", "django", E.PYPI, Category.AFFIX, "'web', '2', 'auth'"),  # a number is not a word
+    ("discordpy_bypass", "discord-py", E.PYPI, Category.AFFIX, "'bypass'"),  # the root's words run together
 ])
 def test_wide_shapes(suspect, key, eco, category, words):
     found = wide_findings(names.parse(suspect, eco), target(key, eco))
@@ -50,6 +52,7 @@ def test_wide_shapes(suspect, key, eco, category, words):
 @pytest.mark.parametrize("suspect, key, eco, rank", [
     ("requests-secure", "requests", E.PYPI, WIDE_RANK + 1),  # not one of the most popular
     ("requests-secure-extra-more", "requests", E.PYPI, 10),  # three words added: another project
+    ("django-web2-auth-kit", "django", E.PYPI, 10),  # three words and a number
     ("tensorfl", "tensorflow", E.PYPI, 10),  # a prefix, not a misspelling
     ("pandas-pro", "pd", E.PYPI, 10),  # too short a root
     ("@evil/lodash-cli", "lodash", E.NPM, 10),  # scoped: the scope rules judge it
