@@ -1,9 +1,11 @@
 """Wide look-alikes: the name shapes of real attacks on the most popular packages that ordinary names share.
 
-Two shapes: a misspelling two typos away from a long popular name (`tesnorflw` ~ `tensorflow`,
-first letter kept), and a combosquat on a popular name: its words plus one or two more
-(`requests-secure`, `httpx-pro`, `django-log-tracker`), the name possibly misspelt by one typo
-(`lodahs-cli`). Plugins, forks and ordinary projects are named the same way (a naming family's
+Two shapes: a misspelling of a popular name, two typos off a long one (`tesnorflw` ~ `tensorflow`,
+first letter kept, a digit typed among the letters counting as a typo: `tensofl9w`) or any one typo
+off a name of 5+ letters that the finger-slip rules leave out (`reget` ~ `regex`); and a combosquat
+on a popular name: its words (or its words run together) plus one or two more, numbers aside
+(`requests-secure`, `httpx-pro`, `django-log-tracker`, `django-web2-auth`, `discordpy_bypass`), the
+name possibly misspelt by one typo (`lodahs-cli`). Plugins, forks and ordinary projects are named the same way (a naming family's
 plugins, `pytest-<purpose>`, above all), so these shapes alone never raise an alert: the engine
 marks such a candidate `needs_evidence`, name-only checks report it as a benign candidate, and with
 the package's own record the judge weighs the `wide_lookalike` signal (learnt on upload-day records)
@@ -34,13 +36,11 @@ ONE_TYPO_MIN = 5
 ROOT_MIN, MISSPELT_MIN = 4, 5
 #: Words a combosquat adds to the target's.
 MAX_EXTRA_WORDS = 2
-
-
 _DIGIT = re.compile(r"\d")
 
 
 def wide_findings(suspect: PackageId, target: Target) -> tuple[Finding, ...]:
-    """The wide shape `suspect` takes on `target` (a two-typo misspelling or a combosquat), or ().
+    """The wide shape `suspect` takes on `target` (a misspelling or a combosquat), or ().
 
     Only for unscoped names on both sides: namespaces carry their own rules and their owners."""
     if target.rank > WIDE_RANK or names.namespace(suspect) or target.namespace:
