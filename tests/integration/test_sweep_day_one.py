@@ -2,7 +2,9 @@
 
 Two lookalikes of popular packages are published in one feed window, each a single release by a fresh
 account: `lodahs` (npm) copies `lodash`'s description word for word and is alerted; `fastbi` (PyPI)
-describes a purpose of its own and links its own repository, and is not.
+describes a purpose of its own and links its own repository, and is not. Two single typos off `regex`
+(wide look-alikes): `reget` pastes a stock purpose unrelated to its name and is alerted; `regext` says what
+its name says and is not.
 """
 
 from __future__ import annotations
@@ -79,3 +81,35 @@ def test_sweep_alerts_a_copied_description_and_clears_a_package_of_its_own(tmp_p
     assert "description copied from `lodash`" in " | ".join(alerts[("lodahs", "lodash")].reasons)
     by = {r.registry: r for r in summary.registries}
     assert by["pypi"].benign_suppressed >= 1  # fastbi resembles fastai, and was cleared
+
+
+def test_sweep_alerts_a_stock_purpose_under_a_misspelt_name_and_clears_one_that_names_its_own(tmp_path, monkeypatch) -> None:
+    """Two single typos off `regex` that the finger-slip rules leave out (wide look-alikes): `reget`, source
+    only, pastes a purpose that has nothing to do with its name and is alerted; `regext`, with a wheel and a
+    repository of its own, describes what its name says and is not."""
+    now = datetime.now(UTC)
+    old, fresh = now - timedelta(days=4000), now - timedelta(hours=2)
+    with FakeRegistry() as fake:
+        d = fake.data
+        d.pypi["regex"] = _project("regex", "Alternative regular expression module, to replace re.", uploaded=old,
+                                   versions=["2024.1.1", "2025.1.1"], owner="mrab",
+                                   source="https://github.com/mrabarnett/mrab-regex")
+        squat = _project("reget", "A library for creating a terminal user interface", uploaded=fresh,
+                         versions=["6.82"], owner="newcomer3")
+        squat["urls"] = squat["releases"]["6.82"] = squat["releases"]["6.82"][:1]  # the sdist only
+        d.pypi["reget"] = squat
+        d.pypi["regext"] = _project("regext", "Regex text helpers: named patterns for parsing log files",
+                                    uploaded=fresh, versions=["0.1.0"], owner="newcomer4",
+                                    source="https://github.com/newcomer4/regext")
+        d.publish("pypi", "reget")
+        d.publish("pypi", "regext")
+        for k, v in fake.env().items():
+            monkeypatch.setenv(k, v)
+        with Store.open(tmp_path / "s.db") as store:
+            engine = Engine(encoder=None, judge=Judge.default(store=store))
+            summary = Sweep(store, engine).feeds([Ecosystem.PYPI], start=START)
+            assert not summary.failed, summary.to_json()
+            alerts = {(a.suspect, a.target): a for a in store.alert_rows()}
+    assert set(alerts) == {("reget", "regex")}
+    reasons = " | ".join(alerts[("reget", "regex")].reasons)
+    assert "one typo away from 'regex'" in reasons and "shares no word with its own name" in reasons
