@@ -10,14 +10,16 @@ its name says and is not.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from fakeregistry import FakeRegistry
 
 from confuguard.classifier import Judge
 from confuguard.engine import Engine
 from confuguard.store import Store
-from confuguard.sweep import Sweep
-from confuguard.types import Ecosystem
+from confuguard.sweep import Sweep, SweepSummary
+from confuguard.types import Alert, Ecosystem
 
 START = {Ecosystem.NPM: "107", Ecosystem.PYPI: "31000006"}
 
@@ -50,6 +52,19 @@ def _project(name: str, summary: str, *, uploaded: datetime, versions: list[str]
             "ownership": {"organization": None, "roles": [{"role": "Owner", "user": owner}]}}
 
 
+def _sweep(fake: FakeRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+           registries: list[Ecosystem]) -> tuple[SweepSummary, dict[tuple[str, str], Alert]]:
+    """One feed sweep of `registries` on the fake registry into a fresh store (the judge with its record
+    lookups): its summary, and the alerts by (suspect, target)."""
+    for k, v in fake.env().items():
+        monkeypatch.setenv(k, v)
+    with Store.open(tmp_path / "s.db") as store:
+        engine = Engine(encoder=None, judge=Judge.default(store=store))
+        summary = Sweep(store, engine).feeds(registries, start=START)
+        assert not summary.failed, summary.to_json()
+        return summary, {(a.suspect, a.target): a for a in store.alert_rows()}
+
+
 def test_sweep_alerts_a_copied_description_and_clears_a_package_of_its_own(tmp_path, monkeypatch) -> None:
     now = datetime.now(UTC)
     old, fresh = now - timedelta(days=4000), now - timedelta(hours=2)
@@ -68,13 +83,7 @@ def test_sweep_alerts_a_copied_description_and_clears_a_package_of_its_own(tmp_p
                                     source="https://github.com/newcomer2/fastbi")
         d.publish("npm", "lodahs")
         d.publish("pypi", "fastbi")
-        for k, v in fake.env().items():
-            monkeypatch.setenv(k, v)
-        with Store.open(tmp_path / "s.db") as store:
-            engine = Engine(encoder=None, judge=Judge.default(store=store))
-            summary = Sweep(store, engine).feeds([Ecosystem.NPM, Ecosystem.PYPI], start=START)
-            assert not summary.failed, summary.to_json()
-            alerts = {(a.suspect, a.target): a for a in store.alert_rows()}
+        summary, alerts = _sweep(fake, tmp_path, monkeypatch, [Ecosystem.NPM, Ecosystem.PYPI])
         assert any("/pypi/pypi/fastbi/json" in r for r in fake.requests)  # judged on its live record
     assert ("fastbi", "fastai") not in alerts
     assert ("lodahs", "lodash") in alerts
@@ -103,13 +112,7 @@ def test_sweep_alerts_a_stock_purpose_under_a_misspelt_name_and_clears_one_that_
                                     source="https://github.com/newcomer4/regext")
         d.publish("pypi", "reget")
         d.publish("pypi", "regext")
-        for k, v in fake.env().items():
-            monkeypatch.setenv(k, v)
-        with Store.open(tmp_path / "s.db") as store:
-            engine = Engine(encoder=None, judge=Judge.default(store=store))
-            summary = Sweep(store, engine).feeds([Ecosystem.PYPI], start=START)
-            assert not summary.failed, summary.to_json()
-            alerts = {(a.suspect, a.target): a for a in store.alert_rows()}
+        _, alerts = _sweep(fake, tmp_path, monkeypatch, [Ecosystem.PYPI])
     assert set(alerts) == {("reget", "regex")}
     reasons = " | ".join(alerts[("reget", "regex")].reasons)
     assert "one typo away from 'regex'" in reasons and "shares no word with its own name" in reasons
