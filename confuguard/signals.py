@@ -591,6 +591,15 @@ def sig_summary_gibberish(pair: Pair) -> Signal:
     return Signal("summary_gibberish", 0.0)
 
 
+@lru_cache(maxsize=8192)
+def _in_words(text: str) -> bool:
+    """`text` is made of words: three or more of 3+ letters, at least half English words or acronyms, and
+    it is neither filler (`_BOILERPLATE`) nor placeholder or test-upload wording (`_PLACEHOLDER`)."""
+    share, n, _ = _known_word_share(text)
+    low = text.strip().lower()
+    return n >= 3 and share >= 0.5 and not _BOILERPLATE.match(low) and not _PLACEHOLDER.search(low)
+
+
 def _descriptive(pair: Pair) -> bool | None:
     """The upload's summary says what the package does in words of its own (`sig_summary_descriptive`);
     None when unknown."""
@@ -598,10 +607,7 @@ def _descriptive(pair: Pair) -> bool | None:
     s = _summary(m)
     if m is None or s is None or m.source.startswith("snapshot:"):
         return None
-    share, n, _ = _known_word_share(s) if s else (0.0, 0, 0)
-    if n < 3 or share < 0.5 or _BOILERPLATE.match(s.strip().lower()) or _PLACEHOLDER.search(s.lower()):
-        return False
-    return not (_summary_copied(pair) or (pair.summary_peers or 0) >= CAMPAIGN_PASTED)
+    return _in_words(s) and not (_summary_copied(pair) or (pair.summary_peers or 0) >= CAMPAIGN_PASTED)
 
 
 def sig_summary_descriptive(pair: Pair) -> Signal:
@@ -675,18 +681,15 @@ _NON_WORD = re.compile(r"\W+")
 
 @lru_cache(maxsize=8192)
 def _campaign_key(text: str) -> str | None:
-    normal = _NON_WORD.sub(" ", text.lower()).strip()
-    share, n, _ = _known_word_share(text)
-    if len(normal.split()) < 3 or (n and share < 0.5) or _BOILERPLATE.match(text.strip().lower()) \
-            or _PLACEHOLDER.search(text.lower()):
+    if not _in_words(text):
         return None
-    return hashlib.sha256(normal.encode()).hexdigest()[:32]
+    return hashlib.sha256(_NON_WORD.sub(" ", text.lower()).strip().encode()).hexdigest()[:32]
 
 
 def summary_digest(meta: PackageMetadata | None) -> str | None:
     """The campaign key of a live record's summary: a digest of its normalised text (lowercase, non-word runs
-    as one space, stripped). None when the summary cannot identify a campaign: a snapshot or no record, fewer
-    than three words, filler or placeholder wording, random letters instead of words."""
+    as one space, stripped). None when the summary cannot identify a campaign: a snapshot or no record, or a
+    summary not in words (`_in_words`: too short, filler or placeholder wording, random letters)."""
     s = _summary(meta)
     if meta is None or not s or meta.source.startswith("snapshot:"):
         return None
