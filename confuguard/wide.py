@@ -51,7 +51,7 @@ def wide_findings(suspect: PackageId, target: Target) -> tuple[Finding, ...]:
     n, m = len(words), len(root)
     if len(t) >= ROOT_MIN and n > 1:
         # the root's words, or the root run together into one word (`discordpy_bypass` on `discord-py`)
-        spans = [(i, m) for i in range(n - m + 1) if words[i : i + m] == root]
+        spans = [(i, m) for i in range(n - m + 1) if _same_words(words[i : i + m], root)]
         spans += [(i, 1) for i, w in enumerate(words) if m > 1 and w == t]
         for i, k in spans:
             extra = words[:i] + words[i + k :]
@@ -74,6 +74,15 @@ def wide_findings(suspect: PackageId, target: Target) -> tuple[Finding, ...]:
     if typos == 1 and len(t) >= ONE_TYPO_MIN and not lexicon.is_english(s):
         return (Finding(Category.TYPO, f"one typo away from '{target.key}', {where}"),)
     return ()
+
+
+def _same_words(words: tuple[str, ...], root: tuple[str, ...]) -> bool:
+    """The root's words, the last one possibly in its other number (`spoof-user-agent` on `user-agents`,
+    `color-self-2` on `colors`)."""
+    if words[:-1] != root[:-1]:
+        return False
+    a, b = sorted((words[-1], root[-1]), key=len)
+    return a == b or (len(a) >= ROOT_MIN and b == a + "s")
 
 
 def _few(extra: tuple[str, ...]) -> bool:

@@ -42,6 +42,8 @@ def target(key: str, eco: E, rank: int = 10) -> Target:
     ("reqyest3", "requests", E.PYPI, Category.TYPO, "two typos"),
     ("django-web2-auth", "django", E.PYPI, Category.AFFIX, "'web', '2', 'auth'"),  # a number is not a word
     ("discordpy_bypass", "discord-py", E.PYPI, Category.AFFIX, "'bypass'"),  # the root's words run together
+    ("spoof-user-agent", "user-agents", E.PYPI, Category.AFFIX, "'spoof'"),  # the root's last word singular
+    ("color-self-2", "colors", E.NPM, Category.AFFIX, "'self', '2'"),
 ])
 def test_wide_shapes(suspect, key, eco, category, words):
     found = wide_findings(names.parse(suspect, eco), target(key, eco))
@@ -57,6 +59,7 @@ def test_wide_shapes(suspect, key, eco, category, words):
     ("pandas-pro", "pd", E.PYPI, 10),  # too short a root
     ("@evil/lodash-cli", "lodash", E.NPM, 10),  # scoped: the scope rules judge it
     ("chalky-cli", "chalk", E.NPM, 10),  # the "misspelt" word is an English word of its own
+    ("my-vue-tab", "vue-tabs", E.NPM, 10),  # the other number of too short a word (`tab`)
     ("reach", "react", E.NPM, 10),  # one typo off, but an English word of its own
     ("vue2", "vue", E.NPM, 10),  # too short a name for any typo
     ("pandas-ai", "pandasql", E.PYPI, 10),  # two typos off, but two words of their own
