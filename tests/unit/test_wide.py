@@ -51,6 +51,11 @@ def test_wide_shapes(suspect, key, eco, category, words):
     assert words in found[0].detail and key in found[0].detail
 
 
+def test_a_root_in_its_other_number_is_named_as_written():
+    found = wide_findings(names.parse("spoof-user-agent", E.PYPI), target("user-agents", E.PYPI))
+    assert found[0].detail.startswith("adds 'spoof' to 'user-agent', 'user-agents' in its other number, ")
+
+
 @pytest.mark.parametrize("suspect, key, eco, rank", [
     ("requests-secure", "requests", E.PYPI, WIDE_RANK + 1),  # not one of the most popular
     ("requests-secure-extra-more", "requests", E.PYPI, 10),  # three words added: another project
