@@ -14,8 +14,8 @@ never disables the judge; a feature this code does not compute is refused. Predi
 
     p = sigmoid(a * (coef . x + intercept) + b)          x = signals.vector(...)
 
-A candidate is SUSPICIOUS when p >= the manifest threshold (0.6 for the shipped model, chosen on
-grouped out-of-fold predictions: NeupaneDB no-malware FPR <= 0.10 with ConfuDB precision >= 0.5).
+A candidate is SUSPICIOUS when p >= the manifest threshold (set by `scripts/train_default.sh`: the
+lowest hundredth whose grouped out-of-fold NeupaneDB no-malware FPR stays under 0.09).
 
 The Judge applies the model to every candidate the engine finds:
 

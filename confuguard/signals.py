@@ -607,6 +607,8 @@ def _descriptive(pair: Pair) -> bool | None:
     s = _summary(m)
     if m is None or s is None or m.source.startswith("snapshot:"):
         return None
+    if _is_holding(m):  # the registry's words over a package it took down, not a purpose
+        return False
     return _in_words(s) and not (_summary_copied(pair) or (pair.summary_peers or 0) >= CAMPAIGN_PASTED)
 
 
@@ -935,12 +937,15 @@ def sig_silent_on_target(pair: Pair) -> Signal:
 
     A plugin, binding or fork built around a package says so (`Django app for audit logs`); a combosquat
     borrows the name and describes something else, or a generic purpose (`A library for web scraping`).
-    Unknown without a summary of three or more words, and for a snapshot's record (like `summary_descriptive`:
-    a listed package has already survived); 0 when the summary names the target (`mentions_target` speaks
-    for that)."""
+    Unknown without a summary of three or more words, for a snapshot's record (like `summary_descriptive`:
+    a listed package has already survived) and for a copy of the target's summary (which never names its own
+    package; `description_copied` speaks for it, once); 0 when the summary names the target
+    (`mentions_target` speaks for that)."""
     m = pair.suspect_meta
     s = _summary(m)
     if m is None or m.source.startswith("snapshot:") or not s or len(_WORD.findall(s.lower())) < 3:
+        return Signal("silent_on_target", None)
+    if _summary_copied(pair):  # the target's own summary never names it: a copy is `description_copied`'s
         return Signal("silent_on_target", None)
     if not sig_contains_target(pair).value:
         return Signal("silent_on_target", 0.0)

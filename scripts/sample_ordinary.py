@@ -10,7 +10,8 @@ documented in the model manifest.
 
 `--published DIR` samples instead the ordinary *new* packages of the package lists in DIR (`recent_ordinary`:
 PyPI projects released in `pypi.tsv`'s two newest months outside its top 15,000, npm packages with at most
-1,500 downloads a month, outside the bundled popular lists), with their version and summary as published,
+1,500 downloads a month, outside the bundled popular lists and npm's security-holding placeholders over
+taken-down malware), with their version and summary as published,
 for publication-time training (`published` CSV: the alert columns plus `version`, `summary`). Only names in
 the training half (`in_training_half`) are used: `bench/nightly_sweep.py` publishes the other half.
 """
@@ -42,6 +43,12 @@ def in_training_half(name: str) -> bool:
     return int(hashlib.sha256(name.lower().encode()).hexdigest()[:8], 16) % 2 == 0
 
 
+def _takedown(version: str, summary: str) -> bool:
+    """npm's placeholder over a package it took down for malware (`0.0.1-security`, "security holding
+    package"): an attack's name, not an ordinary package."""
+    return "-security" in version.lower() or summary.lower() == "security holding package"
+
+
 def _tsv(path: Path) -> Iterator[dict[str, str]]:
     with path.open(encoding="utf-8", errors="replace") as fh:
         header = [column_name(c) for c in fh.readline().rstrip("\n").split("\t")]
@@ -69,8 +76,9 @@ def recent_ordinary(eco: Ecosystem, packages_dir: Path) -> list[tuple[str, str, 
             key = names.key(names.parse(r["name"], eco))
         except InputError:
             continue
-        if key not in popular:
-            pool.append((r["name"], r["version"], _TESTED_NOTE.sub("", r["summary"]).strip()))
+        summary = _TESTED_NOTE.sub("", r["summary"]).strip()
+        if key not in popular and not _takedown(r["version"], summary):
+            pool.append((r["name"], r["version"], summary))
     return pool
 
 

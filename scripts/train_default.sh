@@ -7,7 +7,7 @@
 #    half of the names, seed 1000, 8000 per registry) with the engine's candidates,
 # 4. trains on ConfuDB dev + NeupaneDB (both files) + the ordinary sample + the publication records of
 #    real attacks (EVAL/publication/*.jsonl, judged as uploaded) + the published ordinary sample,
-#    GroupKFold(5) by attack campaign else target, campaigns weighted equally, threshold 0.53, and
+#    GroupKFold(5) by attack campaign else target, campaigns weighted equally, threshold 0.52, and
 #    writes models/threat/{weights,manifest}.json (building the summary word table in the cache
 #    first if this machine never built it).
 set -euo pipefail
@@ -33,4 +33,4 @@ if [ ! -s "$WORK/published.csv" ]; then
 fi
 "$PY" -m confuguard.cli train "$EVAL/confudb_dev.csv" "$EVAL/NeupaneDB_no_malware.csv" \
   "$EVAL/NeupaneDB_real_malware.csv" "$WORK/ordinary.csv" "$EVAL/publication/pypi_attacks_dev.jsonl" \
-  "$EVAL/publication/npm_attacks_dev.jsonl" "$WORK/published.csv" --db "$DB" --threshold 0.53 --C 0.5 --folds 5
+  "$EVAL/publication/npm_attacks_dev.jsonl" "$WORK/published.csv" --db "$DB" --threshold 0.52 --C 0.5 --folds 5

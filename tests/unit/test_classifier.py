@@ -202,8 +202,11 @@ def test_a_fresh_live_typosquat_stays_suspicious_and_a_snapshot_listing_is_cited
     fresh = PackageMetadata(suspect, "live", summary="Lodash modular utilities.", created=datetime(2026, 5, 30, tzinfo=UTC),
                             latest_release=datetime(2026, 5, 30, tzinfo=UTC), latest_version="1.0.0", version_count=1,
                             downloads=40, downloads_window="last-month", maintainers=("newcomer",))
-    live = judge(suspect, (cand("lodash", rank=5),), {suspect: fresh})[0]
-    assert live.verdict is Verdict.SUSPICIOUS
+    # judged as a sweep judges it: with the target's record, whose description the squat copies
+    lodash = PackageMetadata(names.parse("lodash", NPM), "live", summary="Lodash modular utilities.",
+                             created=datetime(2012, 4, 23, tzinfo=UTC), latest_version="4.17.21", version_count=114)
+    live = judge(suspect, (cand("lodash", rank=5),), {suspect: fresh, lodash.package: lodash})[0]
+    assert live.verdict is Verdict.SUSPICIOUS and any("copied" in r for r in live.reasons)
     listed = PackageMetadata(suspect, "snapshot:npm.tsv", summary="Sort helpers", latest_version="2.1.0",
                              downloads=300, downloads_window="last-month")
     snap = judge(suspect, (cand("lodash", rank=5),), {suspect: listed})[0]

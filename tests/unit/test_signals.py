@@ -412,8 +412,17 @@ def test_a_copy_of_the_targets_summary_is_neither_a_mention_nor_a_purpose():
     assert one("description_copied", "colors-helper", "colors", sm=copy, tm=colors).value == 1.0
     assert one("mentions_target", "colors-helper", "colors", sm=copy, tm=colors).value == 0.0
     assert one("summary_descriptive", "colors-helper", "colors", sm=copy, tm=colors).value == 0.0
+    # nor silence about the target: a package's own summary never names the package
+    assert one("silent_on_target", "colors-helper", "colors", sm=copy, tm=colors).value is None
     own = meta("colors-helper", summary="Helpers that print colors in the terminal")
     assert one("mentions_target", "colors-helper", "colors", sm=own, tm=colors).value == 1.0
+
+
+def test_a_security_holding_placeholder_states_no_purpose():
+    held = meta("nodesass", summary="security holding package", latest_version="0.0.1-security")
+    assert one("security_holding", "nodesass", "node-sass", sm=held).value == 1.0
+    assert one("summary_descriptive", "nodesass", "node-sass", sm=held).value == 0.0
+    assert one("summary_off_name", "nodesass", "node-sass", sm=held).value is None
 
 
 def test_a_stock_purpose_pasted_under_a_borrowed_name():
