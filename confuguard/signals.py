@@ -465,8 +465,9 @@ def sig_allowlisted_org(pair: Pair) -> Signal:
 # -- metadata signals ---------------------------------------------------------------------------------
 
 
-def _is_holding(m: PackageMetadata) -> bool:
-    """The record is npm's `0.0.1-security` placeholder, by flag, version or summary."""
+def is_security_holding(m: PackageMetadata) -> bool:
+    """The record is a registry's security-holding placeholder over a name taken from malware or reserved
+    (npm's `0.0.1-security`), by flag, version or summary."""
     version = (m.latest_version or "").lower()
     return bool(m.security_holding or ("-security" in version and version.startswith("0.0.1"))
                 or _HOLDING.search((_summary(m) or "").lower()))
@@ -477,7 +478,7 @@ def sig_security_holding(pair: Pair) -> Signal:
     m = pair.suspect_meta
     if m is None:
         return Signal("security_holding", None)
-    if _is_holding(m):
+    if is_security_holding(m):
         return Signal("security_holding", 1.0,
                       "security holding package: the registry removed malware published under this name")
     if m.security_holding is None and m.package.ecosystem is not Ecosystem.NPM:
@@ -501,7 +502,7 @@ def sig_survived(pair: Pair) -> Signal:
     nothing). A registry's security holding package exists because of a takedown, so it never counts.
     """
     m = pair.suspect_meta
-    if m is None or _is_holding(m):
+    if m is None or is_security_holding(m):
         return Signal("survived", None)
     if m.source.startswith("snapshot:"):
         if m.created is not None and m.fetched_at is not None:
@@ -607,7 +608,7 @@ def _descriptive(pair: Pair) -> bool | None:
     s = _summary(m)
     if m is None or s is None or m.source.startswith("snapshot:"):
         return None
-    if _is_holding(m):  # the registry's words over a package it took down, not a purpose
+    if is_security_holding(m):  # the registry's words over a package it took down, not a purpose
         return False
     return _in_words(s) and not (_summary_copied(pair) or (pair.summary_peers or 0) >= CAMPAIGN_PASTED)
 
@@ -943,9 +944,9 @@ def sig_silent_on_target(pair: Pair) -> Signal:
     (`mentions_target` speaks for that)."""
     m = pair.suspect_meta
     s = _summary(m)
-    if m is None or m.source.startswith("snapshot:") or not s or len(_WORD.findall(s.lower())) < 3:
-        return Signal("silent_on_target", None)
-    if _summary_copied(pair):  # the target's own summary never names it: a copy is `description_copied`'s
+    # a copy of the target's summary never names the target (it is the target's own): `description_copied`'s
+    if (m is None or m.source.startswith("snapshot:") or not s or len(_WORD.findall(s.lower())) < 3
+            or _summary_copied(pair)):
         return Signal("silent_on_target", None)
     if not sig_contains_target(pair).value:
         return Signal("silent_on_target", 0.0)

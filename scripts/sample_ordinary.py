@@ -10,8 +10,8 @@ documented in the model manifest.
 
 `--published DIR` samples instead the ordinary *new* packages of the package lists in DIR (`recent_ordinary`:
 PyPI projects released in `pypi.tsv`'s two newest months outside its top 15,000, npm packages with at most
-1,500 downloads a month, outside the bundled popular lists and npm's security-holding placeholders over
-taken-down malware), with their version and summary as published,
+1,500 downloads a month, outside the bundled popular lists and the security-holding placeholders
+`signals.is_security_holding` reads), with their version and summary as published,
 for publication-time training (`published` CSV: the alert columns plus `version`, `summary`). Only names in
 the training half (`in_training_half`) are used: `bench/nightly_sweep.py` publishes the other half.
 """
@@ -30,8 +30,10 @@ from confuguard import corpus, names
 from confuguard.engine import Engine
 from confuguard.errors import InputError
 from confuguard.evaluation import random_names
+from confuguard.signals import is_security_holding
 from confuguard.snapshot import _TESTED_NOTE, column_name
 from confuguard.store import Store
+from confuguard.training import as_published
 from confuguard.types import Ecosystem
 
 #: npm packages with at most this many downloads a month are low-download.
@@ -41,12 +43,6 @@ NPM_LOW_DOWNLOADS = 1500
 def in_training_half(name: str) -> bool:
     """Half of all names, by a hash: training uses these, the nightly-sweep benchmark the others."""
     return int(hashlib.sha256(name.lower().encode()).hexdigest()[:8], 16) % 2 == 0
-
-
-def _takedown(version: str, summary: str) -> bool:
-    """npm's placeholder over a package it took down for malware (`0.0.1-security`, "security holding
-    package"): an attack's name, not an ordinary package."""
-    return "-security" in version.lower() or summary.lower() == "security holding package"
 
 
 def _tsv(path: Path) -> Iterator[dict[str, str]]:
@@ -73,11 +69,12 @@ def recent_ordinary(eco: Ecosystem, packages_dir: Path) -> list[tuple[str, str, 
         raise InputError(f"no package list for {eco.value}")
     for r in picked:
         try:
-            key = names.key(names.parse(r["name"], eco))
+            pkg = names.parse(r["name"], eco)
         except InputError:
             continue
         summary = _TESTED_NOTE.sub("", r["summary"]).strip()
-        if key not in popular and not _takedown(r["version"], summary):
+        # a security-holding placeholder is a taken-down attack's (or a reserved) name, not an ordinary package
+        if names.key(pkg) not in popular and not is_security_holding(as_published(pkg, r["version"], summary)):
             pool.append((r["name"], r["version"], summary))
     return pool
 
